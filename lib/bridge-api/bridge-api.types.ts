@@ -1,0 +1,79 @@
+import { z } from "zod";
+
+// The contract between a bridge and the dashboard. Bridges authenticate with
+// `Authorization: Bearer <bridge token>` on HTTP and `auth: { token }` on socket.io.
+// Shared by mcp-bridge/ and app/api/bridge/*; pure zod, no framework imports.
+
+const ZJsonObject = z.record(z.string(), z.unknown());
+
+/** One earlier step of the MCP session, shown to reviewers as a timeline. */
+export const ZContextEntry = z.object({
+  at: z.string().datetime(),
+  kind: z.enum(["tool_call", "tool_result", "resource_read", "prompt_get", "sampling", "note"]),
+  server: z.string().max(200).optional(),
+  name: z.string().max(300).optional(),
+  summary: z.string().max(4000),
+  outcome: z.enum(["allowed", "denied", "held", "approved", "rejected", "expired", "withdrawn", "error", "ok"]).optional(),
+});
+export type TContextEntry = z.infer<typeof ZContextEntry>;
+
+/** POST /api/bridge/approvals: a held call asks for a decision. */
+export const ZCreateApproval = z.object({
+  sessionId: z.string().min(1).max(200),
+  clientName: z.string().max(200).optional(),
+  clientVersion: z.string().max(100).optional(),
+  principal: z.string().max(300).optional(),
+  server: z.string().min(1).max(200),
+  tool: z.string().min(1).max(300),
+  toolTitle: z.string().max(300).optional(),
+  toolDescription: z.string().max(20_000).optional(),
+  inputSchema: ZJsonObject.optional(),
+  arguments: ZJsonObject,
+  argumentsHash: z.string().regex(/^[0-9a-f]{64}$/),
+  prompt: z.string().max(20_000).optional(),
+  reasoning: z.string().max(20_000).optional(),
+  context: z.array(ZContextEntry).max(200).default([]),
+  heldReason: z.string().min(1).max(2000),
+  ruleName: z.string().max(200).optional(),
+  timeoutSeconds: z.number().int().min(1).max(7 * 24 * 3600),
+});
+export type TCreateApproval = z.infer<typeof ZCreateApproval>;
+
+export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired", "withdrawn"] as const;
+export type TApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+/** What the bridge learns about its request: from the create call, polling, or the socket push. */
+export const ZApprovalState = z.object({
+  id: z.string(),
+  status: z.enum(APPROVAL_STATUSES),
+  expiresAt: z.string(),
+  comment: z.string().nullable().optional(),
+  /** The arguments to forward when approved (the reviewer's edit, or the proposed ones). */
+  approvedArguments: ZJsonObject.nullable().optional(),
+  decidedBy: z.string().nullable().optional(),
+});
+export type TApprovalState = z.infer<typeof ZApprovalState>;
+
+/** POST /api/bridge/approvals/{id}/result: what happened when the bridge forwarded the call. */
+export const ZApprovalResult = z.object({
+  outcome: z.enum(["executed", "failed_upstream", "withdrawn"]),
+  executedArguments: ZJsonObject.optional(),
+  error: z.string().max(4000).optional(),
+});
+export type TApprovalResult = z.infer<typeof ZApprovalResult>;
+
+/** POST /api/bridge/audit: a batch of events the bridge saw. */
+export const ZBridgeAuditEvent = z.object({
+  at: z.string().datetime(),
+  kind: z.enum(["allowed", "denied", "held", "executed", "failed", "upstream_error"]),
+  sessionId: z.string().max(200),
+  server: z.string().max(200).optional(),
+  tool: z.string().max(300).optional(),
+  argumentsHash: z.string().max(64).optional(),
+  ruleName: z.string().max(200).optional(),
+  approvalId: z.string().max(100).optional(),
+  latencyMs: z.number().nonnegative().optional(),
+  detail: ZJsonObject.optional(),
+});
+export const ZBridgeAuditBatch = z.object({ events: z.array(ZBridgeAuditEvent).min(1).max(1000) });
+export type TBridgeAuditEvent = z.infer<typeof ZBridgeAuditEvent>;

@@ -1,0 +1,45 @@
+import type { TApprovalState } from "../bridge-api/bridge-api.types";
+
+// The typed socket.io event maps shared by the server, the browser and the bridge.
+
+/** A summary row of the reviewers' queue. */
+export interface ApprovalSummary {
+  id: string;
+  status: TApprovalState["status"];
+  server: string;
+  tool: string;
+  bridgeName: string;
+  sessionId: string;
+  clientName: string | null;
+  prompt: string | null;
+  heldReason: string;
+  ruleName: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ServerToClientEvents {
+  /** To reviewers: a call was held. */
+  "approval:created": (approval: ApprovalSummary) => void;
+  /** To reviewers and to the owning bridge: a request left the pending state. */
+  "approval:updated": (state: TApprovalState & { outcome?: string | null }) => void;
+  /** To a bridge: the policy changed. */
+  "policy:changed": () => void;
+}
+
+export interface ClientToServerEvents {
+  /** A bridge asks for the state of its own requests (after a reconnect). */
+  "approval:watch": (ids: string[], ack: (states: TApprovalState[]) => void) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+export interface SocketData {
+  kind: "user" | "bridge";
+  userId?: string;
+  role?: "admin" | "reviewer" | "auditor";
+  bridgeId?: string;
+}
+
+export const ROOM_REVIEWERS = "reviewers";
+export const bridgeRoom = (bridgeId: string) => `bridge:${bridgeId}`;
