@@ -42,4 +42,5 @@ export interface SocketData {
 }
 
 export const ROOM_REVIEWERS = "reviewers";
+export const ROOM_BRIDGES = "bridges";
 export const bridgeRoom = (bridgeId: string) => `bridge:${bridgeId}`;

@@ -100,6 +100,7 @@ CREATE TABLE "ApprovalRequest" (
     "context" JSONB NOT NULL,
     "heldReason" TEXT NOT NULL,
     "ruleName" TEXT,
+    "requiredApprovers" INTEGER NOT NULL DEFAULT 1,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expiresAt" TIMESTAMP(3) NOT NULL,
     "decidedAt" TIMESTAMP(3),

@@ -82,6 +82,7 @@ CREATE TABLE "ApprovalRequest" (
     "context" JSONB NOT NULL,
     "heldReason" TEXT NOT NULL,
     "ruleName" TEXT,
+    "requiredApprovers" INTEGER NOT NULL DEFAULT 1,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expiresAt" DATETIME NOT NULL,
     "decidedAt" DATETIME,

@@ -1,0 +1,16 @@
+import { handleApiError, parseJsonBody } from "@/lib/api/handle-api-error";
+import { createFirstAdmin } from "@/lib/users/create-user";
+import { ZEmail, ZPassword } from "@/lib/users/users.types";
+import { z } from "zod";
+
+const ZSetupBody = z.object({ email: ZEmail, password: ZPassword, name: z.string().trim().max(120).optional() }).strict();
+
+// POST /api/setup: creates the first admin; only possible while no user exists (409 afterwards).
+export async function POST(req: Request) {
+  try {
+    const user = await createFirstAdmin(await parseJsonBody(req, ZSetupBody));
+    return Response.json({ id: user.id, email: user.email, role: user.role }, { status: 201 });
+  } catch (error) {
+    return handleApiError(error);
+  }
+}

@@ -1,0 +1,38 @@
+import { ZodError } from "zod";
+import { AppError, fromZodError } from "../errors/app-error";
+
+export function errorResponse(error: AppError): Response {
+  return Response.json(
+    { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
+    { status: error.status },
+  );
+}
+
+/** Maps any thrown value to the API's JSON error; unknown errors are logged and answered with a generic 500. */
+export function handleApiError(error: unknown): Response {
+  if (error instanceof AppError) return errorResponse(error);
+  if (error instanceof ZodError) return errorResponse(fromZodError(error));
+  if ((error as { code?: string })?.code === "P2002") {
+    return errorResponse(new AppError("conflict", { message: "a record with these values already exists" }));
+  }
+  console.error("[airlock] unhandled API error", error);
+  return errorResponse(new AppError("internal", { message: "internal error" }));
+}
+
+/** Parses a JSON body with a zod schema: bad JSON is a 400, a bad shape a 422 naming the field. */
+export async function parseJsonBody<T>(req: Request, schema: { parse(value: unknown): T }, maxBytes = 1_000_000): Promise<T> {
+  const text = await req.text();
+  if (text.length > maxBytes) throw new AppError("payload_too_large", { message: `body larger than ${maxBytes} bytes` });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", { message: "body is not valid JSON" });
+  }
+  try {
+    return schema.parse(value);
+  } catch (error) {
+    if (error instanceof ZodError) throw fromZodError(error);
+    throw error;
+  }
+}

@@ -1,0 +1,74 @@
+import type { TApprovalState, TApprovalStatus } from "../bridge-api/bridge-api.types";
+import type { ApprovalRequest, Bridge, Decision, User } from "../db/prisma";
+import type { ApprovalSummary } from "../realtime/events";
+
+type WithBridge = ApprovalRequest & { bridge: Pick<Bridge, "name"> };
+type WithDecisions = ApprovalRequest & { decisions: (Decision & { reviewer: Pick<User, "email"> })[] };
+
+export const APPROVAL_SUMMARY_INCLUDE = { bridge: { select: { name: true } } } as const;
+export const APPROVAL_DETAIL_INCLUDE = {
+  bridge: { select: { name: true } },
+  decisions: { include: { reviewer: { select: { email: true } } }, orderBy: { createdAt: "asc" } },
+} as const;
+
+export function toApprovalSummary(a: WithBridge): ApprovalSummary {
+  return {
+    id: a.id,
+    status: a.status as TApprovalStatus,
+    server: a.server,
+    tool: a.tool,
+    bridgeName: a.bridge.name,
+    sessionId: a.sessionId,
+    clientName: a.clientName,
+    prompt: a.prompt,
+    heldReason: a.heldReason,
+    ruleName: a.ruleName,
+    createdAt: a.createdAt.toISOString(),
+    expiresAt: a.expiresAt.toISOString(),
+  };
+}
+
+/** What the bridge is told: the status, the final comment, and the arguments to forward. */
+export function toApprovalState(a: WithDecisions): TApprovalState & { outcome: string | null } {
+  const last = a.decisions.at(-1);
+  return {
+    id: a.id,
+    status: a.status as TApprovalStatus,
+    expiresAt: a.expiresAt.toISOString(),
+    comment: last?.comment ?? null,
+    approvedArguments: a.status === "approved" ? ((a.approvedArguments ?? a.arguments) as Record<string, unknown>) : null,
+    decidedBy: last?.reviewer.email ?? null,
+    outcome: a.outcome,
+  };
+}
+
+/** The full record for the REST API and the detail page. */
+export function toApprovalDetail(a: WithBridge & WithDecisions) {
+  return {
+    ...toApprovalSummary(a),
+    outcome: a.outcome,
+    principal: a.principal,
+    clientVersion: a.clientVersion,
+    toolTitle: a.toolTitle,
+    toolDescription: a.toolDescription,
+    inputSchema: a.inputSchema as Record<string, unknown> | null,
+    arguments: a.arguments as Record<string, unknown>,
+    argumentsHash: a.argumentsHash,
+    approvedArguments: a.approvedArguments as Record<string, unknown> | null,
+    executedArguments: a.executedArguments as Record<string, unknown> | null,
+    executionError: a.executionError,
+    reasoning: a.reasoning,
+    context: a.context as unknown[],
+    requiredApprovers: a.requiredApprovers,
+    decidedAt: a.decidedAt?.toISOString() ?? null,
+    executedAt: a.executedAt?.toISOString() ?? null,
+    decisions: a.decisions.map((d) => ({
+      reviewer: d.reviewer.email,
+      decision: d.decision,
+      comment: d.comment,
+      editedArguments: d.editedArguments as Record<string, unknown> | null,
+      createdAt: d.createdAt.toISOString(),
+    })),
+  };
+}
+export type TApprovalDetail = ReturnType<typeof toApprovalDetail>;

@@ -1,0 +1,56 @@
+import type { TApprovalResult } from "../bridge-api/bridge-api.types";
+import { db } from "../db/prisma";
+import { AppError } from "../errors/app-error";
+import { publishApprovalUpdate } from "./publish-approval-update";
+
+export interface RecordApprovalResultOptions {
+  bridgeId: string;
+  approvalId: string;
+  result: TApprovalResult;
+}
+
+/**
+ * The bridge reports what became of a request: withdrawn while pending (the
+ * client cancelled), or executed / failed upstream after approval. Each is
+ * accepted once; a second report is a 409, so an approval cannot be spent twice.
+ */
+export async function recordApprovalResult({ bridgeId, approvalId, result }: RecordApprovalResultOptions) {
+  const approval = await db.approvalRequest.findFirst({ where: { id: approvalId, bridgeId } });
+  if (!approval) throw new AppError("not_found", { message: "approval request not found" });
+  const now = new Date();
+
+  if (result.outcome === "withdrawn") {
+    const { count } = await db.approvalRequest.updateMany({
+      where: { id: approvalId, status: "pending" },
+      data: { status: "withdrawn", outcome: "withdrawn", decidedAt: now },
+    });
+    if (count !== 1) throw new AppError("conflict", { message: `request is already ${approval.status}` });
+  } else {
+    const { count } = await db.approvalRequest.updateMany({
+      where: { id: approvalId, status: "approved", executedAt: null },
+      data: {
+        outcome: result.outcome,
+        executedAt: now,
+        executedArguments: (result.executedArguments ?? undefined) as object | undefined,
+        executionError: result.error ?? null,
+      },
+    });
+    if (count !== 1) {
+      throw new AppError("conflict", { message: "request is not approved or its result was already recorded" });
+    }
+  }
+  await db.auditEvent.create({
+    data: {
+      kind: result.outcome === "withdrawn" ? "withdrawn" : result.outcome === "executed" ? "executed" : "failed",
+      bridgeId,
+      sessionId: approval.sessionId,
+      server: approval.server,
+      tool: approval.tool,
+      argumentsHash: approval.argumentsHash,
+      ruleName: approval.ruleName,
+      approvalId,
+      detail: result.error ? { error: result.error } : undefined,
+    },
+  });
+  await publishApprovalUpdate(approvalId);
+}

@@ -1,0 +1,19 @@
+export const ROLES = ["admin", "reviewer", "auditor"] as const;
+export type TRole = (typeof ROLES)[number];
+
+/** What each role may do (DESIGN.md, "Roles"). Checked on the server for every route and socket event. */
+export const PERMISSIONS = {
+  "approvals:read": ["admin", "reviewer", "auditor"],
+  "approvals:decide": ["admin", "reviewer"],
+  "rules:read": ["admin", "auditor"],
+  "rules:write": ["admin"],
+  "audit:read": ["admin", "auditor", "reviewer"],
+  "admin:read": ["admin", "auditor"],
+  "admin:write": ["admin"],
+} as const satisfies Record<string, readonly TRole[]>;
+
+export type TPermission = keyof typeof PERMISSIONS;
+
+export function can(role: TRole, permission: TPermission): boolean {
+  return (PERMISSIONS[permission] as readonly TRole[]).includes(role);
+}

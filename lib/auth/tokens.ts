@@ -1,0 +1,25 @@
+import { randomBytes } from "node:crypto";
+import { sha256Hex } from "../crypto/canonical-hash";
+
+export type TTokenKind = "pat" | "bridge";
+
+const PREFIX: Record<TTokenKind, string> = { pat: "alk_pat_", bridge: "alk_brg_" };
+
+/**
+ * A new random token (256 bits). Only its SHA-256 is stored: the token has full
+ * entropy, so a fast hash is enough and lookups stay O(1) by unique index.
+ */
+export function generateToken(kind: TTokenKind): { token: string; tokenHash: string; prefix: string } {
+  const token = PREFIX[kind] + randomBytes(32).toString("base64url");
+  return { token, tokenHash: hashToken(token), prefix: token.slice(0, PREFIX[kind].length + 4) };
+}
+
+export function hashToken(token: string): string {
+  return sha256Hex(token);
+}
+
+export function tokenKind(token: string): TTokenKind | null {
+  if (token.startsWith(PREFIX.pat)) return "pat";
+  if (token.startsWith(PREFIX.bridge)) return "bridge";
+  return null;
+}

@@ -1,0 +1,88 @@
+// The `airlock` admin command. Talks to the database directly (it runs where the dashboard runs).
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { ROLES } from "../auth/roles";
+import { migrateDatabase } from "../db/migrate";
+import { AppError } from "../errors/app-error";
+import { ZEmail, ZPassword } from "../users/users.types";
+import { runStart } from "./start-command";
+
+const USAGE = `Usage: airlock <command> [options]
+
+  start                                   build the dashboard if needed, migrate the database, serve it
+  user add --email E --password P --role admin|reviewer|auditor [--name N]
+  token create --email E --name N         print a new personal access token for the REST API
+  bridge-token create --name N            print a new bridge token for airlock-bridge --token
+
+Environment: DATABASE_URL (default: embedded SQLite in ./data), PORT (3000), HOST (127.0.0.1).`;
+
+class UsageError extends Error {}
+
+function options<T extends z.ZodRawShape>(args: string[], shape: T): z.infer<z.ZodObject<T>> {
+  const spec = Object.fromEntries(Object.keys(shape).map((k) => [k, { type: "string" as const }]));
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const result = z.object(shape).strict().safeParse(values);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new UsageError(`--${issue.path.join(".")}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+async function withDb<T>(work: () => Promise<T>): Promise<T> {
+  await migrateDatabase();
+  return work();
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, sub, ...rest] = argv;
+  const key = [command, sub].filter(Boolean).join(" ");
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    console.log(USAGE);
+    return;
+  }
+  if (command === "start") return runStart(argv.slice(1));
+  if (key === "user add") {
+    const input = options(rest, { email: ZEmail, password: ZPassword, role: z.enum(ROLES), name: z.string().max(120).optional() });
+    const { createUser } = await import("../users/create-user");
+    const user = await withDb(() => createUser(input));
+    console.log(`Added ${user.role} ${user.email}`);
+    return;
+  }
+  if (key === "token create") {
+    const input = options(rest, { email: ZEmail, name: z.string().trim().min(1).max(100) });
+    const { createPersonalToken } = await import("../users/personal-tokens");
+    const created = await withDb(() => createPersonalToken(input));
+    console.error(`Personal access token "${created.name}" for ${created.email} (shown once; store it now):`);
+    console.log(created.token);
+    return;
+  }
+  if (key === "bridge-token create") {
+    const input = options(rest, { name: z.string().trim().min(1).max(100).regex(/^[\w.\-]+$/, "letters, digits, _ . - only") });
+    const { createBridgeToken } = await import("../bridges/bridge-tokens");
+    const created = await withDb(() => createBridgeToken(input));
+    console.error(`Bridge token for "${created.name}" (shown once; pass it to airlock-bridge --token or AIRLOCK_BRIDGE_TOKEN):`);
+    console.log(created.token);
+    return;
+  }
+  throw new UsageError(`unknown command "${key}"`);
+}
+
+main(process.argv.slice(2)).then(
+  () => {
+    if (process.argv[2] !== "start") process.exit(0);
+  },
+  (error) => {
+    if (error instanceof UsageError) {
+      console.error(`airlock: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`airlock: ${error instanceof AppError ? error.message : (error as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,35 @@
+import { parse as parseCookie } from "cookie";
+import { decode } from "next-auth/jwt";
+import type { Socket } from "socket.io";
+import { can } from "../auth/roles";
+import { authenticateBridge } from "../bridges/bridge-tokens";
+import { findActiveUser } from "../users/personal-tokens";
+import { bridgeRoom, ROOM_BRIDGES, ROOM_REVIEWERS, type SocketData } from "./events";
+
+const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+/** Who a socket is: a bridge (token in `auth`) or a signed-in user (next-auth cookie); null to refuse. */
+export async function authenticateSocket(socket: Socket, secret: string): Promise<SocketData | null> {
+  const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  if (typeof token === "string") {
+    const bridge = await authenticateBridge(token);
+    return bridge ? { kind: "bridge", bridgeId: bridge.id } : null;
+  }
+  const headers = socket.request.headers;
+  // A cookie-authenticated socket must come from our own pages (cross-site WebSocket hijacking).
+  if (headers.origin && new URL(headers.origin).host !== headers.host) return null;
+  const cookies = parseCookie(headers.cookie ?? "");
+  const raw = SESSION_COOKIES.map((name) => cookies[name]).find(Boolean);
+  if (!raw) return null;
+  const jwt = await decode({ token: raw, secret }).catch(() => null);
+  const user = jwt?.sub ? await findActiveUser(jwt.sub) : null;
+  if (!user || !can(user.role, "approvals:read")) return null;
+  return { kind: "user", userId: user.id, role: user.role };
+}
+
+/** The rooms a socket may listen in, by what it is. */
+export function roomsFor(data: SocketData): string[] {
+  if (data.kind === "bridge" && data.bridgeId) return [bridgeRoom(data.bridgeId), ROOM_BRIDGES];
+  if (data.kind === "user" && data.role && can(data.role, "approvals:read")) return [ROOM_REVIEWERS];
+  return [];
+}

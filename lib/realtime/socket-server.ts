@@ -1,0 +1,56 @@
+import type { Server as HttpServer } from "node:http";
+import { Server } from "socket.io";
+import { getApprovalState } from "../approvals/get-approval-state";
+import { findActiveUser } from "../users/personal-tokens";
+import type { AirlockIo } from "./hub";
+import { authenticateSocket, roomsFor } from "./socket-auth";
+
+const REVALIDATE_MS = 60_000;
+
+/** Attaches socket.io to the HTTP server: every socket is authenticated and joined only to the rooms its role allows. */
+export function createSocketServer(httpServer: HttpServer, secret: string): AirlockIo {
+  const io: AirlockIo = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1_000_000 });
+
+  io.use(async (socket, next) => {
+    try {
+      const data = await authenticateSocket(socket, secret);
+      if (!data) return next(new Error("unauthorized"));
+      socket.data = data;
+      await socket.join(roomsFor(data));
+      next();
+    } catch (error) {
+      console.error("[airlock] socket authentication failed", error);
+      next(new Error("unauthorized"));
+    }
+  });
+
+  io.on("connection", (socket) => {
+    socket.on("approval:watch", async (ids, ack) => {
+      // Re-checked per event: only a bridge may ask, and only about its own requests.
+      if (typeof ack !== "function") return;
+      if (socket.data.kind !== "bridge" || !socket.data.bridgeId || !Array.isArray(ids)) return ack([]);
+      const states = [];
+      for (const id of ids.slice(0, 100)) {
+        if (typeof id !== "string") continue;
+        try {
+          states.push(await getApprovalState({ bridgeId: socket.data.bridgeId, approvalId: id }));
+        } catch {
+          // Unknown or foreign ids are simply not reported.
+        }
+      }
+      ack(states);
+    });
+  });
+
+  // A user disabled or removed after connecting stops receiving events within a minute.
+  const timer = setInterval(async () => {
+    for (const socket of await io.fetchSockets()) {
+      if (socket.data.kind !== "user" || !socket.data.userId) continue;
+      const user = await findActiveUser(socket.data.userId).catch(() => null);
+      if (!user || user.role !== socket.data.role) socket.disconnect(true);
+    }
+  }, REVALIDATE_MS);
+  timer.unref();
+  io.engine.on("close", () => clearInterval(timer));
+  return io;
+}

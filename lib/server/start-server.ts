@@ -1,0 +1,57 @@
+import { createServer } from "node:http";
+import next from "next";
+import { expireDueApprovals } from "../approvals/expire-approvals";
+import { ROOT_DIR, resolveDatabaseTarget } from "../db/database-url";
+import { migrateDatabase } from "../db/migrate";
+import { setIo } from "../realtime/hub";
+import { createSocketServer } from "../realtime/socket-server";
+import { ensureAuthSecret } from "./auth-secret";
+
+export interface StartServerOptions {
+  port: number;
+  hostname: string;
+  dev?: boolean;
+}
+
+const EXPIRY_SWEEP_MS = 1000;
+
+/** One process serves the Next.js dashboard, the REST API and socket.io on one port. */
+export async function startServer({ port, hostname, dev = false }: StartServerOptions) {
+  const target = resolveDatabaseTarget();
+  const applied = await migrateDatabase(target);
+  if (applied.length) console.log(`[airlock] applied migrations: ${applied.join(", ")}`);
+  const secret = ensureAuthSecret();
+  process.env.NEXTAUTH_URL ??= `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}`;
+
+  const app = next({ dev, dir: ROOT_DIR, hostname, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const httpServer = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      console.error("[airlock] request failed", error);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  const io = createSocketServer(httpServer, secret);
+  setIo(io);
+
+  const sweeper = setInterval(() => {
+    expireDueApprovals().catch((error) => console.error("[airlock] expiry sweep failed", error));
+  }, EXPIRY_SWEEP_MS);
+  sweeper.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(port, hostname, resolve);
+  });
+  console.log(`[airlock] dashboard ready on http://${hostname}:${port} (database: ${target.provider})`);
+
+  return {
+    httpServer,
+    async close() {
+      clearInterval(sweeper);
+      io.close();
+      await new Promise((resolve) => httpServer.close(resolve));
+    },
+  };
+}
