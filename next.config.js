@@ -2,6 +2,9 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Types are checked for the whole repository by `npm run typecheck` (CI runs it);
+  // the build need not repeat it.
+  typescript: { ignoreBuildErrors: true },
   // Native and driver packages are loaded from node_modules at run time, not bundled.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2"],
   async headers() {

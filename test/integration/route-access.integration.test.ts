@@ -1,0 +1,87 @@
+// Walks every API route with every kind of caller and checks the server's answer:
+// allowed callers get past authorisation (anything but 401/403), others get 401 or 403.
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT_DIR } from "../../lib/db/database-url";
+import { startDashboard, type Dashboard } from "../helpers/dashboard";
+
+type Caller = "anonymous" | "bridge" | "admin" | "reviewer" | "auditor";
+const CALLERS: Caller[] = ["anonymous", "bridge", "admin", "reviewer", "auditor"];
+const USERS: Caller[] = ["admin", "reviewer", "auditor"];
+
+/** Every route and method, who may call it, and a body to send. Missing routes fail the test below. */
+const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown }> = {
+  "GET /api/approvals": { allowed: USERS },
+  "GET /api/approvals/[id]": { allowed: USERS },
+  "POST /api/approvals/[id]/decision": { allowed: ["admin", "reviewer"], body: { decision: "reject" } },
+  "GET /api/rules": { allowed: ["admin", "auditor"] },
+  "POST /api/rules": { allowed: ["admin"], body: { name: "", match: {}, action: "allow" } },
+  "GET /api/audit/export": { allowed: USERS },
+  "GET /api/bridge/policy": { allowed: ["bridge"] },
+  "POST /api/bridge/approvals": { allowed: ["bridge"], body: {} },
+  "GET /api/bridge/approvals/[id]": { allowed: ["bridge"] },
+  "POST /api/bridge/approvals/[id]/result": { allowed: ["bridge"], body: { outcome: "withdrawn" } },
+  "POST /api/bridge/audit": { allowed: ["bridge"], body: { events: [] } },
+  "POST /api/setup": { allowed: "public", body: {} },
+  "GET /api/health": { allowed: "public" },
+  "GET /api/auth/[...nextauth]": { allowed: "public" },
+  "POST /api/auth/[...nextauth]": { allowed: "public" },
+};
+
+function discoverRoutes(): string[] {
+  const routes: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name === "route.ts") {
+        const url = "/" + relative(join(ROOT_DIR, "app"), dir);
+        const source = readFileSync(path, "utf8");
+        for (const [, method] of source.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b/g)) routes.push(`${method} ${url}`);
+        for (const [, names] of source.matchAll(/export \{([^}]+)\}/g)) {
+          for (const [, method] of names.matchAll(/as (GET|POST|PUT|PATCH|DELETE)\b/g)) routes.push(`${method} ${url}`);
+        }
+      }
+    }
+  };
+  walk(join(ROOT_DIR, "app", "api"));
+  return routes.sort();
+}
+
+let dashboard: Dashboard;
+const tokens: Partial<Record<Caller, string>> = {};
+
+beforeAll(async () => {
+  dashboard = await startDashboard();
+  for (const role of USERS) tokens[role] = dashboard.addUser(`${role}@example.com`, role as "admin");
+  tokens.bridge = dashboard.cli("bridge-token", "create", "--name", "walker");
+});
+afterAll(async () => dashboard?.stop());
+
+describe("route access", () => {
+  it("has an expectation for every route in app/api", () => {
+    expect(discoverRoutes()).toEqual(Object.keys(ACCESS).sort());
+  });
+
+  for (const [route, { allowed, body }] of Object.entries(ACCESS)) {
+    if (allowed === "public" || route.includes("nextauth")) continue;
+    const [method, pattern] = route.split(" ");
+    const path = pattern.replace("[id]", "no-such-id");
+    for (const caller of CALLERS) {
+      const isAllowed = allowed.includes(caller);
+      it(`${route} as ${caller} → ${isAllowed ? "allowed" : "refused"}`, async () => {
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (caller !== "anonymous") headers.authorization = `Bearer ${tokens[caller]}`;
+        const res = await fetch(`${dashboard.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        const json = await res.json();
+        if (isAllowed) {
+          expect([401, 403]).not.toContain(res.status);
+        } else {
+          expect(res.status).toBe(caller === "anonymous" || caller === "bridge" || allowed.includes("bridge") ? 401 : 403);
+          expect(json.error.code).toMatch(/unauthorized|forbidden/);
+        }
+      });
+    }
+  }
+});
