@@ -4,6 +4,7 @@ import { db } from "../db/prisma";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
 import type { TRole } from "./roles";
 import { ZEmail } from "../users/users.types";
+import { isThrottled, recordFailure, recordSuccess } from "./sign-in-throttle";
 
 declare module "next-auth" {
   interface Session {
@@ -31,10 +32,14 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials) {
         const email = ZEmail.safeParse(credentials?.email);
         const password = typeof credentials?.password === "string" ? credentials.password : "";
-        if (!email.success || !password) return null;
+        if (!email.success || !password || isThrottled(email.data)) return null;
         const user = await db.user.findUnique({ where: { email: email.data } });
-        if (!user || user.disabledAt) return verifyAgainstDummy(password).then(() => null);
-        if (!(await verifyPassword(user.passwordHash, password))) return null;
+        const isValid = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+        if (!user || !isValid) {
+          recordFailure(email.data);
+          return null;
+        }
+        recordSuccess(email.data);
         return { id: user.id, email: user.email, name: user.name, role: user.role as TRole };
       },
     }),
