@@ -1,0 +1,28 @@
+import type { TContextEntry } from "../lib/bridge-api/bridge-api.types";
+
+const MAX_ENTRIES = 50;
+const MAX_SUMMARY = 600;
+
+function clip(text: string): string {
+  return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY)}…` : text;
+}
+
+/** Summarises a value for the reviewer's timeline without shipping whole payloads. */
+export function summarise(value: unknown): string {
+  if (typeof value === "string") return clip(value);
+  return clip(JSON.stringify(value) ?? "");
+}
+
+/** The chain of earlier steps in one MCP session, shown to reviewers as context. */
+export class SessionContext {
+  private entries: TContextEntry[] = [];
+
+  add(entry: Omit<TContextEntry, "at">): void {
+    this.entries.push({ at: new Date().toISOString(), ...entry, summary: clip(entry.summary) });
+    if (this.entries.length > MAX_ENTRIES) this.entries.shift();
+  }
+
+  snapshot(): TContextEntry[] {
+    return [...this.entries];
+  }
+}
