@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { basename } from "node:path";
 import { parse as parseShell } from "shell-quote";
 import { z } from "zod";
 
@@ -39,11 +38,23 @@ export function parseUpstreamSpec(spec: string): TUpstreamSpec {
     return { name: named?.[1] ?? url.hostname.replace(/[^\w-]/g, "-"), kind: "http", url };
   }
   const [command, ...args] = splitCommandLine(body);
-  // Unnamed: the script or package the command runs, e.g. "server-filesystem" or "index".
-  const subject = [...args].reverse().find((a) => /[\\/@]|\.(c|m)?[jt]s$/.test(a) && !a.startsWith("-")) ?? command;
-  const derived = basename(subject).replace(/^@[^/]+\//, "").replace(/\.(c|m)?[jt]s$/, "").replace(/[^\w-]/g, "-");
-  const name = named?.[1] ?? (NAME.test(derived) ? derived : "upstream");
+  const name = named?.[1] ?? deriveName(command, args);
   return { name, kind: "stdio", command, args };
+}
+
+const GENERIC = new Set(["index", "cli", "main", "server", "dist", "build", "lib", "src", "bin"]);
+
+/**
+ * A name for an unnamed stdio upstream: the package or script it runs
+ * (`@modelcontextprotocol/server-filesystem` → `server-filesystem`,
+ * `…/server-filesystem/dist/index.js` → `server-filesystem`), else the command.
+ */
+function deriveName(command: string, args: string[]): string {
+  const subject = args.find((a) => !a.startsWith("-") && (/^@[\w.-]+\/[\w.-]+/.test(a) || /\.(c|m)?[jt]s$/.test(a))) ?? command;
+  const parts = subject.replace(/@[^@/]*$/, "").split(/[\\/]/).filter(Boolean);
+  const meaningful = [...parts].reverse().map((p) => p.replace(/\.(c|m)?[jt]s$/, "")).find((p) => !GENERIC.has(p));
+  const derived = (meaningful ?? parts.at(-1) ?? command).replace(/[^\w-]/g, "-");
+  return NAME.test(derived) ? derived : "upstream";
 }
 
 const ZOptions = z

@@ -48,12 +48,16 @@ const metaString = (meta: Record<string, unknown> | undefined, key: string) => {
  * policy, then allow, deny, or hold for a human. Every call leaves one audit
  * event, written in `finally` so a throw cannot skip it.
  */
-export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<CallToolResult> {
+export async function gateToolCall(gateDeps: GateDeps, call: GateCall): Promise<CallToolResult> {
   const started = performance.now();
+  let upstreamResult: CallToolResult | undefined;
+  const deps: GateDeps = { ...gateDeps, forward: async (...args) => (upstreamResult = await gateDeps.forward(...args)) };
   const tool = deps.registry.get(call.name);
   if (!tool) throw new UnknownToolError(`unknown tool: ${call.name}`);
   const event: TBridgeAuditEvent = { at: new Date().toISOString(), kind: "denied", sessionId: call.sessionId, server: tool.upstream, tool: call.name };
   let outcome: "allowed" | "denied" | "approved" | "rejected" | "expired" | "withdrawn" | "error" = "denied";
+  // The reviewer's timeline shows earlier steps only: this call joins it once decided.
+  const step = { kind: "tool_call" as const, server: tool.upstream, name: call.name, summary: summarise(call.args) };
   try {
     const policy = deps.policy.current;
     if (!policy) {
@@ -88,7 +92,11 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Call
     event.latencyMs = performance.now() - started;
     event.argumentsHash ??= hashArguments(call.args);
     deps.audit.record(event);
-    call.session.add({ kind: "tool_call", server: tool.upstream, name: call.name, summary: summarise(call.args), outcome: outcome === "approved" ? "approved" : outcome });
+    call.session.add({ ...step, outcome });
+    if (upstreamResult) {
+      const summary = summarise(upstreamResult.content ?? upstreamResult.structuredContent ?? {});
+      call.session.add({ kind: "tool_result", server: tool.upstream, name: call.name, summary, outcome: upstreamResult.isError ? "error" : "ok" });
+    }
   }
 }
 

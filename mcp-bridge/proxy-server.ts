@@ -54,13 +54,11 @@ export async function createProxyServer({ upstreams, policy, audit, dashboard, v
 
   const forward = async (tool: RegisteredTool, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> => {
     const upstream = byName.get(tool.upstream)!;
-    const result = (await upstream.client.callTool({ name: tool.originalName, arguments: args }, CallToolResultSchema, {
+    return (await upstream.client.callTool({ name: tool.originalName, arguments: args }, CallToolResultSchema, {
       signal,
       timeout: UPSTREAM_TIMEOUT_MS,
       resetTimeoutOnProgress: true,
     })) as CallToolResult;
-    session.add({ kind: "tool_result", server: tool.upstream, name: tool.exposedName, summary: JSON.stringify(result.content ?? result.structuredContent ?? {}), outcome: result.isError ? "error" : "ok" });
-    return result;
   };
   const deps: GateDeps = { registry, policy, audit, dashboard, forward };
 

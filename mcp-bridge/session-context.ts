@@ -17,12 +17,15 @@ export function summarise(value: unknown): string {
 export class SessionContext {
   private entries: TContextEntry[] = [];
 
-  add(entry: Omit<TContextEntry, "at">): void {
-    this.entries.push({ at: new Date().toISOString(), ...entry, summary: clip(entry.summary) });
+  /** Appends a step; the returned entry may still be updated (e.g. its outcome once known). */
+  add(entry: Omit<TContextEntry, "at">): TContextEntry {
+    const added = { at: new Date().toISOString(), ...entry, summary: clip(entry.summary) };
+    this.entries.push(added);
     if (this.entries.length > MAX_ENTRIES) this.entries.shift();
+    return added;
   }
 
   snapshot(): TContextEntry[] {
-    return [...this.entries];
+    return this.entries.map((e) => ({ ...e }));
   }
 }

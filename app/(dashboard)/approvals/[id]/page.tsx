@@ -1,0 +1,99 @@
+import { notFound } from "next/navigation";
+import { ContextTimeline } from "@/components/approvals/context-timeline";
+import { DecisionPanel } from "@/components/approvals/decision-panel";
+import { DecisionHistory } from "@/components/approvals/decision-history";
+import { JsonBlock } from "@/components/approvals/json-block";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { getApproval } from "@/lib/approvals/list-approvals";
+import { can } from "@/lib/auth/roles";
+import type { TContextEntry } from "@/lib/bridge-api/bridge-api.types";
+import { AppError } from "@/lib/errors/app-error";
+import { requirePageUser } from "@/lib/ui/session";
+
+export const dynamic = "force-dynamic";
+
+async function load(id: string) {
+  try {
+    return await getApproval(id);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    throw error;
+  }
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <h2 className="text-lg font-semibold">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+// One request: the agent's claim, the session's context, the proposed action, and the decision.
+export default async function ApprovalPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requirePageUser(`/approvals/${id}`);
+  const a = await load(id);
+  const mayDecide = a.status === "pending" && can(user.role, "approvals:decide");
+  return (
+    <article className="space-y-4">
+      <header className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">
+          <span className="font-mono">{a.tool}</span> <span className="font-normal text-slate-600">on {a.server}</span>
+        </h1>
+        <StatusBadge status={a.status} outcome={a.outcome} />
+        {a.status === "pending" && (
+          <span className="text-sm text-slate-600">
+            Deadline: <RelativeTime iso={a.expiresAt} mode="left" />
+          </span>
+        )}
+      </header>
+      <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
+        <div className="space-y-4">
+          <Section title="Prompt (the agent's claim, not verified)">
+            <p className="whitespace-pre-wrap text-slate-900">{a.prompt ?? <span className="text-slate-500">The agent gave no prompt.</span>}</p>
+            {a.reasoning && <p className="whitespace-pre-wrap text-sm text-slate-700">Reasoning: {a.reasoning}</p>}
+          </Section>
+          <Section title="Proposed action">
+            <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+              <dt className="font-medium text-slate-600">Server</dt>
+              <dd className="font-mono">{a.server}</dd>
+              <dt className="font-medium text-slate-600">Tool</dt>
+              <dd className="font-mono">{a.tool}{a.toolTitle ? ` — ${a.toolTitle}` : ""}</dd>
+              <dt className="font-medium text-slate-600">Held by</dt>
+              <dd>{a.ruleName ?? "policy default"} — {a.heldReason}</dd>
+            </dl>
+            {a.toolDescription && (
+              <details className="text-sm">
+                <summary className="cursor-pointer font-medium text-slate-700">The tool&apos;s description (from the server)</summary>
+                <p className="mt-1 whitespace-pre-wrap text-slate-700">{a.toolDescription}</p>
+              </details>
+            )}
+            <JsonBlock label="Arguments" value={a.arguments} />
+          </Section>
+          <Section title="Context: this session so far">
+            <ContextTimeline entries={a.context as TContextEntry[]} />
+          </Section>
+        </div>
+        <div className="space-y-4">
+          {mayDecide && <DecisionPanel approvalId={a.id} args={a.arguments} />}
+          <Section title="Who asked">
+            <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+              <dt className="font-medium text-slate-600">Bridge</dt>
+              <dd>{a.bridgeName}</dd>
+              <dt className="font-medium text-slate-600">Client</dt>
+              <dd>{a.clientName ? `${a.clientName} ${a.clientVersion ?? ""}` : "unknown"}</dd>
+              <dt className="font-medium text-slate-600">On behalf of</dt>
+              <dd>{a.principal ?? "unknown"}</dd>
+              <dt className="font-medium text-slate-600">Session</dt>
+              <dd className="break-all font-mono text-xs">{a.sessionId}</dd>
+            </dl>
+          </Section>
+          {a.decisions.length > 0 && <DecisionHistory approval={a} />}
+        </div>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,83 @@
+import Link from "next/link";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { listApprovals } from "@/lib/approvals/list-approvals";
+import { ZListApprovalsQuery } from "@/lib/approvals/list-approvals.types";
+import { BUTTON_SECONDARY } from "@/components/ui/field";
+
+export const dynamic = "force-dynamic";
+
+const DECIDED = ["approved", "rejected", "expired", "withdrawn"] as const;
+
+type TSearch = Record<string, string | undefined>;
+
+// Decided requests with filters (status, tool, server, reviewer, dates) as query parameters.
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<TSearch> }) {
+  const raw = await searchParams;
+  const input = Object.fromEntries(Object.entries(raw).filter(([k, v]) => v && ["status", "tool", "server", "reviewer", "from", "to", "cursor"].includes(k)));
+  const parsed = ZListApprovalsQuery.safeParse(input);
+  const query = parsed.success ? parsed.data : {};
+  const status = query.status?.length ? query.status.filter((s) => s !== "pending") : [...DECIDED];
+  const { items, nextCursor } = await listApprovals({ ...query, status, limit: 50 });
+  const next = new URLSearchParams({ ...(input as Record<string, string>), cursor: nextCursor ?? "" });
+
+  return (
+    <section className="space-y-4" aria-labelledby="history-heading">
+      <h1 id="history-heading" className="text-2xl font-semibold">History</h1>
+      {!parsed.success && <p role="alert" className="text-sm text-red-700">Some filters were invalid and were ignored.</p>}
+      <form method="get" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6">
+        <label className="text-sm">
+          <span className="block font-medium">Status</span>
+          <select name="status" defaultValue={raw.status ?? ""} className="mt-1 block w-full rounded-md border border-slate-300 p-1.5">
+            <option value="">all decided</option>
+            {DECIDED.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        {(["tool", "server", "reviewer"] as const).map((name) => (
+          <label key={name} className="text-sm">
+            <span className="block font-medium capitalize">{name === "reviewer" ? "Reviewer email" : name}</span>
+            <input name={name} defaultValue={raw[name] ?? ""} className="mt-1 block w-full rounded-md border border-slate-300 p-1.5" />
+          </label>
+        ))}
+        <label className="text-sm">
+          <span className="block font-medium">From</span>
+          <input type="date" name="from" defaultValue={raw.from ?? ""} className="mt-1 block w-full rounded-md border border-slate-300 p-1.5" />
+        </label>
+        <label className="text-sm">
+          <span className="block font-medium">To</span>
+          <input type="date" name="to" defaultValue={raw.to ?? ""} className="mt-1 block w-full rounded-md border border-slate-300 p-1.5" />
+        </label>
+        <div className="sm:col-span-3 lg:col-span-6">
+          <button type="submit" className={BUTTON_SECONDARY}>Filter</button>
+        </div>
+      </form>
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <table className="min-w-full text-left text-sm">
+          <thead className="bg-slate-100 text-slate-700">
+            <tr>
+              <th scope="col" className="px-3 py-2">Tool</th>
+              <th scope="col" className="px-3 py-2">Server</th>
+              <th scope="col" className="px-3 py-2">Status</th>
+              <th scope="col" className="px-3 py-2">Bridge</th>
+              <th scope="col" className="px-3 py-2">Asked</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.length === 0 && (
+              <tr><td colSpan={5} className="px-3 py-6 text-center text-slate-600">No decided requests match.</td></tr>
+            )}
+            {items.map((a) => (
+              <tr key={a.id} className="border-t border-slate-100">
+                <td className="px-3 py-2"><Link href={`/approvals/${a.id}`} className="font-mono text-accent hover:underline">{a.tool}</Link></td>
+                <td className="px-3 py-2">{a.server}</td>
+                <td className="px-3 py-2"><StatusBadge status={a.status} /></td>
+                <td className="px-3 py-2">{a.bridgeName}</td>
+                <td className="px-3 py-2"><time dateTime={a.createdAt}>{a.createdAt.replace("T", " ").slice(0, 19)} UTC</time></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {nextCursor && <Link href={`/history?${next}`} className={BUTTON_SECONDARY}>Load more</Link>}
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import type { ApprovalSummary } from "@/lib/realtime/events";
+import { ConnectionIndicator } from "@/components/realtime/connection-indicator";
+import { useAirlockSocket } from "@/components/realtime/use-airlock-socket";
+import { RelativeTime } from "@/components/ui/relative-time";
+
+/** The pending queue, kept live over socket.io: rows arrive and leave without a reload. */
+export function LiveQueue({ initial }: { initial: ApprovalSummary[] }) {
+  const [items, setItems] = useState(initial);
+  const [announcement, setAnnouncement] = useState("");
+  const connection = useAirlockSocket({
+    "approval:created": (approval) => {
+      setItems((current) => (current.some((a) => a.id === approval.id) ? current : [approval, ...current]));
+      setAnnouncement(`New request: ${approval.tool} on ${approval.server}`);
+    },
+    "approval:updated": (state) => {
+      if (state.status === "pending") return;
+      setItems((current) => current.filter((a) => a.id !== state.id));
+      setAnnouncement(`A request was ${state.status}`);
+    },
+  });
+
+  return (
+    <section aria-labelledby="queue-heading" className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h1 id="queue-heading" className="text-2xl font-semibold">
+          Pending requests <span className="text-slate-500">({items.length})</span>
+        </h1>
+        <ConnectionIndicator connection={connection} />
+      </div>
+      <p aria-live="polite" className="sr-only">
+        {announcement}
+      </p>
+      <ul data-testid="queue" className="space-y-3">
+        {items.length === 0 && <li className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">Nothing is waiting for a decision.</li>}
+        {items.map((a) => (
+          <li key={a.id} data-testid="queue-row" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <div className="flex flex-wrap items-baseline justify-between gap-2">
+              <Link href={`/approvals/${a.id}`} className="text-base font-semibold text-accent hover:underline">
+                <span className="font-mono">{a.tool}</span> <span className="font-normal text-slate-600">on {a.server}</span>
+              </Link>
+              <span className="text-sm text-slate-600">
+                <RelativeTime iso={a.createdAt} mode="ago" /> · <RelativeTime iso={a.expiresAt} mode="left" />
+              </span>
+            </div>
+            {a.prompt && (
+              <p className="mt-2 line-clamp-2 text-sm text-slate-800">
+                <span className="font-medium text-slate-600">Agent says: </span>
+                {a.prompt}
+              </p>
+            )}
+            <p className="mt-1 text-xs text-slate-600">
+              Held by {a.ruleName ? <span className="font-medium">{a.ruleName}</span> : "the policy default"} · bridge {a.bridgeName}
+              {a.clientName ? ` · client ${a.clientName}` : ""}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { io, type Socket } from "socket.io-client";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
+
+type AirlockSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type TConnection = "connecting" | "live" | "reconnecting";
+
+/** One socket.io connection for the page (the session cookie authenticates it); handlers see the latest props. */
+export function useAirlockSocket(handlers: Partial<ServerToClientEvents>): TConnection {
+  const [connection, setConnection] = useState<TConnection>("connecting");
+  const latest = useRef(handlers);
+  latest.current = handlers;
+
+  useEffect(() => {
+    const socket: AirlockSocket = io({ transports: ["websocket"] });
+    socket.on("connect", () => setConnection("live"));
+    socket.on("disconnect", () => setConnection("reconnecting"));
+    socket.on("connect_error", () => setConnection("reconnecting"));
+    socket.on("approval:created", (a) => latest.current["approval:created"]?.(a));
+    socket.on("approval:updated", (s) => latest.current["approval:updated"]?.(s));
+    return () => {
+      socket.close();
+    };
+  }, []);
+  return connection;
+}

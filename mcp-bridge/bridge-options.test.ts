@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { parseBridgeOptions, parseUpstreamSpec, UsageError } from "./bridge-options";
+
+describe("--upstream", () => {
+  it.each([
+    ["npx -y @modelcontextprotocol/server-filesystem /tmp/work", "server-filesystem", "npx", ["-y", "@modelcontextprotocol/server-filesystem", "/tmp/work"]],
+    ["node node_modules/@modelcontextprotocol/server-filesystem/dist/index.js /srv", "server-filesystem", "node", ["node_modules/@modelcontextprotocol/server-filesystem/dist/index.js", "/srv"]],
+    ["fs=node server.js '/path with spaces'", "fs", "node", ["server.js", "/path with spaces"]],
+    ["uvx mcp-server-git", "uvx", "uvx", ["mcp-server-git"]],
+  ])("%s → %s", (spec, name, command, args) => {
+    expect(parseUpstreamSpec(spec)).toEqual({ name, kind: "stdio", command, args });
+  });
+
+  it("names URLs and reads them as HTTP upstreams", () => {
+    const spec = parseUpstreamSpec("search=https://mcp.example.com/mcp");
+    expect(spec).toMatchObject({ name: "search", kind: "http" });
+  });
+
+  it("refuses shell operators instead of passing them to a program", () => {
+    expect(() => parseUpstreamSpec("node server.js; rm -rf /")).toThrow(/shell operators/);
+    expect(() => parseUpstreamSpec("node server.js | tee log")).toThrow(/shell operators/);
+  });
+});
+
+describe("parseBridgeOptions", () => {
+  const env = {};
+  it.each([
+    [[], /at least one --upstream/],
+    [["--upstream", "node a.js"], /no policy source/],
+    [["--upstream", "node a.js", "--dashboard", "http://127.0.0.1:3000"], /needs a bridge token/],
+    [["--upstream", "node a.js", "--dashboard", "http://x", "--token", "t", "--policy", "p.yaml"], /either --dashboard or --policy/],
+    [["--upstream", "node a.js", "--policy", "p.yaml", "--bogus"], /Unknown option/],
+    [["--upstream", "node a.js", "--upstream", "node a.js", "--policy", "p.yaml"], /two upstreams are named "a"/],
+  ])("%j is refused", (argv, message) => {
+    expect(() => parseBridgeOptions(argv as string[], env)).toThrow(UsageError);
+    expect(() => parseBridgeOptions(argv as string[], env)).toThrow(message);
+  });
+
+  it("takes the dashboard and token from the environment", () => {
+    const options = parseBridgeOptions(["--upstream", "node a.js"], { AIRLOCK_DASHBOARD_URL: "http://127.0.0.1:3000/", AIRLOCK_BRIDGE_TOKEN: "alk_brg_x" });
+    expect(options).toMatchObject({ dashboard: { url: "http://127.0.0.1:3000", token: "alk_brg_x" } });
+  });
+});

@@ -1,0 +1,153 @@
+import { EventEmitter } from "node:events";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, it, vi } from "vitest";
+import type { TApprovalState, TBridgeAuditEvent, TCreateApproval } from "../lib/bridge-api/bridge-api.types";
+import { ZPolicy, type TPolicyInput } from "../lib/policy/policy.types";
+import type { DashboardClient } from "./dashboard-client";
+import { gateToolCall, type GateCall, type GateDeps } from "./gate";
+import { PolicySource } from "./policy-source";
+import { SessionContext } from "./session-context";
+import { ToolRegistry } from "./tool-registry";
+
+// Unit tests of the gate with fakes for the upstream and the dashboard;
+// the real processes are exercised in test/integration.
+
+const WRITE: Tool = {
+  name: "write_file",
+  description: "Writes a file",
+  inputSchema: { type: "object", properties: { path: { type: "string" } }, required: ["path"], additionalProperties: false },
+};
+
+function setup(policyInput: TPolicyInput | null, options: { dashboard?: FakeDashboard } = {}) {
+  const registry = new ToolRegistry(false);
+  registry.setUpstreamTools("fs", [WRITE]);
+  const policy = new PolicySource();
+  policy.current = policyInput ? ZPolicy.parse(policyInput) : null;
+  const events: TBridgeAuditEvent[] = [];
+  const forward = vi.fn(async (_tool, args: Record<string, unknown>): Promise<CallToolResult> => ({ content: [{ type: "text", text: `wrote ${args.path}` }] }));
+  const deps: GateDeps = {
+    registry,
+    policy,
+    audit: { record: (e) => events.push(e), flush: async () => {} },
+    dashboard: options.dashboard as unknown as DashboardClient | undefined,
+    forward,
+  };
+  return { deps, events, forward };
+}
+
+function call(args: Record<string, unknown>, signal = new AbortController().signal): GateCall {
+  return { name: "write_file", args, meta: { "airlock/prompt": "save it" }, sessionId: "s1", session: new SessionContext(), signal };
+}
+
+/** A dashboard that records requests and lets the test decide them. */
+class FakeDashboard {
+  socket = new EventEmitter();
+  created: TCreateApproval[] = [];
+  results: { id: string; outcome: string }[] = [];
+  state: TApprovalState | null = null;
+
+  async createApproval(input: TCreateApproval): Promise<TApprovalState> {
+    this.created.push(input);
+    this.state = { id: "a1", status: "pending", expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    return this.state;
+  }
+  async getApproval(): Promise<TApprovalState> {
+    return this.state!;
+  }
+  async reportResult(id: string, result: { outcome: string }) {
+    this.results.push({ id, outcome: result.outcome });
+  }
+  decide(patch: Partial<TApprovalState>) {
+    this.state = { ...this.state!, ...patch };
+    this.socket.emit("approval:updated", this.state);
+  }
+}
+
+const HOLD: TPolicyInput = { default: "deny", rules: [{ name: "hold writes", match: { tool: "write_file" }, action: "require_approval" }] };
+
+async function waitUntil(check: () => boolean) {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+describe("gate", () => {
+  it("forwards an allowed call and audits it", async () => {
+    const { deps, events, forward } = setup({ default: "allow", rules: [] });
+    const result = await gateToolCall(deps, call({ path: "/a" }));
+    expect(result.isError).toBeUndefined();
+    expect(forward).toHaveBeenCalledOnce();
+    expect(events).toMatchObject([{ kind: "allowed", tool: "write_file", sessionId: "s1" }]);
+    expect(events[0].latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it.each([
+    ["a deny rule", { default: "allow", rules: [{ name: "no", match: { tool: "*" }, action: "deny", message: "not here" }] }, { path: "/a" }, /not here/],
+    ["arguments that break the schema", { default: "allow", rules: [] }, { path: 1 }, /input schema/],
+    ["no policy loaded yet", null, { path: "/a" }, /not loaded its policy/],
+    ["a hold with no dashboard", HOLD, { path: "/a" }, /without a dashboard/],
+  ] as const)("refuses %s without forwarding", async (_label, policy, args, message) => {
+    const { deps, events, forward } = setup(policy as TPolicyInput | null);
+    const result = await gateToolCall(deps, call(args as Record<string, unknown>));
+    expect(result.isError).toBe(true);
+    expect((result.content[0] as { text: string }).text).toMatch(message);
+    expect(forward).not.toHaveBeenCalled();
+    expect(events).toHaveLength(1);
+    expect(["denied", "held"]).toContain(events[0].kind);
+  });
+
+  it("holds, then forwards exactly once although the decision arrives twice", async () => {
+    const dashboard = new FakeDashboard();
+    const { deps, forward, events } = setup(HOLD, { dashboard });
+    const pending = gateToolCall(deps, call({ path: "/a" }));
+    await waitUntil(() => dashboard.created.length === 1);
+    expect(dashboard.created[0]).toMatchObject({ tool: "write_file", prompt: "save it", ruleName: "hold writes", arguments: { path: "/a" } });
+    dashboard.decide({ status: "approved", approvedArguments: { path: "/a" } });
+    dashboard.decide({ status: "approved", approvedArguments: { path: "/a" } });
+    const result = await pending;
+    expect(result.isError).toBeUndefined();
+    expect(forward).toHaveBeenCalledOnce();
+    expect(dashboard.results).toEqual([{ id: "a1", outcome: "executed" }]);
+    expect(events).toMatchObject([{ kind: "held", approvalId: "a1" }]);
+  });
+
+  it("returns the reviewer's comment on rejection and never forwards", async () => {
+    const dashboard = new FakeDashboard();
+    const { deps, forward } = setup(HOLD, { dashboard });
+    const pending = gateToolCall(deps, call({ path: "/a" }));
+    await waitUntil(() => dashboard.created.length === 1);
+    dashboard.decide({ status: "rejected", comment: "use /tmp instead" });
+    const result = await pending;
+    expect(result.isError).toBe(true);
+    expect((result.content[0] as { text: string }).text).toContain('"use /tmp instead"');
+    expect(forward).not.toHaveBeenCalled();
+  });
+
+  it("withdraws the request when the client cancels", async () => {
+    const dashboard = new FakeDashboard();
+    const { deps, forward } = setup(HOLD, { dashboard });
+    const controller = new AbortController();
+    const pending = gateToolCall(deps, call({ path: "/a" }, controller.signal));
+    await waitUntil(() => dashboard.created.length === 1);
+    controller.abort();
+    expect((await pending).isError).toBe(true);
+    expect(dashboard.results).toEqual([{ id: "a1", outcome: "withdrawn" }]);
+    expect(forward).not.toHaveBeenCalled();
+  });
+
+  it("refuses an approved edit that breaks the input schema", async () => {
+    const dashboard = new FakeDashboard();
+    const policy: TPolicyInput = {
+      default: "deny",
+      rules: [{ name: "hold writes", match: { tool: "write_file" }, action: "require_approval" }],
+    };
+    const { deps, forward } = setup(policy, { dashboard });
+    const pending = gateToolCall(deps, call({ path: "/a" }));
+    await waitUntil(() => dashboard.created.length === 1);
+    // The edit breaks the schema (an extra property), so the bridge must not forward it.
+    dashboard.decide({ status: "approved", approvedArguments: { path: "/a", mode: "777" } });
+    const result = await pending;
+    expect(result.isError).toBe(true);
+    expect(forward).not.toHaveBeenCalled();
+    expect(dashboard.results[0].outcome).toBe("failed_upstream");
+  });
+});
