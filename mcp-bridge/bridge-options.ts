@@ -83,7 +83,7 @@ export interface BridgeOptions {
 export class UsageError extends Error {}
 
 /** Reads flags and environment; throws UsageError with a message fit for a terminal. */
-export function parseBridgeOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BridgeOptions | "help" {
+export function parseBridgeOptions(argv: string[], env: Record<string, string | undefined> = process.env): BridgeOptions | "help" {
   let values: Record<string, unknown>;
   try {
     values = parseArgs({
