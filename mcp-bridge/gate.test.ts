@@ -110,6 +110,16 @@ describe("gate", () => {
     expect(events).toMatchObject([{ kind: "held", approvalId: "a1" }]);
   });
 
+  it("learns the decision by polling when no push arrives (a dropped socket)", async () => {
+    const dashboard = new FakeDashboard();
+    const { deps, forward } = setup(HOLD, { dashboard });
+    const pending = gateToolCall(deps, call({ path: "/a" }));
+    await waitUntil(() => dashboard.created.length === 1);
+    dashboard.state = { ...dashboard.state!, status: "approved", approvedArguments: { path: "/a" } };
+    expect((await pending).isError).toBeUndefined();
+    expect(forward).toHaveBeenCalledOnce();
+  });
+
   it("returns the reviewer's comment on rejection and never forwards", async () => {
     const dashboard = new FakeDashboard();
     const { deps, forward } = setup(HOLD, { dashboard });

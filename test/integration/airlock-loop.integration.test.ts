@@ -1,6 +1,6 @@
 // The airlock loop end to end with real parts: the built dashboard, the real
 // bridge as a child process, the reference filesystem MCP server, and an MCP SDK client.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +32,7 @@ beforeAll(async () => {
   for (const rule of [
     { name: "hold file writes", match: { server: "*", tool: "*write_file" }, action: "require_approval", timeoutSeconds: 60 },
     { name: "hold increments", match: { tool: "increment" }, action: "require_approval", timeoutSeconds: 60 },
+    { name: "hold moves briefly", match: { tool: "move_file" }, action: "require_approval", timeoutSeconds: 2 },
     { name: "let the rest through", match: { tool: "*" }, action: "allow" },
   ]) {
     expect((await api(dashboard, admin, "/api/rules", { body: rule })).status).toBe(201);
@@ -153,6 +154,61 @@ describe("roles on decisions", () => {
       expect((await api(dashboard, auditor, `/api/approvals/${pending.id}`)).body.status).toBe("pending");
       await api(dashboard, alice, `/api/approvals/${pending.id}/decision`, { body: { decision: "reject", comment: "no" } });
       expect((await call).isError).toBe(true);
+    } finally {
+      await bridge.close();
+    }
+  });
+});
+
+describe("while a call is held", () => {
+  it("keeps the client informed with progress notifications", async () => {
+    const bridge = await connectThroughBridge({ upstreams: [COUNTER_SERVER], dashboardUrl: dashboard.url, token: bridgeToken });
+    try {
+      const messages: string[] = [];
+      const call = bridge.client.callTool({ name: "increment", arguments: { by: 3 } }, undefined, {
+        onprogress: (p) => messages.push(p.message ?? ""),
+      });
+      const pending = await pendingFor("increment");
+      await waitFor(async () => (messages.length ? true : undefined), { timeoutMs: 12_000 });
+      expect(messages[0]).toContain(pending.id);
+      await api(dashboard, alice, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } });
+      expect((await call).isError).toBeFalsy();
+    } finally {
+      await bridge.close();
+    }
+  });
+
+  it("withdraws the request when the client cancels the call", async () => {
+    const bridge = await connectThroughBridge({ upstreams: [COUNTER_SERVER], dashboardUrl: dashboard.url, token: bridgeToken });
+    try {
+      const controller = new AbortController();
+      const call = bridge.client.callTool({ name: "increment", arguments: { by: 5 } }, undefined, { signal: controller.signal });
+      const pending = await pendingFor("increment");
+      controller.abort();
+      await expect(call).rejects.toThrow();
+      const withdrawn = await waitFor(async () => {
+        const { body } = await api(dashboard, alice, `/api/approvals/${pending.id}`);
+        return body.status === "withdrawn" ? body : undefined;
+      });
+      expect(withdrawn.outcome).toBe("withdrawn");
+      expect((await api(dashboard, alice, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } })).status).toBe(409);
+      expect(textOf(await bridge.client.callTool({ name: "get_count", arguments: {} }))).not.toContain("5");
+    } finally {
+      await bridge.close();
+    }
+  });
+
+  it("answers a timeout with an error result once the deadline passes", async () => {
+    const bridge = await connectThroughBridge({ upstreams: [`node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
+    try {
+      const source = join(workspace, "stay.txt");
+      writeFileSync(source, "x");
+      const result = await bridge.client.callTool({ name: "move_file", arguments: { source, destination: join(workspace, "moved.txt") } });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/no reviewer decided within 2 s/);
+      expect(existsSync(source)).toBe(true);
+      const { body } = await api(dashboard, alice, "/api/approvals?status=expired");
+      expect(body.items.some((a: { tool: string }) => a.tool === "move_file")).toBe(true);
     } finally {
       await bridge.close();
     }
