@@ -2,7 +2,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { TBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
 import { hashArguments } from "../lib/crypto/canonical-hash";
 import { evaluatePolicy } from "../lib/policy/evaluate";
-import type { PolicyDecision } from "../lib/policy/policy.types";
+import type { PolicyCall, PolicyDecision } from "../lib/policy/policy.types";
 import type { AuditSink } from "./audit-sink";
 import { awaitDecision } from "./await-decision";
 import type { DashboardClient } from "./dashboard-client";
@@ -38,6 +38,19 @@ export function refusal(text: string): CallToolResult {
   return { content: [{ type: "text", text: `Airlock: ${text}` }], isError: true };
 }
 
+/** What the policy sees of a call: the tool's (untrusted) annotations, the bridge, principal and session too. */
+function policyCall(deps: GateDeps, call: GateCall, tool: RegisteredTool, args: Record<string, unknown>): PolicyCall {
+  return {
+    server: tool.upstream,
+    tool: call.name,
+    args,
+    annotations: tool.definition.annotations,
+    bridge: deps.policy.bridgeName ?? "",
+    principal: metaString(call.meta, "airlock/user") ?? "",
+    session: { id: call.sessionId, client: call.client?.name },
+  };
+}
+
 const metaString = (meta: Record<string, unknown> | undefined, key: string) => {
   const value = meta?.[key];
   return typeof value === "string" && value.trim() ? value : undefined;
@@ -69,7 +82,7 @@ export async function gateToolCall(gateDeps: GateDeps, call: GateCall): Promise<
       event.detail = { reason: "invalid arguments", problems };
       return refusal(`the arguments do not match the tool's input schema: ${problems.join("; ")}`);
     }
-    const decision = evaluatePolicy(policy, { server: tool.upstream, tool: call.name, args: call.args });
+    const decision = evaluatePolicy(policy, policyCall(deps, call, tool, call.args));
     event.ruleName = decision.rule?.name;
 
     if (decision.action === "allow") {
@@ -185,7 +198,7 @@ async function executeApproved(
   if (isEdited) {
     // An edit must not slip past another rule: it must meet the same decision again.
     const problems = deps.registry.validate(tool, args);
-    const again = deps.policy.current ? evaluatePolicy(deps.policy.current, { server: tool.upstream, tool: call.name, args }) : null;
+    const again = deps.policy.current ? evaluatePolicy(deps.policy.current, policyCall(deps, call, tool, args)) : null;
     const isSameRule = again && (again.action === "allow" || (again.action === "require_approval" && again.rule?.name === decision.rule?.name));
     if (problems.length || !isSameRule) {
       const why = problems.length ? `they do not match the input schema (${problems.join("; ")})` : `the policy treats them differently (${again?.reason ?? "no policy"})`;

@@ -65,7 +65,10 @@ describe("rule validation", () => {
     [{ name: "x", match: {}, action: "hold" }, "action"],
     [{ name: "x", match: {}, action: "deny", timeoutSeconds: 0 }, "timeoutSeconds"],
     [{ name: "x", match: {}, action: "deny", extra: 1 }, ""],
-    [{ name: "x", match: {}, action: "deny", when: "args.path.startsWith('/etc')" }, "when"],
+    [{ name: "x", match: {}, action: "deny", when: "args.path.startsWith(" }, "when"],
+    [{ name: "x", match: {}, action: "deny", when: "secrets == 1" }, "when"],
+    [{ name: "x", match: {}, action: "deny", when: "1 + 2" }, "when"],
+    [{ name: "x", match: { annotations: { readOnly: true } }, action: "allow" }, "match.annotations"],
     [{ name: "", match: {}, action: "deny" }, "name"],
   ])("rejects %j at %s", (input, path) => {
     const result = ZRule.safeParse(input);
@@ -73,12 +76,58 @@ describe("rule validation", () => {
     expect(result.error!.issues.map((i) => i.path.join("."))).toContain(path);
   });
 
+  it("points at the position of a CEL syntax error", () => {
+    const result = ZRule.safeParse({ name: "x", match: {}, action: "deny", when: 'args.path.startsWith("/etc"' });
+    expect(result.error!.issues[0].message).toMatch(/invalid CEL expression/);
+    expect(result.error!.issues[0].message).toContain("^");
+  });
+
   it("fills defaults", () => {
     expect(ZRule.parse({ name: "x", match: {}, action: "require_approval" })).toMatchObject({
-      match: { server: "*", tool: "*" },
+      match: { server: "*", tool: "*", bridge: "*", principal: "*" },
       approvers: 1,
       timeoutSeconds: 600,
       enabled: true,
     });
+  });
+});
+
+describe("conditions and matchers", () => {
+  const outside = (action: "deny" | "require_approval" | "allow") =>
+    policy({ default: "allow", rules: [{ name: "outside workspace", match: { tool: "write_file" }, when: '!args.path.startsWith("/workspace/")', action }] });
+
+  it("holds only the calls whose arguments meet the CEL condition", () => {
+    const p = outside("require_approval");
+    expect(evaluatePolicy(p, { server: "fs", tool: "write_file", args: { path: "/etc/passwd" } }).action).toBe("require_approval");
+    expect(evaluatePolicy(p, { server: "fs", tool: "write_file", args: { path: "/workspace/a.txt" } }).action).toBe("allow");
+  });
+
+  it("fails closed when a condition cannot be evaluated: deny and hold apply, allow does not", () => {
+    const call = { server: "fs", tool: "write_file", args: { content: "no path" } };
+    expect(evaluatePolicy(outside("deny"), call).action).toBe("deny");
+    expect(evaluatePolicy(outside("deny"), call).reason).toMatch(/could not be evaluated/);
+    const allowIfInside = policy({ default: "deny", rules: [{ name: "inside", match: {}, when: 'args.path.startsWith("/workspace/")', action: "allow" }] });
+    expect(evaluatePolicy(allowIfInside, call).action).toBe("deny");
+  });
+
+  it("reads tool, server, principal and session in conditions", () => {
+    const p = policy({ default: "allow", rules: [{ name: "sudo", match: {}, when: 'tool.name == "run" && args.cmd.contains("sudo") && principal != "root@example.com" && session.id != ""', action: "deny" }] });
+    const run = { server: "shell", tool: "run", args: { cmd: "sudo ls" }, session: { id: "s1" } };
+    expect(evaluatePolicy(p, { ...run, principal: "eve@example.com" }).action).toBe("deny");
+    expect(evaluatePolicy(p, { ...run, principal: "root@example.com" }).action).toBe("allow");
+  });
+
+  it("matches annotations, treating an absent hint as false", () => {
+    const p = policy({ default: "require_approval", rules: [{ name: "reads", match: { annotations: { readOnlyHint: true } }, action: "allow" }] });
+    expect(evaluatePolicy(p, { server: "fs", tool: "read", args: {}, annotations: { readOnlyHint: true } }).action).toBe("allow");
+    expect(evaluatePolicy(p, { server: "fs", tool: "write", args: {}, annotations: { readOnlyHint: false } }).action).toBe("require_approval");
+    expect(evaluatePolicy(p, { server: "fs", tool: "write", args: {} }).action).toBe("require_approval");
+  });
+
+  it("matches the bridge and the principal by glob", () => {
+    const p = policy({ default: "allow", rules: [{ name: "ci", match: { bridge: "ci-*", principal: "*@contractor.example" }, action: "deny" }] });
+    expect(evaluatePolicy(p, { server: "s", tool: "t", args: {}, bridge: "ci-runner", principal: "bo@contractor.example" }).action).toBe("deny");
+    expect(evaluatePolicy(p, { server: "s", tool: "t", args: {}, bridge: "laptop", principal: "bo@contractor.example" }).action).toBe("allow");
+    expect(evaluatePolicy(p, { server: "s", tool: "t", args: {}, bridge: "ci-runner", principal: "me@example.com" }).action).toBe("allow");
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { celErrorMessage, compileCel } from "./cel";
 
 export const RULE_ACTIONS = ["allow", "deny", "require_approval"] as const;
 
@@ -9,25 +10,52 @@ export const ZGlob = z
   .max(200)
   .regex(/^[\w.*?:\-/@]+$/, "a glob may hold letters, digits and _ . - / : @ * ? only");
 
+/** Tool annotations to match; each one set must equal the tool's (absent hints count as false). */
+export const ZAnnotationMatch = z
+  .object({
+    readOnlyHint: z.boolean().optional(),
+    destructiveHint: z.boolean().optional(),
+    idempotentHint: z.boolean().optional(),
+    openWorldHint: z.boolean().optional(),
+  })
+  .strict();
+export type TAnnotationMatch = z.infer<typeof ZAnnotationMatch>;
+
+/** A CEL condition, compiled and type-checked when the rule is validated. */
+const ZCel = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2000)
+  .superRefine((expression, ctx) => {
+    try {
+      compileCel(expression);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `invalid CEL expression: ${celErrorMessage(error)}` });
+    }
+  });
+
 /** A rule as `POST /api/rules` takes it and as the policy file lists it (DESIGN.md). */
 export const ZRule = z
   .object({
     name: z.string().trim().min(1).max(120),
-    match: z.object({ server: ZGlob.default("*"), tool: ZGlob.default("*") }).strict(),
-    when: z.string().trim().min(1).max(2000).optional(),
+    match: z
+      .object({
+        server: ZGlob.default("*"),
+        tool: ZGlob.default("*"),
+        bridge: ZGlob.default("*"),
+        principal: ZGlob.default("*"),
+        annotations: ZAnnotationMatch.optional(),
+      })
+      .strict(),
+    when: ZCel.optional(),
     action: z.enum(RULE_ACTIONS),
     approvers: z.number().int().min(1).max(5).default(1),
     timeoutSeconds: z.number().int().min(1, "timeoutSeconds must be at least 1").max(7 * 24 * 3600).default(600),
     message: z.string().max(1000).optional(),
     enabled: z.boolean().default(true),
   })
-  .strict()
-  // CEL conditions arrive with the rule engine; a rule that carries one is
-  // refused rather than enforced without its condition.
-  .refine((rule) => rule.when === undefined, {
-    path: ["when"],
-    message: "`when` (CEL) conditions are not supported by this version yet",
-  });
+  .strict();
 export type TRule = z.infer<typeof ZRule>;
 export type TRuleInput = z.input<typeof ZRule>;
 
@@ -48,6 +76,13 @@ export interface PolicyCall {
   /** The tool's name as the client sees it (namespaced when the bridge aggregates). */
   tool: string;
   args: Record<string, unknown>;
+  /** The tool's annotations as the server declared them: untrusted hints. */
+  annotations?: Record<string, unknown>;
+  /** The bridge's name; "" when unknown (a local policy file). */
+  bridge?: string;
+  /** The human principal the agent acts for; "" when unknown. */
+  principal?: string;
+  session?: { id: string; client?: string };
 }
 
 export interface PolicyDecision {

@@ -3,7 +3,7 @@ import { AppError } from "../errors/app-error";
 import type { TRule } from "../policy/policy.types";
 import { ROOM_BRIDGES } from "../realtime/events";
 import { getIo } from "../realtime/hub";
-import { toPolicyRule } from "./rule-records";
+import { toPolicyRule, toRuleColumns } from "./rule-records";
 
 /** Appends a rule at the end of the order and tells running bridges to reload. */
 export async function createRule({ rule, position }: { rule: TRule; position?: number }) {
@@ -15,20 +15,7 @@ export async function createRule({ rule, position }: { rule: TRule; position?: n
     const end = (last?.position ?? -1) + 1;
     const at = position === undefined ? end : Math.max(0, Math.min(position, end));
     if (at < end) await tx.rule.updateMany({ where: { position: { gte: at } }, data: { position: { increment: 1 } } });
-    return tx.rule.create({
-      data: {
-        name: rule.name,
-        position: at,
-        serverGlob: rule.match.server,
-        toolGlob: rule.match.tool,
-        when: rule.when,
-        action: rule.action,
-        approvers: rule.approvers,
-        timeoutSeconds: rule.timeoutSeconds,
-        message: rule.message,
-        enabled: rule.enabled,
-      },
-    });
+    return tx.rule.create({ data: { ...toRuleColumns(rule), position: at } });
   });
   getIo()?.to(ROOM_BRIDGES).emit("policy:changed");
   return toPolicyRule(created);

@@ -28,7 +28,7 @@ export async function loadPolicy(): Promise<TPolicy> {
     version: `${rules.length}-${latest}`,
     default: fallback,
     defaultTimeoutSeconds: 600,
-    rules: rules.map(({ ...r }) => {
+    rules: rules.map((r) => {
       const { id: _id, position: _position, ...rule } = toPolicyRule(r);
       return rule;
     }),

@@ -1,5 +1,5 @@
 import type { Rule } from "../db/prisma";
-import type { TRule } from "../policy/policy.types";
+import type { TAnnotationMatch, TRule } from "../policy/policy.types";
 
 /** A stored rule in the policy-file shape (DESIGN.md). */
 export function toPolicyRule(rule: Rule): TRule & { id: string; position: number } {
@@ -7,12 +7,36 @@ export function toPolicyRule(rule: Rule): TRule & { id: string; position: number
     id: rule.id,
     position: rule.position,
     name: rule.name,
-    match: { server: rule.serverGlob, tool: rule.toolGlob },
+    match: {
+      server: rule.serverGlob,
+      tool: rule.toolGlob,
+      bridge: rule.bridgeGlob,
+      principal: rule.principalGlob,
+      ...(rule.annotations ? { annotations: rule.annotations as TAnnotationMatch } : {}),
+    },
     ...(rule.when ? { when: rule.when } : {}),
     action: rule.action,
     approvers: rule.approvers,
     timeoutSeconds: rule.timeoutSeconds,
     ...(rule.message ? { message: rule.message } : {}),
+    enabled: rule.enabled,
+  };
+}
+
+/** The columns a rule is stored in. */
+export function toRuleColumns(rule: TRule) {
+  return {
+    name: rule.name,
+    serverGlob: rule.match.server,
+    toolGlob: rule.match.tool,
+    bridgeGlob: rule.match.bridge,
+    principalGlob: rule.match.principal,
+    annotations: rule.match.annotations ?? undefined,
+    when: rule.when ?? null,
+    action: rule.action,
+    approvers: rule.approvers,
+    timeoutSeconds: rule.timeoutSeconds,
+    message: rule.message ?? null,
     enabled: rule.enabled,
   };
 }
