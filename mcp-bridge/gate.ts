@@ -51,6 +51,12 @@ function policyCall(deps: GateDeps, call: GateCall, tool: RegisteredTool, args: 
   };
 }
 
+/** Dashboard policies carry a version number; a local file's version is free text and not reported. */
+function policyVersionOf(policy: { version?: string }): number | undefined {
+  const n = Number(policy.version);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
 const metaString = (meta: Record<string, unknown> | undefined, key: string) => {
   const value = meta?.[key];
   return typeof value === "string" && value.trim() ? value : undefined;
@@ -84,6 +90,7 @@ export async function gateToolCall(gateDeps: GateDeps, call: GateCall): Promise<
     }
     const decision = evaluatePolicy(policy, policyCall(deps, call, tool, call.args));
     event.ruleName = decision.rule?.name;
+    event.policyVersion = policyVersionOf(policy);
 
     if (decision.action === "allow") {
       event.kind = "allowed";
@@ -141,6 +148,7 @@ async function hold(deps: GateDeps, call: GateCall, tool: RegisteredTool, decisi
       context: [...call.session.snapshot(), ...(extraContext ? [{ at: new Date().toISOString(), kind: "note" as const, summary: extraContext }] : [])],
       heldReason: decision.reason,
       ruleName: decision.rule?.name,
+      policyVersion: event.policyVersion,
       timeoutSeconds: decision.timeoutSeconds,
     });
   } catch (error) {

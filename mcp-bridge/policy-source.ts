@@ -42,6 +42,7 @@ export class PolicySource {
         ({ bridge, policy }) => {
           source.current = policy;
           source.bridgeName = bridge.name;
+          if (policy.version) dashboard.socket.emit("bridge:policy", { version: policy.version });
         },
         (error) => log("could not load the policy", error),
       );

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { can } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/ui/session";
 
 export const dynamic = "force-dynamic";
@@ -20,6 +21,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/history" className="text-sm font-medium text-slate-700 hover:text-slate-950">
             History
           </Link>
+          {can(user.role, "admin:read") && (
+            <Link href="/bridges" className="text-sm font-medium text-slate-700 hover:text-slate-950">
+              Bridges
+            </Link>
+          )}
           <span className="ml-auto text-sm text-slate-600">
             {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{user.role}</span>
           </span>

@@ -93,6 +93,7 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
         tool: approval.tool,
         argumentsHash: isEdited ? hashArguments(approvedArguments) : approval.argumentsHash,
         ruleName: approval.ruleName,
+        policyVersion: approval.policyVersion,
         approvalId,
         actorId: reviewer.id,
         latencyMs: now.getTime() - approval.createdAt.getTime(),

@@ -39,6 +39,7 @@ async function recordExpiry(ids: string[]) {
       tool: a.tool,
       argumentsHash: a.argumentsHash,
       ruleName: a.ruleName,
+      policyVersion: a.policyVersion,
       approvalId: a.id,
       latencyMs: Date.now() - a.createdAt.getTime(),
       detail: { decision: "expire", resultingStatus: "expired" },

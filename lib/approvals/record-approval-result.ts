@@ -48,6 +48,7 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
       tool: approval.tool,
       argumentsHash: approval.argumentsHash,
       ruleName: approval.ruleName,
+      policyVersion: approval.policyVersion,
       approvalId,
       detail: result.error ? { error: result.error } : undefined,
     },

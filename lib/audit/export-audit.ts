@@ -3,7 +3,7 @@ import type { TRole } from "../auth/roles";
 import { db, type Prisma } from "../db/prisma";
 import type { TAuditExportQuery } from "./export-audit.types";
 
-const COLUMNS = ["id", "createdAt", "kind", "bridge", "sessionId", "server", "tool", "argumentsHash", "ruleName", "approvalId", "actor", "latencyMs", "detail"] as const;
+const COLUMNS = ["id", "createdAt", "kind", "bridge", "sessionId", "server", "tool", "argumentsHash", "ruleName", "policyVersion", "approvalId", "actor", "latencyMs", "detail"] as const;
 const MAX_ROWS = 100_000;
 
 export interface ExportAuditOptions {
@@ -33,6 +33,7 @@ export async function exportAudit({ query, viewer }: ExportAuditOptions): Promis
     tool: e.tool,
     argumentsHash: e.argumentsHash,
     ruleName: e.ruleName,
+    policyVersion: e.policyVersion,
     approvalId: e.approvalId,
     actor: e.actorId ? actorEmail.get(e.actorId) ?? e.actorId : null,
     latencyMs: e.latencyMs,

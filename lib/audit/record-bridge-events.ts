@@ -13,6 +13,7 @@ export async function recordBridgeEvents({ bridgeId, events }: { bridgeId: strin
       tool: e.tool,
       argumentsHash: e.argumentsHash,
       ruleName: e.ruleName,
+      policyVersion: e.policyVersion,
       approvalId: e.approvalId,
       latencyMs: e.latencyMs,
       detail: e.detail as object | undefined,

@@ -35,6 +35,7 @@ export const ZCreateApproval = z.object({
   context: z.array(ZContextEntry).max(200).default([]),
   heldReason: z.string().min(1).max(2000),
   ruleName: z.string().max(200).optional(),
+  policyVersion: z.number().int().min(1).optional(),
   timeoutSeconds: z.number().int().min(1).max(7 * 24 * 3600),
 });
 export type TCreateApproval = z.infer<typeof ZCreateApproval>;
@@ -71,6 +72,7 @@ export const ZBridgeAuditEvent = z.object({
   tool: z.string().max(300).optional(),
   argumentsHash: z.string().max(64).optional(),
   ruleName: z.string().max(200).optional(),
+  policyVersion: z.number().int().min(1).optional(),
   approvalId: z.string().max(100).optional(),
   latencyMs: z.number().nonnegative().optional(),
   detail: ZJsonObject.optional(),

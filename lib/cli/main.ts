@@ -13,6 +13,9 @@ const USAGE = `Usage: airlock <command> [options]
   user add --email E --password P --role admin|reviewer|auditor [--name N]
   token create --email E --name N         print a new personal access token for the REST API
   bridge-token create --name N            print a new bridge token for airlock-bridge --token
+  rules export [--format yaml|json]       print the current policy as a policy file
+  rules apply -f FILE [--comment C] [--dry-run]
+                                          validate FILE, print the plan, apply it as one new version
 
 Environment: DATABASE_URL (default: embedded SQLite in ./data), PORT (3000), HOST (127.0.0.1).`;
 
@@ -37,6 +40,27 @@ function options<T extends z.ZodRawShape>(args: string[], shape: T): z.infer<z.Z
 async function withDb<T>(work: () => Promise<T>): Promise<T> {
   await migrateDatabase();
   return work();
+}
+
+async function applyRules(args: string[]): Promise<void> {
+  let values;
+  try {
+    values = parseArgs({ args, strict: true, options: { file: { type: "string", short: "f" }, comment: { type: "string" }, "dry-run": { type: "boolean" } } }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (!values.file) throw new UsageError("rules apply needs -f FILE");
+  const { readFileSync } = await import("node:fs");
+  const { parsePolicyFile } = await import("../rules/policy-file");
+  const { formatDiff } = await import("../policy/policy-diff");
+  const { replacePolicy } = await import("../rules/policy-versions");
+  // Everything is validated before anything is written: a bad file changes nothing.
+  const policy = parsePolicyFile(readFileSync(values.file, "utf8"), values.file);
+  const isDryRun = values["dry-run"] === true;
+  const change = await withDb(() => replacePolicy({ policy, author: "cli", comment: values.comment ?? `applied ${values.file}`, isDryRun }));
+  console.log(`Plan against version ${isDryRun || !change.isApplied ? change.version : change.version - 1}:`);
+  for (const line of formatDiff(change.diff)) console.log(`  ${line}`);
+  console.log(change.isApplied ? `Applied as version ${change.version}.` : isDryRun ? "Dry run: nothing was changed." : "Nothing to apply.");
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -69,6 +93,15 @@ async function main(argv: string[]): Promise<void> {
     console.error(`Bridge token for "${created.name}" (shown once; pass it to airlock-bridge --token or AIRLOCK_BRIDGE_TOKEN):`);
     console.log(created.token);
     return;
+  }
+  if (key === "rules export") {
+    const input = options(rest, { format: z.enum(["yaml", "json"]).default("yaml") });
+    const [{ loadPolicy }, { formatPolicyFile }] = await Promise.all([import("../rules/policy-versions"), import("../rules/policy-file")]);
+    process.stdout.write(formatPolicyFile(await withDb(loadPolicy), input.format));
+    return;
+  }
+  if (key === "rules apply") {
+    return applyRules(rest);
   }
   throw new UsageError(`unknown command "${key}"`);
 }

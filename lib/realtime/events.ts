@@ -30,6 +30,8 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   /** A bridge asks for the state of its own requests (after a reconnect). */
   "approval:watch": (ids: string[], ack: (states: TApprovalState[]) => void) => void;
+  /** A bridge reports the policy version it now enforces. */
+  "bridge:policy": (report: { version: string }) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { getApprovalState } from "../approvals/get-approval-state";
+import { db } from "../db/prisma";
 import { findActiveUser } from "../users/personal-tokens";
 import type { AirlockIo } from "./hub";
 import { authenticateSocket, roomsFor } from "./socket-auth";
@@ -25,6 +26,16 @@ export function createSocketServer(httpServer: HttpServer, secret: string): Airl
   });
 
   io.on("connection", (socket) => {
+    socket.on("bridge:policy", async (report) => {
+      // Only a bridge reports, and only about itself.
+      const bridgeId = socket.data.kind === "bridge" ? socket.data.bridgeId : undefined;
+      const version = Number(report?.version);
+      if (!bridgeId || !Number.isInteger(version) || version < 1) return;
+      await db.bridge.update({ where: { id: bridgeId }, data: { enforcedPolicyVersion: version, enforcedAt: new Date() } }).catch((error) => {
+        console.error("[airlock] could not record a bridge's policy version", error);
+      });
+    });
+
     socket.on("approval:watch", async (ids, ack) => {
       // Re-checked per event: only a bridge may ask, and only about its own requests.
       if (typeof ack !== "function") return;

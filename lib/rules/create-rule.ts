@@ -1,24 +1,33 @@
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import type { TRule } from "../policy/policy.types";
-import { ROOM_BRIDGES } from "../realtime/events";
-import { getIo } from "../realtime/hub";
-import { toPolicyRule, toRuleColumns } from "./rule-records";
+import { replacePolicy } from "./policy-versions";
+import { toPolicyRule } from "./rule-records";
 
-/** Appends a rule at the end of the order and tells running bridges to reload. */
-export async function createRule({ rule, position }: { rule: TRule; position?: number }) {
-  const created = await db.$transaction(async (tx) => {
-    if (await tx.rule.findUnique({ where: { name: rule.name } })) {
-      throw new AppError("conflict", { message: `a rule named "${rule.name}" already exists` });
-    }
-    const last = await tx.rule.findFirst({ orderBy: { position: "desc" }, select: { position: true } });
-    const end = (last?.position ?? -1) + 1;
-    const at = position === undefined ? end : Math.max(0, Math.min(position, end));
-    if (at < end) await tx.rule.updateMany({ where: { position: { gte: at } }, data: { position: { increment: 1 } } });
-    return tx.rule.create({ data: { ...toRuleColumns(rule), position: at } });
+export interface CreateRuleOptions {
+  rule: TRule;
+  author: string;
+  /** Index in the order; the end by default. */
+  position?: number;
+  comment?: string;
+}
+
+/** Adds one rule as a new policy version. */
+export async function createRule({ rule, author, position, comment }: CreateRuleOptions) {
+  const change = await replacePolicy({
+    author,
+    comment: comment ?? `add rule "${rule.name}"`,
+    policy: (before) => {
+      if (before.rules.some((r) => r.name === rule.name)) {
+        throw new AppError("conflict", { message: `a rule named "${rule.name}" already exists` });
+      }
+      const rules = [...before.rules];
+      rules.splice(position ?? rules.length, 0, rule);
+      return { ...before, rules };
+    },
   });
-  getIo()?.to(ROOM_BRIDGES).emit("policy:changed");
-  return toPolicyRule(created);
+  const stored = await db.rule.findUniqueOrThrow({ where: { name: rule.name } });
+  return { ...toPolicyRule(stored), version: change.version };
 }
 
 export async function listRules() {

@@ -17,6 +17,11 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown }> =
   "POST /api/approvals/[id]/decision": { allowed: ["admin", "reviewer"], body: { decision: "reject" } },
   "GET /api/rules": { allowed: ["admin", "auditor"] },
   "POST /api/rules": { allowed: ["admin"], body: { name: "", match: {}, action: "allow" } },
+  "GET /api/bridges": { allowed: ["admin", "auditor"] },
+  "GET /api/rules/versions": { allowed: ["admin", "auditor"] },
+  "POST /api/rules/rollback": { allowed: ["admin"], body: { version: 999 } },
+  "GET /api/policy": { allowed: ["admin", "auditor"] },
+  "PUT /api/policy": { allowed: ["admin"], body: { policy: { default: "deny", rules: [] }, dryRun: true } },
   "GET /api/audit/export": { allowed: USERS },
   "GET /api/bridge/policy": { allowed: ["bridge"] },
   "POST /api/bridge/approvals": { allowed: ["bridge"], body: {} },
@@ -74,12 +79,12 @@ describe("route access", () => {
         const headers: Record<string, string> = { "content-type": "application/json" };
         if (caller !== "anonymous") headers.authorization = `Bearer ${tokens[caller]}`;
         const res = await fetch(`${dashboard.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-        const json = await res.json();
+        const text = await res.text();
         if (isAllowed) {
           expect([401, 403]).not.toContain(res.status);
         } else {
           expect(res.status).toBe(caller === "anonymous" || caller === "bridge" || allowed.includes("bridge") ? 401 : 403);
-          expect(json.error.code).toMatch(/unauthorized|forbidden/);
+          expect(JSON.parse(text).error.code).toMatch(/unauthorized|forbidden/);
         }
       });
     }

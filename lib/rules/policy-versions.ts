@@ -1,0 +1,99 @@
+import { db, type Prisma } from "../db/prisma";
+import { AppError } from "../errors/app-error";
+import { diffPolicies, isEmptyDiff, type PolicyDiff } from "../policy/policy-diff";
+import { ZPolicy, type TPolicy } from "../policy/policy.types";
+import { ROOM_BRIDGES } from "../realtime/events";
+import { getIo } from "../realtime/hub";
+import { DEFAULT_KEY, readPolicy } from "./read-policy";
+import { toRuleColumns } from "./rule-records";
+
+type Tx = Prisma.TransactionClient;
+
+export interface ReplacePolicyOptions {
+  /** The new policy, or a function from the current one to the new one (run inside the transaction). */
+  policy: TPolicy | ((before: TPolicy) => TPolicy);
+  /** Who made the change: a user's email, "cli", or "system". */
+  author: string;
+  comment?: string;
+  /** Compute the plan only; change nothing. */
+  isDryRun?: boolean;
+}
+
+export interface PolicyChange {
+  version: number;
+  diff: PolicyDiff;
+  isApplied: boolean;
+}
+
+const stripVersion = ({ version: _v, ...policy }: TPolicy) => policy;
+
+async function latestVersion(tx: Tx) {
+  return tx.policyVersion.findFirst({ orderBy: { number: "desc" } });
+}
+
+/** Records the working policy as version 1 the first time anyone asks (installs start unversioned). */
+async function ensureFirstVersion(tx: Tx) {
+  const latest = await latestVersion(tx);
+  if (latest) return latest;
+  const policy = await readPolicy(tx);
+  return tx.policyVersion.create({
+    data: { number: 1, author: "system", comment: "initial policy", policy: stripVersion(policy) as object, diff: diffPolicies({ default: policy.default, rules: [] }, policy) as object },
+  });
+}
+
+/**
+ * The one way rules change: the whole new policy replaces the old in one
+ * transaction, as a new numbered version with author, comment and diff.
+ * Running bridges are told after the commit. An unchanged policy makes no version.
+ */
+export async function replacePolicy({ policy, author, comment, isDryRun = false }: ReplacePolicyOptions): Promise<PolicyChange> {
+  const result = await db.$transaction(async (tx) => {
+    const current = await ensureFirstVersion(tx);
+    const before = await readPolicy(tx);
+    const next = ZPolicy.parse(typeof policy === "function" ? policy(before) : policy);
+    const diff = diffPolicies(before, next);
+    if (isDryRun || isEmptyDiff(diff)) return { version: current.number, diff, isApplied: false };
+
+    const names = next.rules.map((r) => r.name);
+    await tx.rule.deleteMany({ where: { name: { notIn: names } } });
+    // Positions move out of the way first so reordering cannot collide.
+    await tx.rule.updateMany({ data: { position: { increment: 1_000_000 } } });
+    for (const [position, rule] of next.rules.entries()) {
+      const columns = { ...toRuleColumns(rule), position };
+      await tx.rule.upsert({ where: { name: rule.name }, create: columns, update: columns });
+    }
+    await tx.setting.upsert({ where: { key: DEFAULT_KEY }, create: { key: DEFAULT_KEY, value: next.default }, update: { value: next.default } });
+    const version = await tx.policyVersion.create({
+      data: { number: current.number + 1, author, comment: comment ?? null, policy: stripVersion(next) as object, diff: diff as object },
+    });
+    return { version: version.number, diff, isApplied: true };
+  }).catch((error) => {
+    // Two changes at once on PostgreSQL: the version number is unique, so the later one loses.
+    if ((error as { code?: string }).code === "P2002") throw new AppError("conflict", { message: "the policy changed at the same time; try again" });
+    throw error;
+  });
+  if (result.isApplied) getIo()?.to(ROOM_BRIDGES).emit("policy:changed");
+  return result;
+}
+
+/** The policy bridges enforce: the latest version's snapshot, with its number. */
+export async function loadPolicy(): Promise<TPolicy> {
+  const version = (await latestVersion(db)) ?? (await db.$transaction(ensureFirstVersion).catch(async (error) => {
+    // Two first loads at once: the other one created version 1.
+    if ((error as { code?: string }).code === "P2002") return (await latestVersion(db))!;
+    throw error;
+  }));
+  return { ...ZPolicy.parse(version.policy), version: String(version.number) };
+}
+
+export async function listPolicyVersions({ limit = 50 }: { limit?: number } = {}) {
+  const rows = await db.policyVersion.findMany({ orderBy: { number: "desc" }, take: Math.min(limit, 500) });
+  return rows.map((v) => ({ number: v.number, createdAt: v.createdAt.toISOString(), author: v.author, comment: v.comment, diff: v.diff as unknown as PolicyDiff }));
+}
+
+/** Makes an earlier version's policy current again, as a new version (history is never rewritten). */
+export async function rollbackPolicy({ toVersion, author, comment }: { toVersion: number; author: string; comment?: string }) {
+  const target = await db.policyVersion.findUnique({ where: { number: toVersion } });
+  if (!target) throw new AppError("not_found", { message: `there is no policy version ${toVersion}` });
+  return replacePolicy({ policy: ZPolicy.parse(target.policy), author, comment: comment ?? `rollback to version ${toVersion}` });
+}
