@@ -17,6 +17,13 @@ describe("globs", () => {
     ["fs.*", "fsx", false],
     ["a+b", "aab", false],
     ["a+b", "a+b", true],
+    ["*file*", "read_file_now", true],
+    ["*file*", "reader", false],
+    ["read_*", "read_", true],
+    ["exact", "exact", true],
+    ["exact", "exactly", false],
+    ["a*b*c", "aXbYc", true],
+    ["a*b*c", "aXbY", false],
   ])("%s vs %s → %s", (glob, name, expected) => {
     expect(matchesGlob(glob, name)).toBe(expected);
   });

@@ -1,24 +1,48 @@
 import { evaluateCel } from "./cel";
-import { matchesGlob } from "./glob";
+import { compileGlob, type NameMatcher } from "./glob";
 import type { PolicyCall, PolicyDecision, TAnnotationMatch, TPolicy, TRule } from "./policy.types";
 
-function matchesAnnotations(want: TAnnotationMatch | undefined, have: Record<string, unknown> | undefined): boolean {
-  if (!want) return true;
-  for (const [hint, value] of Object.entries(want)) {
-    if ((have?.[hint] === true) !== value) return false;
+interface CompiledRule {
+  rule: TRule;
+  server: NameMatcher;
+  tool: NameMatcher;
+  bridge: NameMatcher;
+  principal: NameMatcher;
+  annotations: [string, boolean][];
+}
+
+// Policies are compiled once (globs into string tests) and reused for every call.
+const compiled = new WeakMap<TPolicy, CompiledRule[]>();
+
+function compilePolicy(policy: TPolicy): CompiledRule[] {
+  let rules = compiled.get(policy);
+  if (!rules) {
+    rules = policy.rules
+      .filter((rule) => rule.enabled)
+      .map((rule) => ({
+        rule,
+        server: compileGlob(rule.match.server),
+        tool: compileGlob(rule.match.tool),
+        bridge: compileGlob(rule.match.bridge),
+        principal: compileGlob(rule.match.principal),
+        annotations: Object.entries(rule.match.annotations ?? ({} as TAnnotationMatch)) as [string, boolean][],
+      }));
+    compiled.set(policy, rules);
   }
-  return true;
+  return rules;
 }
 
 /**
  * Whether a rule applies to a call. A `when` that fails to evaluate (a missing
  * key, a wrong type) fails closed: a deny or hold rule applies, an allow rule does not.
  */
-function ruleMatches(rule: TRule, call: PolicyCall): { isMatch: boolean; note?: string } {
-  const m = rule.match;
-  if (!matchesGlob(m.server, call.server) || !matchesGlob(m.tool, call.tool)) return { isMatch: false };
-  if (!matchesGlob(m.bridge, call.bridge ?? "") || !matchesGlob(m.principal, call.principal ?? "")) return { isMatch: false };
-  if (!matchesAnnotations(m.annotations, call.annotations)) return { isMatch: false };
+function ruleMatches(c: CompiledRule, call: PolicyCall): { isMatch: boolean; note?: string } {
+  if (!c.tool(call.tool) || !c.server(call.server) || !c.bridge(call.bridge ?? "") || !c.principal(call.principal ?? "")) return { isMatch: false };
+  for (const [hint, value] of c.annotations) {
+    // An absent hint counts as false: annotations are the server's untrusted claims.
+    if ((call.annotations?.[hint] === true) !== value) return { isMatch: false };
+  }
+  const { rule } = c;
   if (!rule.when) return { isMatch: true };
   const result = evaluateCel(rule.when, {
     args: call.args,
@@ -36,10 +60,10 @@ function ruleMatches(rule: TRule, call: PolicyCall): { isMatch: boolean; note?: 
  * otherwise the policy default. Pure and synchronous: it runs on the bridge's hot path.
  */
 export function evaluatePolicy(policy: TPolicy, call: PolicyCall): PolicyDecision {
-  for (const rule of policy.rules) {
-    if (!rule.enabled) continue;
-    const { isMatch, note } = ruleMatches(rule, call);
+  for (const c of compilePolicy(policy)) {
+    const { isMatch, note } = ruleMatches(c, call);
     if (!isMatch) continue;
+    const { rule } = c;
     return {
       action: rule.action,
       rule,

@@ -1,16 +1,28 @@
-const cache = new Map<string, RegExp>();
+export type NameMatcher = (name: string) => boolean;
 
-/** Compiles a name glob (`*` any run, `?` one character) to an anchored RegExp, memoised. */
-export function globToRegExp(glob: string): RegExp {
-  let re = cache.get(glob);
-  if (!re) {
-    const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    re = new RegExp(`^${body}$`);
-    cache.set(glob, re);
+const ANY: NameMatcher = () => true;
+
+/**
+ * Compiles a name glob (`*` any run, `?` one character) into the cheapest test
+ * that decides it: equality, prefix, suffix, or an anchored RegExp.
+ */
+export function compileGlob(glob: string): NameMatcher {
+  if (glob === "*") return ANY;
+  if (!/[*?]/.test(glob)) return (name) => name === glob;
+  const inner = glob.slice(1, -1);
+  if (glob.startsWith("*") && !/[*?]/.test(glob.slice(1))) {
+    const suffix = glob.slice(1);
+    return (name) => name.endsWith(suffix);
   }
-  return re;
+  if (glob.endsWith("*") && !/[*?]/.test(glob.slice(0, -1))) {
+    const prefix = glob.slice(0, -1);
+    return (name) => name.startsWith(prefix);
+  }
+  if (glob.startsWith("*") && glob.endsWith("*") && !/[*?]/.test(inner)) return (name) => name.includes(inner);
+  const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  return (name) => re.test(name);
 }
 
 export function matchesGlob(glob: string, name: string): boolean {
-  return glob === "*" || globToRegExp(glob).test(name);
+  return compileGlob(glob)(name);
 }
