@@ -149,6 +149,8 @@ async function hold(deps: GateDeps, call: GateCall, tool: RegisteredTool, decisi
       heldReason: decision.reason,
       ruleName: decision.rule?.name,
       policyVersion: event.policyVersion,
+      approvers: decision.approvers,
+      approverRole: decision.approverRole,
       timeoutSeconds: decision.timeoutSeconds,
     });
   } catch (error) {

@@ -60,6 +60,8 @@ export function toApprovalDetail(a: WithBridge & WithDecisions) {
     reasoning: a.reasoning,
     context: a.context as unknown[],
     requiredApprovers: a.requiredApprovers,
+    approverRole: a.approverRole,
+    policyVersion: a.policyVersion,
     decidedAt: a.decidedAt?.toISOString() ?? null,
     executedAt: a.executedAt?.toISOString() ?? null,
     decisions: a.decisions.map((d) => ({

@@ -9,17 +9,16 @@ import { APPROVAL_SUMMARY_INCLUDE, toApprovalSummary } from "./approval-views";
 export interface CreateApprovalOptions {
   bridgeId: string;
   input: TCreateApproval;
-  requiredApprovers?: number;
 }
 
 /** Records a held call as a pending request and tells connected reviewers. */
-export async function createApproval({ bridgeId, input, requiredApprovers = 1 }: CreateApprovalOptions) {
+export async function createApproval({ bridgeId, input }: CreateApprovalOptions) {
   // The hash binds the grant to the exact call; a bridge that sends arguments
   // and a hash that disagree is refused rather than trusted.
   if (hashArguments(input.arguments) !== input.argumentsHash) {
     throw new AppError("invalid_input", { message: "argumentsHash does not match the arguments" });
   }
-  const { timeoutSeconds, arguments: args, inputSchema, context, ...fields } = input;
+  const { timeoutSeconds, approvers, arguments: args, inputSchema, context, ...fields } = input;
   const approval = await db.approvalRequest.create({
     data: {
       ...fields,
@@ -27,7 +26,7 @@ export async function createApproval({ bridgeId, input, requiredApprovers = 1 }:
       inputSchema: inputSchema as Prisma.InputJsonObject | undefined,
       context: context as Prisma.InputJsonArray,
       bridgeId,
-      requiredApprovers,
+      requiredApprovers: approvers,
       expiresAt: new Date(Date.now() + timeoutSeconds * 1000),
     },
     include: APPROVAL_SUMMARY_INCLUDE,

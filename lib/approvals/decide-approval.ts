@@ -1,3 +1,4 @@
+import type { TRole } from "../auth/roles";
 import { hashArguments } from "../crypto/canonical-hash";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
@@ -8,7 +9,7 @@ import { publishApprovalUpdate } from "./publish-approval-update";
 
 export interface DecideApprovalOptions {
   approvalId: string;
-  reviewer: { id: string; email: string };
+  reviewer: { id: string; email: string; role: TRole };
   body: TDecideApprovalBody;
 }
 
@@ -28,6 +29,9 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
   if (approval.expiresAt.getTime() <= Date.now()) {
     await expireApproval(approval.id);
     throw conflict("this request has expired");
+  }
+  if (approval.approverRole === "admin" && reviewer.role !== "admin") {
+    throw new AppError("forbidden", { message: "this request needs an admin's approval" });
   }
   if (approval.principal && approval.principal.toLowerCase() === reviewer.email.toLowerCase()) {
     throw new AppError("forbidden", { message: "you cannot decide a request made on your own behalf" });

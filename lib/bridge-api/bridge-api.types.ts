@@ -36,6 +36,9 @@ export const ZCreateApproval = z.object({
   heldReason: z.string().min(1).max(2000),
   ruleName: z.string().max(200).optional(),
   policyVersion: z.number().int().min(1).optional(),
+  /** Distinct approvals needed, and who may give them (from the rule). */
+  approvers: z.number().int().min(1).max(5).default(1),
+  approverRole: z.enum(["reviewer", "admin"]).default("reviewer"),
   timeoutSeconds: z.number().int().min(1).max(7 * 24 * 3600),
 });
 export type TCreateApproval = z.infer<typeof ZCreateApproval>;

@@ -70,6 +70,7 @@ export function evaluatePolicy(policy: TPolicy, call: PolicyCall): PolicyDecisio
       reason: `rule "${rule.name}"${rule.when ? ` (when ${rule.when})` : ` (${rule.match.server} / ${rule.match.tool})`} → ${rule.action}${note ? `; ${note}` : ""}`,
       timeoutSeconds: rule.timeoutSeconds,
       approvers: rule.approvers,
+      approverRole: rule.approverRole,
       message: rule.message,
     };
   }
@@ -79,5 +80,6 @@ export function evaluatePolicy(policy: TPolicy, call: PolicyCall): PolicyDecisio
     reason: `no rule matched; policy default → ${policy.default}`,
     timeoutSeconds: policy.defaultTimeoutSeconds,
     approvers: 1,
+    approverRole: "reviewer",
   };
 }

@@ -51,6 +51,8 @@ export const ZRule = z
     when: ZCel.optional(),
     action: z.enum(RULE_ACTIONS),
     approvers: z.number().int().min(1).max(5).default(1),
+    /** Who may approve: reviewers (and admins), or admins only. */
+    approverRole: z.enum(["reviewer", "admin"]).default("reviewer"),
     timeoutSeconds: z.number().int().min(1, "timeoutSeconds must be at least 1").max(7 * 24 * 3600).default(600),
     message: z.string().max(1000).optional(),
     enabled: z.boolean().default(true),
@@ -93,5 +95,6 @@ export interface PolicyDecision {
   reason: string;
   timeoutSeconds: number;
   approvers: number;
+  approverRole: "reviewer" | "admin";
   message?: string;
 }

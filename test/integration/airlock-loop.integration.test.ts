@@ -31,8 +31,10 @@ beforeAll(async () => {
   bridgeToken = dashboard.cli("bridge-token", "create", "--name", "test-laptop");
   for (const rule of [
     { name: "hold file writes", match: { server: "*", tool: "*write_file" }, action: "require_approval", timeoutSeconds: 60 },
+    { name: "two keys for big increments", match: { tool: "increment" }, when: "args.by >= 50", action: "require_approval", approvers: 2 },
     { name: "hold increments", match: { tool: "increment" }, action: "require_approval", timeoutSeconds: 60 },
     { name: "hold moves briefly", match: { tool: "move_file" }, action: "require_approval", timeoutSeconds: 2 },
+    { name: "admins approve directories", match: { tool: "create_directory" }, action: "require_approval", approverRole: "admin" },
     { name: "let the rest through", match: { tool: "*" }, action: "allow" },
   ]) {
     expect((await api(dashboard, admin, "/api/rules", { body: rule })).status).toBe(201);
@@ -137,6 +139,42 @@ describe("exactly once", () => {
       expect((await api(dashboard, admin, `/api/approvals/${pending.id}/decision`, { body: { decision: "reject" } })).status).toBe(409);
       const count = await bridge.client.callTool({ name: "get_count", arguments: {} });
       expect(textOf(count)).toBe("1");
+    } finally {
+      await bridge.close();
+    }
+  });
+});
+
+describe("rules that ask more of reviewers", () => {
+  it("needs two distinct approvers when the rule says so", async () => {
+    const bridge = await connectThroughBridge({ upstreams: [COUNTER_SERVER], dashboardUrl: dashboard.url, token: bridgeToken });
+    try {
+      const before = Number(textOf(await bridge.client.callTool({ name: "get_count", arguments: {} })));
+      const call = bridge.client.callTool({ name: "increment", arguments: { by: 50 } });
+      const pending = await pendingFor("increment");
+      expect((await api(dashboard, alice, `/api/approvals/${pending.id}`)).body).toMatchObject({ requiredApprovers: 2, ruleName: "two keys for big increments" });
+      expect((await api(dashboard, alice, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } })).body.status).toBe("pending");
+      expect((await api(dashboard, alice, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } })).status).toBe(409);
+      expect((await api(dashboard, bob, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } })).body.status).toBe("approved");
+      expect((await call).isError).toBeFalsy();
+      expect(Number(textOf(await bridge.client.callTool({ name: "get_count", arguments: {} })))).toBe(before + 50);
+    } finally {
+      await bridge.close();
+    }
+  });
+
+  it("lets only admins decide when the rule asks for an admin", async () => {
+    const bridge = await connectThroughBridge({ upstreams: [`node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
+    try {
+      const dir = join(workspace, "admin-approved");
+      const call = bridge.client.callTool({ name: "create_directory", arguments: { path: dir } });
+      const pending = await pendingFor("create_directory");
+      const refused = await api(dashboard, alice, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toMatch(/admin/);
+      expect((await api(dashboard, admin, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } })).status).toBe(200);
+      expect((await call).isError).toBeFalsy();
+      expect(existsSync(dir)).toBe(true);
     } finally {
       await bridge.close();
     }
