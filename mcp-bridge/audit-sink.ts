@@ -1,44 +1,94 @@
 import { appendFileSync } from "node:fs";
-import type { TBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
-import type { DashboardClient } from "./dashboard-client";
+import { ZBridgeAuditEvent, type TBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
+import type { AuditSpool } from "./audit-spool";
+import { DashboardError, type DashboardClient } from "./dashboard-client";
 import { log } from "./log";
 
 const FLUSH_MS = 250;
 const BATCH = 100;
-const MAX_BUFFERED = 50_000;
+const RETRY_MS = 5_000;
+const MAX_BUFFERED = 20_000;
 
 export interface AuditSink {
+  /** Never blocks and never throws: the call path must not wait for (or fail on) the audit trail. */
   record(event: TBridgeAuditEvent): void;
   flush(): Promise<void>;
 }
 
+/** An event that breaks the contract would poison every batch it is in: repair what can be repaired. */
+function conform(event: TBridgeAuditEvent): TBridgeAuditEvent | null {
+  if (ZBridgeAuditEvent.safeParse(event).success) return event;
+  const repaired = { ...event, tool: event.tool?.slice(0, 300), server: event.server?.slice(0, 200), detail: { note: "detail dropped: it did not fit the audit contract" } };
+  return ZBridgeAuditEvent.safeParse(repaired).success ? repaired : null;
+}
+
+export interface DashboardAuditSinkOptions {
+  spool?: AuditSpool;
+  flushMs?: number;
+  retryMs?: number;
+}
+
 /**
- * Batches events to the dashboard off the call path. When the dashboard is
- * unreachable events stay buffered (bounded) and go out with the next flush.
+ * Batches events to the dashboard off the call path (every 250 ms or 100 events).
+ * While the dashboard is unreachable events stay buffered (bounded) and are
+ * mirrored to a spool file, then go out with a later flush; nothing is lost
+ * unless the buffer overflows, which is logged.
  */
 export class DashboardAuditSink implements AuditSink {
   private buffer: TBridgeAuditEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private dropped = 0;
+  /** Set while the dashboard is failing: only the retry timer sends, not every new event. */
+  private isBackingOff = false;
+  private readonly flushMs: number;
+  private readonly retryMs: number;
 
-  constructor(private readonly dashboard: DashboardClient) {}
+  constructor(
+    private readonly dashboard: DashboardClient,
+    private readonly options: DashboardAuditSinkOptions = {},
+  ) {
+    this.flushMs = options.flushMs ?? FLUSH_MS;
+    this.retryMs = options.retryMs ?? RETRY_MS;
+    const recovered = options.spool?.recover() ?? [];
+    if (recovered.length) {
+      log(`delivering ${recovered.length} audit event(s) spooled by an earlier bridge`);
+      this.buffer.push(...recovered);
+      this.schedule(0);
+    }
+  }
 
   record(event: TBridgeAuditEvent): void {
+    const conforming = conform(event);
+    if (!conforming) return log("dropped an audit event that does not fit the contract");
     if (this.buffer.length >= MAX_BUFFERED) {
       this.buffer.shift();
       if (this.dropped++ % 1000 === 0) log(`audit buffer full: dropped ${this.dropped} oldest event(s)`);
     }
-    this.buffer.push(event);
-    if (this.buffer.length >= BATCH) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    this.buffer.push(conforming);
+    if (this.buffer.length >= BATCH && !this.isBackingOff) void this.flush();
+    else this.schedule(this.flushMs);
   }
 
+  private schedule(ms: number): void {
+    if (this.timer || this.flushing) return;
+    this.timer = setTimeout(() => void this.flush(), ms);
+    this.timer.unref();
+  }
+
+  /** Sends everything buffered; resolves when done or when the dashboard failed (events are kept). */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.flushing ??= this.drain().finally(() => (this.flushing = null));
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = null;
+      if (this.buffer.length && !this.timer) this.schedule(this.flushMs);
+    });
     return this.flushing;
+  }
+
+  get pending(): number {
+    return this.buffer.length;
   }
 
   private async drain(): Promise<void> {
@@ -47,23 +97,44 @@ export class DashboardAuditSink implements AuditSink {
       try {
         await this.dashboard.sendAudit(batch);
         this.buffer.splice(0, batch.length);
+        if (this.isBackingOff) log("audit delivery resumed");
+        this.isBackingOff = false;
       } catch (error) {
-        log(`audit delivery failed, ${this.buffer.length} event(s) kept for retry`, error);
-        this.timer ??= setTimeout(() => void this.flush(), 5000);
+        if (error instanceof DashboardError && !error.isTransient && error.status !== 401 && error.status !== 403) {
+          // The dashboard read the batch and refused it: sending it again cannot succeed.
+          this.buffer.splice(0, batch.length);
+          log(`the dashboard refused ${batch.length} audit event(s); they are dropped`, error);
+          continue;
+        }
+        // Logged once per outage, not on every retry.
+        if (!this.isBackingOff) log(`audit delivery failed; events are kept (and spooled) and retried every ${Math.round(this.retryMs / 1000)} s`, error);
+        this.isBackingOff = true;
+        this.options.spool?.save(this.buffer);
+        // Wait for the retry instead of the next record: a burst must not hammer a dashboard that is down.
+        this.timer ??= setTimeout(() => {
+          this.timer = null;
+          void this.flush();
+        }, this.retryMs);
+        this.timer.unref();
         return;
       }
     }
+    this.options.spool?.clear();
   }
 }
 
-/** With a local policy and no dashboard: NDJSON to a file, or to stderr. */
+/** With a local policy and no dashboard: NDJSON to a file, or to stderr (stdout is the MCP channel). */
 export class FileAuditSink implements AuditSink {
   constructor(private readonly path?: string) {}
 
   record(event: TBridgeAuditEvent): void {
     const line = JSON.stringify({ audit: event }) + "\n";
-    if (this.path) appendFileSync(this.path, line);
-    else process.stderr.write(line);
+    try {
+      if (this.path) appendFileSync(this.path, line, { mode: 0o600 });
+      else process.stderr.write(line);
+    } catch (error) {
+      log(`could not write the audit log ${this.path}`, error);
+    }
   }
 
   async flush(): Promise<void> {}

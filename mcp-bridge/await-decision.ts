@@ -1,66 +1,96 @@
 import type { TApprovalState } from "../lib/bridge-api/bridge-api.types";
 import type { DashboardClient } from "./dashboard-client";
 
-const POLL_MS = 2000;
-const PROGRESS_MS = 5000;
-const GRACE_MS = 5000;
+/** How often and how long the bridge waits; tests shorten these. */
+export interface WaitTiming {
+  /** Polling interval, the fallback that survives a dropped socket. */
+  pollMs: number;
+  /** Interval of "still waiting" progress notifications. */
+  progressMs: number;
+  /** Waiting past expiresAt, for a dashboard whose expiry runs a little late. */
+  graceMs: number;
+}
+
+export const DEFAULT_TIMING: WaitTiming = { pollMs: 2_000, progressMs: 5_000, graceMs: 5_000 };
 
 export interface AwaitDecisionOptions {
   dashboard: DashboardClient;
+  /** The request as created (it may already be decided). */
   approval: TApprovalState;
+  /** Used when the dashboard's expiresAt cannot be read. */
+  timeoutSeconds: number;
   signal: AbortSignal;
+  timing?: WaitTiming;
   /** Called every few seconds while waiting (progress notifications keep clients from timing out). */
   onWaiting?: (elapsedMs: number) => void;
 }
 
-export type TDecisionOutcome = TApprovalState | { status: "cancelled" } | { status: "unreachable"; message: string };
+export type TDecisionOutcome =
+  | { status: "approved" | "rejected" | "expired" | "withdrawn"; state: TApprovalState }
+  | { status: "cancelled" }
+  | { status: "unreachable"; message: string };
 
 /**
- * Waits for a request to leave `pending`: the socket push usually arrives
- * first; polling every 2 s is the fallback that survives a dropped socket.
- * Whichever reports first wins; the rest is ignored.
+ * Waits for a request to leave `pending`. The socket push usually arrives first;
+ * polling is the fallback that survives a dropped socket, and after a reconnect
+ * the bridge asks for the state of its request. Whichever reports first wins and
+ * the promise settles exactly once; later reports are ignored. Never rejects.
  */
-export function awaitDecision({ dashboard, approval, signal, onWaiting }: AwaitDecisionOptions): Promise<TDecisionOutcome> {
+export function awaitDecision({ dashboard, approval, timeoutSeconds, signal, timing = DEFAULT_TIMING, onWaiting }: AwaitDecisionOptions): Promise<TDecisionOutcome> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const deadline = Date.parse(approval.expiresAt) + GRACE_MS;
+    const expiresAt = Date.parse(approval.expiresAt);
+    const deadline = (Number.isFinite(expiresAt) ? expiresAt : started + timeoutSeconds * 1000) + timing.graceMs;
     let isSettled = false;
     let lastError: Error | null = null;
+    let pollTimer: NodeJS.Timeout | undefined;
     const stop = new AbortController();
 
     const settle = (outcome: TDecisionOutcome) => {
       if (isSettled) return;
       isSettled = true;
       stop.abort();
-      clearInterval(poller);
+      clearTimeout(pollTimer);
       clearInterval(progress);
-      dashboard.socket.off("approval:updated", onPush);
+      unsubscribe();
+      dashboard.socket.off("connect", onReconnect);
       signal.removeEventListener("abort", onAbort);
       resolve(outcome);
     };
     const consider = (state: TApprovalState) => {
-      if (state.id === approval.id && state.status !== "pending") settle(state);
+      if (state.id !== approval.id || state.status === "pending") return;
+      settle({ status: state.status, state });
     };
-    const onPush = (state: TApprovalState) => consider(state);
     const onAbort = () => settle({ status: "cancelled" });
+    const onReconnect = () => {
+      dashboard.watchApprovals([approval.id]).then(
+        (states) => states.forEach(consider),
+        () => undefined, // polling covers it
+      );
+    };
 
+    // A chain of timeouts, not an interval: a slow answer must not pile up requests.
     const poll = async () => {
       try {
         consider(await dashboard.getApproval(approval.id, stop.signal));
         lastError = null;
       } catch (error) {
-        // Keep trying through blips; only at the deadline does an absent dashboard fail the call.
+        // Blips are ridden out; only at the deadline does an absent dashboard fail the call.
         lastError = error as Error;
       }
-      if (!isSettled && Date.now() > deadline) {
-        settle(lastError ? { status: "unreachable", message: lastError.message } : { ...approval, status: "expired" });
+      if (isSettled) return;
+      if (Date.now() > deadline) {
+        return settle(lastError ? { status: "unreachable", message: lastError.message } : { status: "expired", state: { ...approval, status: "expired" } });
       }
+      pollTimer = setTimeout(poll, timing.pollMs);
     };
 
-    dashboard.socket.on("approval:updated", onPush);
+    const unsubscribe = dashboard.onApprovalUpdated(consider);
+    dashboard.socket.on("connect", onReconnect);
     signal.addEventListener("abort", onAbort, { once: true });
-    const poller = setInterval(poll, POLL_MS);
-    const progress = setInterval(() => onWaiting?.(Date.now() - started), PROGRESS_MS);
+    const progress = setInterval(() => onWaiting?.(Date.now() - started), timing.progressMs);
+    pollTimer = setTimeout(poll, timing.pollMs);
     if (signal.aborted) onAbort();
+    consider(approval);
   });
 }

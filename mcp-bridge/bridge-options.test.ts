@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseBridgeOptions, parseUpstreamSpec, UsageError } from "./bridge-options";
+import { parseBridgeOptions, UsageError } from "./bridge-options";
+import { parseUpstreamSpec } from "./upstream-spec";
 
 describe("--upstream", () => {
   it.each([

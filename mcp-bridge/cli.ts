@@ -1,13 +1,18 @@
 // `airlock-bridge`: an MCP proxy that puts Airlock's policy in front of MCP servers.
+// In stdio mode stdout is the MCP channel: everything else goes to stderr.
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { DashboardAuditSink, FileAuditSink } from "./audit-sink";
-import { parseBridgeOptions, USAGE, UsageError } from "./bridge-options";
+import { DashboardAuditSink, FileAuditSink, type AuditSink } from "./audit-sink";
+import { AuditSpool } from "./audit-spool";
+import { parseBridgeOptions, USAGE, UsageError, type BridgeOptions } from "./bridge-options";
 import { DashboardClient } from "./dashboard-client";
+import { serveHttp } from "./http-server";
+import { initializeCapabilities, readFirstMessage } from "./first-message";
 import { log } from "./log";
+import { ToolAdmission } from "./tool-admission";
 import { PolicySource } from "./policy-source";
-import { createProxyServer } from "./proxy-server";
-import { connectUpstream } from "./upstream";
+import { openSession, type BridgeCore } from "./proxy-server";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -17,31 +22,78 @@ async function main() {
     process.stderr.write(`${USAGE}\n`);
     return;
   }
-  const dashboard = options.dashboard ? new DashboardClient(options.dashboard.url, options.dashboard.token) : undefined;
-  let policy: PolicySource;
-  if (dashboard) {
-    dashboard.socket.on("connect_error", (error) => log("dashboard socket", error));
-    dashboard.socket.connect();
-    policy = PolicySource.fromDashboard(dashboard);
-    await policy.ready;
-  } else {
-    policy = PolicySource.fromFile(options.policyFile!);
-  }
-  const audit = dashboard ? new DashboardAuditSink(dashboard) : new FileAuditSink(options.auditLog);
-  const upstreams = await Promise.all(options.upstreams.map((spec) => connectUpstream(spec, VERSION)));
-  const { server } = await createProxyServer({ upstreams, policy, audit, dashboard, version: VERSION });
-
-  const shutdown = async () => {
+  const { policy, audit, dashboard } = await policyAndAudit(options);
+  let isShuttingDown = false;
+  let closeHttp: (() => Promise<void>) | undefined;
+  let closeSession: (() => Promise<void>) | undefined;
+  const shutdown = async (code = 0) => {
+    if (isShuttingDown) return;
+    isShuttingDown = true;
+    await closeHttp?.().catch(() => undefined);
     await audit.flush().catch(() => undefined);
-    await Promise.allSettled(upstreams.map((u) => u.client.close()));
+    await dashboard?.drain();
+    policy.close();
     dashboard?.close();
-    process.exit(0);
+    await closeSession?.().catch(() => undefined);
+    process.exit(code);
   };
-  server.onclose = () => void shutdown();
   process.once("SIGINT", () => void shutdown());
   process.once("SIGTERM", () => void shutdown());
-  await server.connect(new StdioServerTransport());
-  log(`ready: ${upstreams.map((u) => u.spec.name).join(", ")}; policy from ${dashboard ? options.dashboard!.url : options.policyFile}`);
+
+  const admission = dashboard ? new ToolAdmission(dashboard) : undefined;
+  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, version: VERSION };
+  const source = dashboard ? dashboard.baseUrl : options.policyFile;
+  const names = options.upstreams.map((u) => u.name).join(", ");
+
+  if (options.http) {
+    const http = await serveHttp(core, options.http);
+    closeHttp = http.close;
+    log(`ready at ${http.url}: ${names} (connected per client session); policy from ${source}`);
+    return;
+  }
+  // One stdio process is one MCP session.
+  // The SDK's stdio transport does not notice the client closing stdin; the bridge must not linger.
+  process.stdin.once("end", () => void shutdown());
+  // The upstreams are opened once the client said what it can do (its initialize request), so they see the same.
+  const { first, transport } = await readFirstMessage(new StdioServerTransport());
+  let session;
+  try {
+    session = await openSession(core, { sessionId: randomUUID(), clientCapabilities: initializeCapabilities(first), onClose: () => void shutdown() });
+  } catch (error) {
+    log("fatal", error);
+    return shutdown(1);
+  }
+  closeSession = session.close;
+  await session.server.connect(transport);
+  log(`ready: ${names}; policy from ${source}`);
+}
+
+/** With a dashboard: its policy and audit trail. With --policy: the file, and NDJSON audit to a file or stderr. */
+async function policyAndAudit(options: BridgeOptions): Promise<{ policy: PolicySource; audit: AuditSink; dashboard?: DashboardClient }> {
+  if (!options.dashboard) {
+    let policy: PolicySource;
+    try {
+      policy = PolicySource.fromFile(options.policyFile!, options.name);
+    } catch (error) {
+      throw new UsageError(`--policy: ${(error as Error).message}`);
+    }
+    return { policy, audit: new FileAuditSink(options.auditLog) };
+  }
+  const { url, token } = options.dashboard;
+  const dashboard = new DashboardClient(url, token);
+  let lastSocketError = "";
+  dashboard.socket.on("connect_error", (error) => {
+    // Reconnects repeat every few seconds: say each distinct problem once.
+    if (error.message !== lastSocketError) log("dashboard socket", error);
+    lastSocketError = error.message;
+  });
+  dashboard.socket.on("connect", () => (lastSocketError = ""));
+  dashboard.socket.connect();
+  const policy = PolicySource.fromDashboard(dashboard);
+  const audit = new DashboardAuditSink(dashboard, { spool: new AuditSpool(AuditSpool.keyFor(url, token, options.name)) });
+  // Calls are refused until a policy is loaded; waiting for the first attempt avoids refusing the very first ones.
+  await policy.ready;
+  return { policy, audit, dashboard };
 }
 
 main().catch((error) => {

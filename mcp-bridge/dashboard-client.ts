@@ -1,17 +1,23 @@
 import { io, type Socket } from "socket.io-client";
-import type { ZodType } from "zod";
+import { z, type ZodType } from "zod";
 import {
   ZApprovalState,
   type TApprovalResult,
   type TApprovalState,
   type TBridgeAuditEvent,
   type TCreateApproval,
+  ZToolVerdicts,
+  type TToolReport,
+  type TToolVerdict,
 } from "../lib/bridge-api/bridge-api.types";
 import { ZPolicy, type TPolicy } from "../lib/policy/policy.types";
 import type { ClientToServerEvents, ServerToClientEvents } from "../lib/realtime/events";
-import { z } from "zod";
+import { log } from "./log";
 
 const REQUEST_TIMEOUT_MS = 10_000;
+const WATCH_TIMEOUT_MS = 5_000;
+/** Delays between attempts to report a result; a report decides the approval's record, so it is retried. */
+const REPORT_RETRY_MS = [1_000, 3_000, 7_000, 15_000];
 
 export class DashboardError extends Error {
   constructor(
@@ -20,55 +26,74 @@ export class DashboardError extends Error {
   ) {
     super(message);
   }
+
+  /** Worth another attempt: the dashboard was not reached, or failed on its side. */
+  get isTransient(): boolean {
+    return this.status === undefined || this.status >= 500 || this.status === 408 || this.status === 429;
+  }
 }
 
-const ZPolicyResponse = z.object({ bridge: z.object({ id: z.string(), name: z.string() }), policy: ZPolicy });
+export const ZPolicyResponse = z.object({ bridge: z.object({ id: z.string(), name: z.string() }), policy: ZPolicy });
+export type TPolicyResponse = { bridge: { id: string; name: string }; policy: TPolicy };
 
 /**
  * Talks to the dashboard with the bridge token: REST for requests and reports,
- * socket.io for pushes. Every response is validated; anything unexpected is an error.
+ * socket.io for pushes. Every answer and every push is validated; anything
+ * unexpected is an error, which callers treat as "no decision" (fail closed).
  */
 export class DashboardClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private readonly reports = new Set<Promise<void>>();
 
   constructor(
-    private readonly baseUrl: string,
+    readonly baseUrl: string,
     private readonly token: string,
   ) {
-    this.socket = io(baseUrl, { auth: { token }, transports: ["websocket"], reconnectionDelayMax: 5000, autoConnect: false });
+    // The URL's path is where the dashboard is mounted, not a socket.io namespace.
+    const url = new URL(baseUrl);
+    this.socket = io(url.origin, {
+      path: `${url.pathname.replace(/\/+$/, "")}/socket.io`,
+      auth: { token },
+      transports: ["websocket"],
+      reconnectionDelayMax: 5_000,
+      autoConnect: false,
+    });
   }
 
-  private async request<T>(path: string, schema: ZodType<T> | null, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  private async request<T>(path: string, schema: ZodType<T> | null, init: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
     const signals = [AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(init.signal ? [init.signal] : [])];
     let res: Response;
+    let text: string;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
-        method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-        headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" },
+        method: init.body === undefined ? "GET" : "POST",
+        headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json", accept: "application/json" },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
         signal: AbortSignal.any(signals),
+        // A redirect would carry the token somewhere the operator did not configure.
+        redirect: "error",
       });
+      text = await res.text();
     } catch (error) {
-      throw new DashboardError(`the Airlock dashboard at ${this.baseUrl} cannot be reached (${(error as Error).message})`);
+      throw new DashboardError(`the Airlock dashboard cannot be reached at ${this.baseUrl} (${(error as Error).message})`);
     }
-    const text = await res.text();
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
-      throw new DashboardError(`the dashboard answered ${res.status} with a body that is not JSON`, res.status);
+      throw new DashboardError(`the Airlock dashboard answered ${path} with HTTP ${res.status} and a body that is not JSON`, res.status);
     }
     if (!res.ok) {
-      const message = (json as { error?: { message?: string } })?.error?.message ?? `HTTP ${res.status}`;
-      throw new DashboardError(`the dashboard refused ${path}: ${message}`, res.status);
+      const message = (json as { error?: { message?: unknown } } | undefined)?.error?.message;
+      throw new DashboardError(`the Airlock dashboard refused ${path} (HTTP ${res.status}${typeof message === "string" ? `: ${message}` : ""})`, res.status);
     }
     if (!schema) return undefined as T;
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new DashboardError(`the dashboard's answer to ${path} is malformed`, res.status);
+    if (!parsed.success) throw new DashboardError(`the Airlock dashboard's answer to ${path} is malformed (${parsed.error.issues[0]?.message})`, res.status);
     return parsed.data;
   }
 
-  fetchPolicy(): Promise<{ bridge: { id: string; name: string }; policy: TPolicy }> {
+  fetchPolicy(): Promise<TPolicyResponse> {
     return this.request("/api/bridge/policy", ZPolicyResponse);
   }
 
@@ -84,8 +109,59 @@ export class DashboardClient {
     return this.request(`/api/bridge/approvals/${encodeURIComponent(id)}/result`, null, { body: result });
   }
 
+  /**
+   * Reports a result without holding up the agent's answer, retrying while the
+   * dashboard is unreachable; `drain()` waits for these at shutdown.
+   */
+  reportResultInBackground(id: string, result: TApprovalResult): void {
+    const attempt = async () => {
+      for (let i = 0; ; i++) {
+        try {
+          return await this.reportResult(id, result);
+        } catch (error) {
+          const isLast = i >= REPORT_RETRY_MS.length || !(error instanceof DashboardError && error.isTransient);
+          if (isLast) return log(`could not report the ${result.outcome} result of approval ${id}`, error);
+          await new Promise((resolve) => setTimeout(resolve, REPORT_RETRY_MS[i]));
+        }
+      }
+    };
+    const report = attempt();
+    this.reports.add(report);
+    void report.finally(() => this.reports.delete(report));
+  }
+
+  /** Reports the tools one upstream lists; the answer says which the bridge may expose. */
+  async reportTools(report: TToolReport): Promise<TToolVerdict[]> {
+    return (await this.request("/api/bridge/tools", ZToolVerdicts, { body: report })).tools;
+  }
+
   sendAudit(events: TBridgeAuditEvent[]): Promise<void> {
     return this.request("/api/bridge/audit", null, { body: { events } });
+  }
+
+  /** Subscribes to decisions pushed over the socket; malformed pushes are ignored. Returns the unsubscribe. */
+  onApprovalUpdated(listener: (state: TApprovalState) => void): () => void {
+    const handler = (payload: unknown) => {
+      const parsed = ZApprovalState.safeParse(payload);
+      if (parsed.success) listener(parsed.data);
+      else log("ignored a malformed approval:updated push");
+    };
+    this.socket.on("approval:updated", handler);
+    return () => void this.socket.off("approval:updated", handler);
+  }
+
+  /** Asks for the current state of some requests over the socket (after a reconnect, pushes may have been missed). */
+  async watchApprovals(ids: string[]): Promise<TApprovalState[]> {
+    const states = await this.socket.timeout(WATCH_TIMEOUT_MS).emitWithAck("approval:watch", ids);
+    const parsed = z.array(ZApprovalState).safeParse(states);
+    if (!parsed.success) throw new DashboardError("the Airlock dashboard's answer to approval:watch is malformed");
+    return parsed.data;
+  }
+
+  /** Waits (bounded) for background reports still in flight. */
+  async drain(timeoutMs = 5_000): Promise<void> {
+    if (!this.reports.size) return;
+    await Promise.race([Promise.allSettled([...this.reports]), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
 
   close(): void {

@@ -31,6 +31,7 @@ function setup(policyInput: TPolicyInput | null, options: { dashboard?: FakeDash
     audit: { record: (e) => events.push(e), flush: async () => {} },
     dashboard: options.dashboard as unknown as DashboardClient | undefined,
     forward,
+    timing: { pollMs: 20, progressMs: 1_000, graceMs: 100 },
   };
   return { deps, events, forward };
 }
@@ -56,6 +57,16 @@ class FakeDashboard {
   }
   async reportResult(id: string, result: { outcome: string }) {
     this.results.push({ id, outcome: result.outcome });
+  }
+  reportResultInBackground(id: string, result: { outcome: string }) {
+    void this.reportResult(id, result);
+  }
+  onApprovalUpdated(listener: (state: TApprovalState) => void) {
+    this.socket.on("approval:updated", listener);
+    return () => void this.socket.off("approval:updated", listener);
+  }
+  async watchApprovals(): Promise<TApprovalState[]> {
+    return this.state ? [this.state] : [];
   }
   decide(patch: Partial<TApprovalState>) {
     this.state = { ...this.state!, ...patch };
@@ -84,7 +95,7 @@ describe("gate", () => {
     ["a deny rule", { default: "allow", rules: [{ name: "no", match: { tool: "*" }, action: "deny", message: "not here" }] }, { path: "/a" }, /not here/],
     ["arguments that break the schema", { default: "allow", rules: [] }, { path: 1 }, /input schema/],
     ["no policy loaded yet", null, { path: "/a" }, /not loaded its policy/],
-    ["a hold with no dashboard", HOLD, { path: "/a" }, /without a dashboard/],
+    ["a hold with no dashboard", HOLD, { path: "/a" }, /no Airlock dashboard to ask/],
   ] as const)("refuses %s without forwarding", async (_label, policy, args, message) => {
     const { deps, events, forward } = setup(policy as TPolicyInput | null);
     const result = await gateToolCall(deps, call(args as Record<string, unknown>));

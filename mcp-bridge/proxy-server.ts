@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
   CallToolRequestSchema,
@@ -8,66 +7,170 @@ import {
   McpError,
   ToolListChangedNotificationSchema,
   type CallToolResult,
+  type ClientCapabilities,
 } from "@modelcontextprotocol/sdk/types.js";
-import { gateToolCall, UnknownToolError, type GateDeps } from "./gate";
-import { SessionContext } from "./session-context";
-import { listAllTools, type Upstream } from "./upstream";
-import { ToolRegistry, type RegisteredTool } from "./tool-registry";
+import { isDeniedOutright } from "../lib/policy/evaluate";
 import type { AuditSink } from "./audit-sink";
+import type { WaitTiming } from "./await-decision";
+import type { Forward, GateDeps } from "./call-context";
 import type { DashboardClient } from "./dashboard-client";
+import { mirroredCapabilities } from "./first-message";
+import { gateToolCall, UnknownToolError } from "./gate";
+import { log } from "./log";
+import { ManagedUpstream, type Backoff } from "./managed-upstream";
+import { Passthrough, passthroughCapabilities } from "./passthrough";
 import type { PolicySource } from "./policy-source";
+import { createProgressSink } from "./progress-sink";
+import { SessionContext } from "./session-context";
+import type { ToolAdmission } from "./tool-admission";
+import { ToolRegistry } from "./tool-registry";
+import { listAllTools } from "./upstream";
+import type { TUpstreamSpec } from "./upstream-spec";
 
-/** Upstream calls may run long (a held call already waited); progress resets the clock. */
+/** Upstream calls may run long (a held call already waited); upstream progress resets the clock. */
 const UPSTREAM_TIMEOUT_MS = 10 * 60_000;
 
-export interface ProxyOptions {
-  upstreams: Upstream[];
+/** What every downstream session shares: which upstreams to open, the policy, the audit trail, the dashboard. */
+export interface BridgeCore {
+  upstreams: TUpstreamSpec[];
   policy: PolicySource;
   audit: AuditSink;
   dashboard?: DashboardClient;
   version: string;
+  timing?: WaitTiming;
+  backoff?: Backoff;
+  /** With a dashboard: which tools an admin enabled, pinned by hash. */
+  admission?: ToolAdmission;
+}
+
+export interface SessionOptions {
+  /** Airlock's id for this MCP session (the reviewers' timeline and the audit trail group by it). */
+  sessionId: string;
+  /** The client's capabilities from its initialize request: the upstreams are told the same. */
+  clientCapabilities?: ClientCapabilities;
+  onClose?: () => void;
+}
+
+export interface BridgeSession {
+  server: Server;
+  sessionId: string;
+  /** Closes the session's upstream connections (the server's transport is closed by its owner). */
+  close(): Promise<void>;
 }
 
 /**
- * The MCP server the client talks to: a low-level Server whose tools/list is
- * the upstreams' tools and whose tools/call goes through the gate only.
+ * Opens one downstream session: its own connection to every upstream (so a
+ * stateful server never mixes two clients' state), its own tool registry and
+ * timeline, and a low-level Server whose tools/call goes through the gate and
+ * only through it. Everything else passes through (see passthrough.ts).
+ *
+ * An upstream that cannot be reached, or that drops later, does not take the
+ * session down: its tools leave the list (with `list_changed`), and it returns
+ * when a reconnect succeeds. Only when no upstream at all can be reached at the
+ * start does opening fail.
  */
-export async function createProxyServer({ upstreams, policy, audit, dashboard, version }: ProxyOptions) {
-  const registry = new ToolRegistry(upstreams.length > 1);
-  const byName = new Map(upstreams.map((u) => [u.spec.name, u]));
-  const hasListChanged = upstreams.some((u) => u.client.getServerCapabilities()?.tools?.listChanged);
-  const server = new Server(
-    { name: "airlock-bridge", version },
-    { capabilities: { tools: { listChanged: hasListChanged } }, instructions: upstreams.length === 1 ? upstreams[0].client.getInstructions() : undefined },
-  );
+export async function openSession(core: BridgeCore, { sessionId, clientCapabilities, onClose }: SessionOptions): Promise<BridgeSession> {
+  const registry = new ToolRegistry(core.upstreams.length > 1);
   const session = new SessionContext();
-  const sessionId = randomUUID();
+  // Created before the upstreams connect so their handlers can relay to it; connected to a transport later.
+  let server: Server | undefined;
+  let isOpen = false;
+  const toolsChanged = () => {
+    if (isOpen) server?.sendToolListChanged().catch(() => undefined);
+  };
+  const refresh = async (upstream: ManagedUpstream) => {
+    const client = upstream.client;
+    if (!client || !upstream.capabilities?.tools) return registry.setUpstreamTools(upstream.name, []);
+    try {
+      const tools = await listAllTools(client);
+      const admissions = await core.admission?.review(upstream.name, upstream.instructions, tools);
+      registry.setUpstreamTools(upstream.name, tools, admissions);
+    } catch (error) {
+      log(`upstream ${upstream.name}: cannot list its tools`, error);
+    }
+  };
+  const refreshAll = () => Promise.all(upstreams.filter((u) => u.isUp).map(refresh));
 
-  const refresh = async (upstream: Upstream) => registry.setUpstreamTools(upstream.spec.name, await listAllTools(upstream.client));
-  await Promise.all(upstreams.map(refresh));
-  for (const upstream of upstreams) {
-    upstream.client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
-      await refresh(upstream);
-      await server.sendToolListChanged();
-    });
+  // The server's capabilities depend on the upstreams', so the passthrough is attached to it once they connected.
+  const upstreams: ManagedUpstream[] = [];
+  const mirrored = mirroredCapabilities(clientCapabilities);
+  const passthrough = new Passthrough(upstreams, session, mirrored);
+  upstreams.push(...core.upstreams.map(
+    (spec) =>
+      new ManagedUpstream(spec, {
+        version: core.version,
+        clientCapabilities: mirrored,
+        backoff: core.backoff,
+        configure(client, upstream) {
+          client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+            await refresh(upstream);
+            toolsChanged();
+          });
+          passthrough.configureUpstream(client, upstream);
+        },
+        onUp(upstream) {
+          if (!isOpen) return;
+          log(`upstream ${upstream.name} is back`);
+          void refresh(upstream).then(toolsChanged);
+        },
+        onDown(upstream) {
+          registry.setUpstreamTools(upstream.name, []);
+          toolsChanged();
+        },
+      }),
+  ));
+
+  const started = await Promise.allSettled(upstreams.map((u) => u.start()));
+  const failures = started.flatMap((r, i) => (r.status === "rejected" ? [`${upstreams[i].name}: ${(r.reason as Error).message}`] : []));
+  if (failures.length === upstreams.length) {
+    await Promise.allSettled(upstreams.map((u) => u.close()));
+    throw new Error(`no upstream could be reached: ${failures.join("; ")}`);
   }
+  for (const failure of failures) log(`upstream unreachable for now, retrying in the background: ${failure}`);
+  await Promise.all(upstreams.map(refresh));
 
-  const forward = async (tool: RegisteredTool, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> => {
-    const upstream = byName.get(tool.upstream)!;
-    return (await upstream.client.callTool({ name: tool.originalName, arguments: args }, CallToolResultSchema, {
+  const live = upstreams.filter((u) => u.isUp);
+  server = new Server(
+    { name: "airlock-bridge", version: core.version },
+    {
+      // The bridge itself changes the list (an upstream leaves or returns, a policy hides a tool): listChanged is true.
+      capabilities: { tools: { listChanged: true }, ...passthroughCapabilities(live) },
+      instructions: upstreams.length === 1 ? upstreams[0].instructions : undefined,
+    },
+  );
+  passthrough.attach(server, passthroughCapabilities(live));
+
+  // Only the gate holds this function (GateDeps.forward): there is no other route to an upstream's tools.
+  const byName = new Map(upstreams.map((u) => [u.name, u]));
+  const forward: Forward = async (tool, args, { signal, meta, onProgress }) => {
+    const client = byName.get(tool.upstream)?.client;
+    if (!client) throw new McpError(ErrorCode.InternalError, `upstream "${tool.upstream}" is not connected; the bridge is reconnecting to it`);
+    const params = { name: tool.originalName, arguments: args, ...(meta ? { _meta: meta } : {}) };
+    return (await client.callTool(params, CallToolResultSchema, {
       signal,
       timeout: UPSTREAM_TIMEOUT_MS,
       resetTimeoutOnProgress: true,
+      onprogress: onProgress,
     })) as CallToolResult;
   };
-  const deps: GateDeps = { registry, policy, audit, dashboard, forward };
+  const deps: GateDeps = { registry, policy: core.policy, audit: core.audit, dashboard: core.dashboard, forward, timing: core.timing };
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: registry.list() }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    // Listed afresh each time, so a definition changed without list_changed is caught before the model sees it.
+    await refreshAll();
+    const policy = core.policy.current;
+    const bridge = core.policy.bridgeName ?? "";
+    // What policy refuses outright is not shown to the model; it is still refused if called by name.
+    const tools = registry
+      .entries()
+      .filter((t) => t.admission?.isAdmitted !== false)
+      .filter((t) => !policy || !isDeniedOutright(policy, { server: t.upstream, tool: t.exposedName, annotations: t.definition.annotations, bridge }));
+    return { tools: tools.map((t) => ({ ...t.definition, name: t.exposedName })) };
+  });
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args = {}, _meta: meta } = request.params;
-    const progressToken = meta?.progressToken;
-    let progress = 0;
+    const clientInfo = server!.getClientVersion();
     try {
       return await gateToolCall(deps, {
         name,
@@ -75,22 +178,32 @@ export async function createProxyServer({ upstreams, policy, audit, dashboard, v
         meta,
         sessionId,
         session,
-        client: server.getClientVersion(),
+        client: clientInfo ? { name: clientInfo.name, version: clientInfo.version } : undefined,
         signal: extra.signal,
-        onWaiting:
-          progressToken === undefined
-            ? undefined
-            : (message) => {
-                void extra
-                  .sendNotification({ method: "notifications/progress", params: { progressToken, progress: ++progress, message } })
-                  .catch(() => undefined);
-              },
+        progress: createProgressSink(extra.sendNotification, meta?.progressToken),
       });
     } catch (error) {
+      // A tool that does not exist is a malformed request, not a tool failure.
       if (error instanceof UnknownToolError) throw new McpError(ErrorCode.InvalidParams, error.message);
       throw error;
     }
   });
 
-  return { server, registry, sessionId };
+  const stopWatchingPolicy = core.policy.onChange(toolsChanged);
+  const stopWatchingInventory = core.admission?.onChange(() => void refreshAll().then(toolsChanged));
+  let isClosed = false;
+  const close = async () => {
+    if (isClosed) return;
+    isClosed = true;
+    isOpen = false;
+    stopWatchingPolicy();
+    stopWatchingInventory?.();
+    await Promise.allSettled(upstreams.map((u) => u.close()));
+  };
+  server.onclose = () => {
+    void close();
+    onClose?.();
+  };
+  isOpen = true;
+  return { server, sessionId, close };
 }

@@ -1,5 +1,6 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { checkAgainstSchema } from "../lib/validation/json-schema";
+import type { Admission } from "./tool-admission";
+import { compileArgumentsCheck, type ArgumentsCheck } from "./schema-validator";
 
 export interface RegisteredTool {
   /** The name the client sees (prefixed `server__tool` when several upstreams are aggregated). */
@@ -8,6 +9,10 @@ export interface RegisteredTool {
   /** The name the upstream knows. */
   originalName: string;
   definition: Tool;
+  /** The inputSchema compiled once, when the definition was loaded. */
+  checkArguments: ArgumentsCheck;
+  /** The tool inventory's verdict (absent without a dashboard: a local policy file has no inventory). */
+  admission?: Admission;
 }
 
 export const SEPARATOR = "__";
@@ -16,18 +21,26 @@ export const SEPARATOR = "__";
 export class ToolRegistry {
   private tools = new Map<string, RegisteredTool>();
 
+  /** @param isPrefixed true when several upstreams are aggregated (DESIGN.md: one upstream keeps its names). */
   constructor(private readonly isPrefixed: boolean) {}
 
   exposedName(upstream: string, tool: string): string {
     return this.isPrefixed ? `${upstream}${SEPARATOR}${tool}` : tool;
   }
 
-  /** Replaces one upstream's tools; returns the definitions as the client should see them. */
-  setUpstreamTools(upstream: string, tools: Tool[]): void {
+  /** Replaces one upstream's tools (at start and when it announces a changed list). */
+  setUpstreamTools(upstream: string, tools: Tool[], admissions?: Map<string, Admission>): void {
     for (const [name, entry] of this.tools) if (entry.upstream === upstream) this.tools.delete(name);
     for (const definition of tools) {
       const exposedName = this.exposedName(upstream, definition.name);
-      this.tools.set(exposedName, { exposedName, upstream, originalName: definition.name, definition });
+      this.tools.set(exposedName, {
+        exposedName,
+        upstream,
+        originalName: definition.name,
+        definition,
+        checkArguments: compileArgumentsCheck(definition.inputSchema),
+        admission: admissions ? (admissions.get(definition.name) ?? { isAdmitted: false, note: "was not reviewed" }) : undefined,
+      });
     }
   }
 
@@ -35,13 +48,12 @@ export class ToolRegistry {
     return this.tools.get(exposedName);
   }
 
-  list(): Tool[] {
-    return [...this.tools.values()].map((t) => ({ ...t.definition, name: t.exposedName }));
+  entries(): RegisteredTool[] {
+    return [...this.tools.values()];
   }
 
-  /** Checks arguments against the tool's inputSchema (validators are compiled once and cached). */
-  validate(tool: RegisteredTool, args: Record<string, unknown>): string[] {
-    const check = checkAgainstSchema(tool.definition.inputSchema as Record<string, unknown>, args);
-    return check.errors;
+  /** The definitions as the client sees them: unchanged except for the (possibly prefixed) name. */
+  list(): Tool[] {
+    return [...this.tools.values()].map((t) => ({ ...t.definition, name: t.exposedName }));
   }
 }

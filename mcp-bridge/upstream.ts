@@ -1,36 +1,56 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { TUpstreamSpec } from "./bridge-options";
+import type { ClientCapabilities, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { log } from "./log";
+import type { TUpstreamSpec } from "./upstream-spec";
 
-export interface Upstream {
-  spec: TUpstreamSpec;
-  client: Client;
+/** The environment an upstream process gets: the bridge's, minus the bridge's own secrets. */
+function upstreamEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries({ ...getDefaultEnvironment(), ...process.env }).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string" && !entry[0].startsWith("AIRLOCK_"),
+    ),
+  );
 }
 
-/** Connects to one upstream MCP server (a child process over stdio, or Streamable HTTP). */
-export async function connectUpstream(spec: TUpstreamSpec, version: string): Promise<Upstream> {
-  const client = new Client({ name: `airlock-bridge/${spec.name}`, version }, { capabilities: {} });
-  if (spec.kind === "stdio") {
-    const transport = new StdioClientTransport({
-      command: spec.command,
-      args: spec.args,
-      // The upstream gets the usual environment minus the bridge's own secrets.
-      env: Object.fromEntries(
-        Object.entries({ ...getDefaultEnvironment(), ...process.env }).filter(
-          (entry): entry is [string, string] => typeof entry[1] === "string" && !entry[0].startsWith("AIRLOCK_"),
-        ),
-      ),
-      stderr: "inherit",
-    });
-    await client.connect(transport);
-  } else {
-    await client.connect(new StreamableHTTPClientTransport(spec.url));
+/**
+ * Connects to one upstream MCP server: a child process over stdio, or a URL over
+ * Streamable HTTP (falling back to the legacy HTTP+SSE transport for older servers).
+ */
+export async function connectUpstream(
+  spec: TUpstreamSpec,
+  version: string,
+  { capabilities = {}, configure }: { capabilities?: ClientCapabilities; configure?: (client: Client) => void } = {},
+): Promise<Client> {
+  // `capabilities` mirror the bridge's own client: the bridge relays the server's requests to it.
+  const newClient = () => {
+    const client = new Client({ name: `airlock-bridge/${spec.name}`, version }, { capabilities });
+    configure?.(client);
+    return client;
+  };
+  let client = newClient();
+  try {
+    if (spec.kind === "stdio") {
+      // stderr is inherited: the upstream's diagnostics join the bridge's on stderr, never stdout.
+      await client.connect(new StdioClientTransport({ command: spec.command, args: spec.args, env: upstreamEnvironment(), stderr: "inherit" }));
+    } else {
+      try {
+        await client.connect(new StreamableHTTPClientTransport(spec.url));
+      } catch (error) {
+        log(`upstream ${spec.name}: Streamable HTTP failed, trying the legacy SSE transport`, error);
+        await client.close().catch(() => undefined);
+        client = newClient();
+        await client.connect(new SSEClientTransport(spec.url));
+      }
+    }
+  } catch (error) {
+    const target = spec.kind === "stdio" ? [spec.command, ...spec.args].join(" ") : spec.url.href;
+    throw new Error(`cannot connect to upstream "${spec.name}" (${target}): ${(error as Error).message}`);
   }
   client.onerror = (error) => log(`upstream ${spec.name} error`, error);
-  return { spec, client };
+  return client;
 }
 
 /** Every tool an upstream lists, following pagination. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluatePolicy } from "./evaluate";
+import { evaluatePolicy, explainPolicy, isDeniedOutright } from "./evaluate";
 import { matchesGlob } from "./glob";
 import { ZPolicy, ZRule, type TPolicyInput } from "./policy.types";
 
@@ -136,5 +136,69 @@ describe("conditions and matchers", () => {
     expect(evaluatePolicy(p, { server: "s", tool: "t", args: {}, bridge: "ci-runner", principal: "bo@contractor.example" }).action).toBe("deny");
     expect(evaluatePolicy(p, { server: "s", tool: "t", args: {}, bridge: "laptop", principal: "bo@contractor.example" }).action).toBe("allow");
     expect(evaluatePolicy(p, { server: "s", tool: "t", args: {}, bridge: "ci-runner", principal: "me@example.com" }).action).toBe("allow");
+  });
+});
+
+describe("isDeniedOutright (what tools/list hides)", () => {
+  const policy = (input: TPolicyInput) => ZPolicy.parse(input);
+  const fs = (tool: string, annotations?: Record<string, unknown>) => ({ server: "fs", tool, annotations });
+
+  it("hides a tool an unconditional deny rule refuses, and no other", () => {
+    const p = policy({ default: "allow", rules: [{ name: "no shell", match: { tool: "run_*" }, action: "deny" }] });
+    expect(isDeniedOutright(p, fs("run_command"))).toBe(true);
+    expect(isDeniedOutright(p, fs("read_file"))).toBe(false);
+  });
+
+  it("keeps a tool that some calls may use: a condition or a principal narrows the deny", () => {
+    const p = policy({
+      default: "allow",
+      rules: [
+        { name: "sudo", match: { tool: "run_command" }, when: 'args.command.startsWith("sudo")', action: "deny" },
+        { name: "bob", match: { tool: "write_file", principal: "bob" }, action: "deny" },
+      ],
+    });
+    expect(isDeniedOutright(p, fs("run_command"))).toBe(false);
+    expect(isDeniedOutright(p, fs("write_file"))).toBe(false);
+  });
+
+  it("follows rule order: an earlier allow or hold wins, a conditional deny falls through to the next rule", () => {
+    const p = policy({
+      default: "allow",
+      rules: [
+        { name: "maybe", match: { tool: "*" }, when: "args.x == 1", action: "deny" },
+        { name: "hold writes", match: { tool: "write_*" }, action: "require_approval" },
+        { name: "nothing else", match: { tool: "*" }, action: "deny" },
+      ],
+    });
+    expect(isDeniedOutright(p, fs("write_file"))).toBe(false);
+    expect(isDeniedOutright(p, fs("read_file"))).toBe(true);
+  });
+
+  it("uses annotations and the default", () => {
+    const p = policy({ default: "deny", rules: [{ name: "reads", match: { annotations: { readOnlyHint: true } }, action: "allow" }] });
+    expect(isDeniedOutright(p, fs("read_file", { readOnlyHint: true }))).toBe(false);
+    expect(isDeniedOutright(p, fs("write_file", { readOnlyHint: false }))).toBe(true);
+    expect(isDeniedOutright(p, fs("write_file"))).toBe(true);
+  });
+});
+
+describe("explainPolicy (the rules test panel)", () => {
+  it("says why each rule matched, missed, was skipped or not reached", () => {
+    const policy = ZPolicy.parse({
+      default: "allow",
+      rules: [
+        { name: "off", match: { tool: "*" }, action: "deny", enabled: false },
+        { name: "reads", match: { annotations: { readOnlyHint: true } }, action: "allow" },
+        { name: "outside", match: { tool: "write_file" }, when: '!args.path.startsWith("/workspace/")', action: "require_approval" },
+        { name: "later", match: { tool: "*" }, action: "deny" },
+      ],
+    });
+    const { decision, trace } = explainPolicy(policy, { server: "fs", tool: "write_file", args: { path: "/etc/passwd" } });
+    expect(decision.rule?.name).toBe("outside");
+    expect(trace.map((t) => t.result)).toEqual(["disabled", "no match", "matched", "not reached"]);
+    expect(trace[1].why).toMatch(/readOnlyHint is not true/);
+    const inside = explainPolicy(policy, { server: "fs", tool: "write_file", args: { path: "/workspace/a" } });
+    expect(inside.trace[2]).toMatchObject({ result: "no match", why: expect.stringMatching(/condition is false/) });
+    expect(inside.decision.rule?.name).toBe("later");
   });
 });

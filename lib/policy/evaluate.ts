@@ -71,6 +71,8 @@ export function evaluatePolicy(policy: TPolicy, call: PolicyCall): PolicyDecisio
       timeoutSeconds: rule.timeoutSeconds,
       approvers: rule.approvers,
       approverRole: rule.approverRole,
+      onTimeout: rule.onTimeout,
+      redact: rule.redact,
       message: rule.message,
     };
   }
@@ -81,5 +83,67 @@ export function evaluatePolicy(policy: TPolicy, call: PolicyCall): PolicyDecisio
     timeoutSeconds: policy.defaultTimeoutSeconds,
     approvers: 1,
     approverRole: "reviewer",
+    onTimeout: "reject",
   };
+}
+
+/** What is known of a tool before any call: enough to tell whether every call to it is refused. */
+export interface ToolFacts {
+  server: string;
+  tool: string;
+  annotations?: PolicyCall["annotations"];
+  bridge?: string;
+}
+
+/**
+ * True when the policy refuses every call to this tool whatever its arguments,
+ * session or principal: the first rule that can apply to it is an unconditional
+ * deny, or none can and the default is deny. The bridge hides such tools from
+ * `tools/list` (the model need not see what it may never use); calls by name
+ * are still refused by `evaluatePolicy`.
+ */
+export function isDeniedOutright(policy: TPolicy, facts: ToolFacts): boolean {
+  for (const { rule, server, tool, bridge, annotations } of compilePolicy(policy)) {
+    if (!tool(facts.tool) || !server(facts.server) || !bridge(facts.bridge ?? "")) continue;
+    if (annotations.some(([hint, value]) => (facts.annotations?.[hint] === true) !== value)) continue;
+    // A condition on the call or the principal: some calls may pass this rule, others fall through.
+    if (rule.when || rule.match.principal !== "*") {
+      if (rule.action === "deny") continue;
+      return false;
+    }
+    return rule.action === "deny";
+  }
+  return policy.default === "deny";
+}
+
+/** Why each rule did or did not decide a call, in order, for the rules test panel. */
+export interface RuleTrace {
+  name: string;
+  result: "matched" | "no match" | "disabled" | "not reached";
+  why: string;
+}
+
+/** Explains `evaluatePolicy`: the same decision, and for each rule why it matched or not. */
+export function explainPolicy(policy: TPolicy, call: PolicyCall): { decision: PolicyDecision; trace: RuleTrace[] } {
+  const decision = evaluatePolicy(policy, call);
+  const enabled = new Map(compilePolicy(policy).map((c) => [c.rule, c]));
+  let isDecided = false;
+  const trace = policy.rules.map((rule): RuleTrace => {
+    if (isDecided) return { name: rule.name, result: "not reached", why: "an earlier rule decided (first match wins)" };
+    const c = enabled.get(rule);
+    if (!c) return { name: rule.name, result: "disabled", why: "the rule is disabled" };
+    const miss = [
+      [c.tool(call.tool), `tool "${call.tool}" does not match ${rule.match.tool}`],
+      [c.server(call.server), `server "${call.server}" does not match ${rule.match.server}`],
+      [c.bridge(call.bridge ?? ""), `bridge "${call.bridge ?? ""}" does not match ${rule.match.bridge}`],
+      [c.principal(call.principal ?? ""), `principal "${call.principal ?? ""}" does not match ${rule.match.principal}`],
+      ...c.annotations.map(([hint, value]) => [(call.annotations?.[hint] === true) === value, `annotation ${hint} is not ${value}`] as const),
+    ].find(([ok]) => !ok);
+    if (miss) return { name: rule.name, result: "no match", why: miss[1] as string };
+    const { isMatch, note } = ruleMatches(c, call);
+    if (!isMatch) return { name: rule.name, result: "no match", why: `its condition is false: ${rule.when}` };
+    isDecided = true;
+    return { name: rule.name, result: "matched", why: note ?? (rule.when ? `its condition is true: ${rule.when}` : "its matchers all apply") };
+  });
+  return { decision, trace };
 }

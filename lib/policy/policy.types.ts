@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { celErrorMessage, compileCel } from "./cel";
+import { ZArgumentPath } from "./redact";
 
 export const RULE_ACTIONS = ["allow", "deny", "require_approval"] as const;
 
@@ -54,6 +55,10 @@ export const ZRule = z
     /** Who may approve: reviewers (and admins), or admins only. */
     approverRole: z.enum(["reviewer", "admin"]).default("reviewer"),
     timeoutSeconds: z.number().int().min(1, "timeoutSeconds must be at least 1").max(7 * 24 * 3600).default(600),
+    /** What a hold that no one decided in time becomes: rejected (the default) or allowed. */
+    onTimeout: z.enum(["reject", "allow"]).default("reject"),
+    /** Argument paths masked in what the dashboard and the audit trail store (the upstream gets the real values). */
+    redact: z.array(ZArgumentPath).max(50).optional(),
     message: z.string().max(1000).optional(),
     enabled: z.boolean().default(true),
   })
@@ -96,5 +101,7 @@ export interface PolicyDecision {
   timeoutSeconds: number;
   approvers: number;
   approverRole: "reviewer" | "admin";
+  onTimeout: "reject" | "allow";
+  redact?: readonly string[];
   message?: string;
 }

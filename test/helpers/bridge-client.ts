@@ -1,4 +1,8 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { BRIDGE_BIN } from "./dashboard";
 
@@ -7,6 +11,10 @@ export interface BridgeClientOptions {
   dashboardUrl?: string;
   token?: string;
   policyFile?: string;
+  /** Capabilities of the test's client (sampling, elicitation, roots). */
+  clientOptions?: ClientOptions;
+  /** Installs handlers on the client before it connects. */
+  configure?: (client: Client) => void;
 }
 
 /** Launches the real `airlock-bridge` as an MCP client would (stdio) and connects an SDK Client to it. */
@@ -23,7 +31,8 @@ export async function connectThroughBridge(options: BridgeClientOptions) {
   });
   let stderr = "";
   transport.stderr?.on("data", (d) => (stderr += d));
-  const client = new Client({ name: "airlock-test-agent", version: "1.0.0" });
+  const client = new Client({ name: "airlock-test-agent", version: "1.0.0" }, options.clientOptions);
+  options.configure?.(client);
   await client.connect(transport);
   return { client, stderr: () => stderr, close: () => client.close() };
 }
@@ -31,4 +40,52 @@ export async function connectThroughBridge(options: BridgeClientOptions) {
 export function textOf(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];
   return content.map((c) => c.text ?? "").join("\n");
+}
+
+/** The MCP reference server that exercises every feature of the protocol. */
+export const EVERYTHING_SERVER = `${process.execPath} ${join(import.meta.dirname, "..", "..", "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js")} stdio`;
+export const LIFECYCLE_SERVER = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "servers", "lifecycle-server.ts")}`;
+export const COUNTER_SERVER = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "servers", "counter-server.ts")}`;
+
+/** Writes a policy file for `--policy` and returns its path. */
+export function writePolicyFile(policy: object): string {
+  const path = join(mkdtempSync(join(tmpdir(), "airlock-policy-")), "policy.json");
+  writeFileSync(path, JSON.stringify(policy));
+  return path;
+}
+
+export interface HttpBridge {
+  url: string;
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts the real `airlock-bridge --http 127.0.0.1:0` and waits for the address it prints. */
+export async function startHttpBridge(options: { upstreams: string[]; policyFile: string }): Promise<HttpBridge> {
+  const args = [BRIDGE_BIN, "--http", "127.0.0.1:0", "--policy", options.policyFile, "--audit-log", join(tmpdir(), `airlock-audit-${process.pid}-${Date.now()}.ndjson`)];
+  for (const upstream of options.upstreams) args.push("--upstream", upstream);
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the bridge did not start: ${stderr}`)), 30_000);
+    child.stderr!.on("data", (chunk) => {
+      stderr += chunk;
+      const match = stderr.match(/ready at (http:\/\/\S+\/mcp)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`the bridge exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }

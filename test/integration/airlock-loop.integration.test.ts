@@ -28,7 +28,7 @@ beforeAll(async () => {
   admin = dashboard.addUser("admin@example.com", "admin");
   alice = dashboard.addUser("alice@example.com", "reviewer");
   bob = dashboard.addUser("bob@example.com", "reviewer");
-  bridgeToken = dashboard.cli("bridge-token", "create", "--name", "test-laptop");
+  bridgeToken = dashboard.cli("bridge-token", "create", "--name", "test-laptop", "--new-tools", "enabled");
   for (const rule of [
     { name: "hold file writes", match: { server: "*", tool: "*write_file" }, action: "require_approval", timeoutSeconds: 60 },
     { name: "two keys for big increments", match: { tool: "increment" }, when: "args.by >= 50", action: "require_approval", approvers: 2 },

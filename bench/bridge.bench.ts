@@ -1,0 +1,210 @@
+// npm run bench:bridge — what the bridge's allow path costs.
+//
+// Four targets, all measured in one run, interleaved round by round so that
+// machine noise hits each alike, each driven by the MCP SDK's Client over
+// Streamable HTTP:
+//   direct         the echo server over HTTP
+//   bridge/http    airlock-bridge --http in front of that HTTP server (allow policy)
+//   bridge/stdio   airlock-bridge --http in front of the echo server over stdio
+//   mcp-proxy      the peer proxy (npm mcp-proxy) in front of the same stdio server
+// Sequential calls give latency (p50/p99); 64 calls in flight give throughput.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const ECHO = join(ROOT, "test", "servers", "echo-server.ts");
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const SEQUENTIAL_PER_ROUND = Number(process.env.BENCH_SEQUENTIAL ?? 200);
+const CONCURRENT_PER_ROUND = Number(process.env.BENCH_CONCURRENT ?? 1_000);
+const IN_FLIGHT = 64;
+
+const children: ChildProcess[] = [];
+process.on("exit", () => children.forEach((c) => c.kill("SIGKILL")));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a process and waits until its stderr or stdout shows `ready`. */
+function start(name: string, command: string, args: string[], ready: RegExp): Promise<string> {
+  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = output.match(ready);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] ?? "");
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}:\n${output}`)));
+  });
+}
+
+async function connect(url: string): Promise<Client> {
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+interface Target {
+  name: string;
+  client: Client;
+  sequential: number[];
+  concurrent: number[];
+  concurrentMs: number;
+  concurrentCalls: number;
+}
+
+const call = async (client: Client, i: number) => {
+  const result = await client.callTool({ name: "echo", arguments: { text: `call ${i}` } });
+  if (result.isError) throw new Error(`call failed: ${JSON.stringify(result)}`);
+};
+
+async function runSequential(target: Target, n: number, record: boolean) {
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await call(target.client, i);
+    if (record) target.sequential.push(performance.now() - t0);
+  }
+}
+
+async function runConcurrent(target: Target, n: number, record: boolean) {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < n) {
+        const i = next++;
+        const c0 = performance.now();
+        await call(target.client, i);
+        if (record) target.concurrent.push(performance.now() - c0);
+      }
+    }),
+  );
+  if (record) {
+    target.concurrentMs += performance.now() - t0;
+    target.concurrentCalls += n;
+  }
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "airlock-bench-"));
+  const policy = join(dir, "allow.json");
+  writeFileSync(policy, JSON.stringify({ default: "allow", rules: [] }));
+  const echoStdio = `${process.execPath} --import tsx ${ECHO}`;
+  const echoPort = await freePort();
+  const proxyPort = await freePort();
+
+  process.stderr.write("starting the echo server, two bridges and mcp-proxy…\n");
+  await start("echo", process.execPath, ["--import", "tsx", ECHO, "--http", String(echoPort)], /(echo listening)/);
+  const directUrl = `http://127.0.0.1:${echoPort}/mcp`;
+  const bridgeArgs = (upstream: string, audit: string) => [
+    join(ROOT, "bin", "airlock-bridge.js"),
+    "--http",
+    "127.0.0.1:0",
+    "--policy",
+    policy,
+    "--audit-log",
+    join(dir, audit),
+    "--upstream",
+    upstream,
+  ];
+  const [bridgeHttpUrl, bridgeStdioUrl] = await Promise.all([
+    start("bridge/http", process.execPath, bridgeArgs(directUrl, "audit-http.ndjson"), /ready at (\S+\/mcp)/),
+    start("bridge/stdio", process.execPath, bridgeArgs(echoStdio, "audit-stdio.ndjson"), /ready at (\S+\/mcp)/),
+  ]);
+  await start(
+    "mcp-proxy",
+    join(ROOT, "node_modules", ".bin", "mcp-proxy"),
+    ["--port", String(proxyPort), "--host", "127.0.0.1", "--server", "stream", "--no-eventStore", "--", process.execPath, "--import", "tsx", ECHO],
+    /(listening|Listening|started|starting)/i,
+  );
+  const proxyUrl = `http://127.0.0.1:${proxyPort}/mcp`;
+  // mcp-proxy says it listens before its port accepts: retry the first connection briefly.
+  const connectRetrying = async (url: string) => {
+    for (let i = 0; ; i++) {
+      try {
+        return await connect(url);
+      } catch (error) {
+        if (i > 50) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+
+  const targets: Target[] = [];
+  for (const [name, url] of [
+    ["direct", directUrl],
+    ["bridge/http", bridgeHttpUrl],
+    ["bridge/stdio", bridgeStdioUrl],
+    ["mcp-proxy", proxyUrl],
+  ] as const) {
+    targets.push({ name, client: await connectRetrying(url), sequential: [], concurrent: [], concurrentMs: 0, concurrentCalls: 0 });
+  }
+
+  process.stderr.write("warming up…\n");
+  for (const target of targets) {
+    await runSequential(target, 300, false);
+    await runConcurrent(target, 500, false);
+  }
+  for (let round = 1; round <= ROUNDS; round++) {
+    process.stderr.write(`round ${round}/${ROUNDS}\n`);
+    // Rotate the order each round so that no target always runs first or last.
+    const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+    for (const target of order) await runSequential(target, SEQUENTIAL_PER_ROUND, true);
+    for (const target of order) await runConcurrent(target, CONCURRENT_PER_ROUND, true);
+  }
+
+  const rows = targets.map((t) => {
+    const seq = [...t.sequential].sort((a, b) => a - b);
+    const con = [...t.concurrent].sort((a, b) => a - b);
+    return {
+      name: t.name,
+      p50: percentile(seq, 50),
+      p99: percentile(seq, 99),
+      cp50: percentile(con, 50),
+      cp99: percentile(con, 99),
+      rps: t.concurrentCalls / (t.concurrentMs / 1000),
+      n: seq.length,
+    };
+  });
+  const ms = (v: number) => `${v.toFixed(3)} ms`;
+  console.log(`\nairlock bench:bridge — tools/call, ${ROUNDS} interleaved rounds; sequential n=${rows[0].n} per target, concurrent ${IN_FLIGHT} in flight\n`);
+  console.log("target        sequential p50   p99          | 64 in flight p50   p99          calls/s");
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(13)} ${ms(r.p50).padStart(12)} ${ms(r.p99).padStart(12)} | ${ms(r.cp50).padStart(12)} ${ms(r.cp99).padStart(12)} ${r.rps.toFixed(0).padStart(10)}`,
+    );
+  }
+  const by = Object.fromEntries(rows.map((r) => [r.name, r]));
+  const ratio = (a: number, b: number) => (a / b).toFixed(3);
+  console.log("\nratios (targets: bridge/direct p50 ≤ 1.10, throughput ≥ 0.90; bridge/mcp-proxy p50 ≤ 1.0)");
+  console.log(`  bridge/http ÷ direct      p50 ${ratio(by["bridge/http"].p50, by.direct.p50)}   throughput ${ratio(by["bridge/http"].rps, by.direct.rps)}`);
+  console.log(`  bridge/stdio ÷ mcp-proxy  p50 ${ratio(by["bridge/stdio"].p50, by["mcp-proxy"].p50)}   throughput ${ratio(by["bridge/stdio"].rps, by["mcp-proxy"].rps)}`);
+
+  await Promise.allSettled(targets.map((t) => t.client.close()));
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import { ZContextEntry, ZCreateApproval, type TContextEntry, type TCreateApproval } from "../lib/bridge-api/bridge-api.types";
+import type { PolicyDecision } from "../lib/policy/policy.types";
+import { summarise } from "./session-context";
+import type { RegisteredTool } from "./tool-registry";
+
+const MAX_EXTRA_CONTEXT = 20;
+
+/** A non-empty string `_meta` value, or undefined. */
+export function metaString(meta: Record<string, unknown> | undefined, key: string): string | undefined {
+  const value = meta?.[key];
+  return typeof value === "string" && value.trim() ? value : undefined;
+}
+
+/** The contract bounds every text; an over-long prompt must shorten the request, not make the dashboard refuse it. */
+function clip(text: string | undefined, max: number): string | undefined {
+  if (text === undefined) return undefined;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * `_meta["airlock/context"]` as timeline entries: a string is a note; an array
+ * holds notes or entries; anything else is summarised into one note.
+ */
+export function extraContext(value: unknown, now = new Date().toISOString()): TContextEntry[] {
+  if (value === undefined || value === null || value === "") return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.slice(0, MAX_EXTRA_CONTEXT).map((item) => {
+    if (typeof item === "string") return { at: now, kind: "note", summary: clip(item, 4000)! };
+    const entry = ZContextEntry.safeParse({ at: now, ...(item as object) });
+    return entry.success ? entry.data : { at: now, kind: "note", summary: summarise(item) };
+  });
+}
+
+export interface ApprovalRequestInput {
+  tool: RegisteredTool;
+  exposedName: string;
+  args: Record<string, unknown>;
+  argumentsHash: string;
+  meta: Record<string, unknown> | undefined;
+  sessionId: string;
+  timeline: TContextEntry[];
+  client?: { name: string; version: string };
+  decision: PolicyDecision;
+  policyVersion?: number;
+}
+
+/** What reviewers see of a held call, checked against the contract before it is sent. Throws if it cannot fit. */
+export function buildApprovalRequest(input: ApprovalRequestInput): TCreateApproval {
+  const { tool, decision, meta } = input;
+  const context = [...input.timeline, ...extraContext(meta?.["airlock/context"])].slice(-200);
+  return ZCreateApproval.parse({
+    sessionId: input.sessionId,
+    clientName: clip(input.client?.name, 200),
+    clientVersion: clip(input.client?.version, 100),
+    principal: clip(metaString(meta, "airlock/user"), 300),
+    server: tool.upstream,
+    tool: input.exposedName,
+    toolTitle: clip(tool.definition.title ?? tool.definition.annotations?.title, 300),
+    toolDescription: clip(tool.definition.description, 20_000),
+    inputSchema: tool.definition.inputSchema,
+    arguments: input.args,
+    argumentsHash: input.argumentsHash,
+    // The agent's own account of why: shown to reviewers as its claim, not as fact.
+    prompt: clip(metaString(meta, "airlock/prompt"), 20_000),
+    reasoning: clip(metaString(meta, "airlock/reasoning"), 20_000),
+    context,
+    heldReason: clip(decision.reason, 2000),
+    ruleName: clip(decision.rule?.name, 200),
+    policyVersion: input.policyVersion,
+    approvers: decision.approvers,
+    approverRole: decision.approverRole,
+    timeoutSeconds: decision.timeoutSeconds,
+  });
+}

@@ -1,0 +1,90 @@
+import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
+import type { TContextEntry } from "../lib/bridge-api/bridge-api.types";
+import type { PolicyCall, TPolicy } from "../lib/policy/policy.types";
+import { metaString } from "./approval-request";
+import type { AuditSink } from "./audit-sink";
+import type { WaitTiming } from "./await-decision";
+import type { DashboardClient } from "./dashboard-client";
+import type { PolicySource } from "./policy-source";
+import type { SessionContext } from "./session-context";
+import type { RegisteredTool, ToolRegistry } from "./tool-registry";
+
+// What the gate and the hold share: the call, its dependencies and its trace.
+
+export interface ForwardOptions {
+  signal: AbortSignal;
+  /** The client's `_meta`, minus the progress token and Airlock's own keys. */
+  meta?: Record<string, unknown>;
+  /** Upstream progress, relayed to the client when it asked for progress. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Performs the upstream call. The gate is its only caller. */
+export type Forward = (tool: RegisteredTool, args: Record<string, unknown>, options: ForwardOptions) => Promise<CallToolResult>;
+
+export interface GateDeps {
+  registry: ToolRegistry;
+  policy: PolicySource;
+  audit: AuditSink;
+  dashboard?: DashboardClient;
+  forward: Forward;
+  timing?: WaitTiming;
+}
+
+/** Progress notifications for one request (present only when the client sent a progress token). */
+export interface ProgressSink {
+  waiting(message: string): void;
+  relay(progress: Progress): void;
+}
+
+export interface GateCall {
+  /** The tool's name as the client sent it. */
+  name: string;
+  args: Record<string, unknown>;
+  meta: Record<string, unknown> | undefined;
+  sessionId: string;
+  session: SessionContext;
+  client?: { name: string; version: string };
+  /** Aborted when the client cancels the request. */
+  signal: AbortSignal;
+  progress?: ProgressSink;
+}
+
+/** What the session timeline records about a call once it is decided. */
+export type TStepOutcome = NonNullable<TContextEntry["outcome"]>;
+
+/** Shared by the gate and the hold: what happened, for the audit event and the timeline. */
+export interface CallTrace {
+  outcome: TStepOutcome;
+  upstreamResult?: CallToolResult;
+  upstreamError?: unknown;
+}
+
+/** Forwards at most once per client request, whatever the path. */
+export type ForwardOnce = (args: Record<string, unknown>) => Promise<CallToolResult>;
+
+export class UnknownToolError extends Error {}
+
+/** A refusal the model can read and adapt to (a tool result, not a protocol error). */
+export function refusal(text: string): CallToolResult {
+  return { content: [{ type: "text", text: `Airlock: ${text}` }], isError: true };
+}
+
+/** What the policy sees of a call: the tool's (untrusted) annotations, the bridge, principal and session too. */
+export function policyCall(deps: GateDeps, call: GateCall, tool: RegisteredTool, args: Record<string, unknown>): PolicyCall {
+  return {
+    server: tool.upstream,
+    tool: call.name,
+    args,
+    annotations: tool.definition.annotations,
+    bridge: deps.policy.bridgeName ?? "",
+    principal: metaString(call.meta, "airlock/user") ?? "",
+    session: { id: call.sessionId, client: call.client?.name },
+  };
+}
+
+/** Dashboard policies carry a version number; a local file's version is free text and not reported. */
+export function policyVersionOf(policy: Pick<TPolicy, "version">): number | undefined {
+  const n = Number(policy.version);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}

@@ -1,0 +1,70 @@
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { TToolVerdict } from "../lib/bridge-api/bridge-api.types";
+import { hashToolDefinition } from "../lib/tools/tool-definition";
+import type { DashboardClient } from "./dashboard-client";
+import { log } from "./log";
+
+/** Whether the bridge may expose a tool, and if not, what the model is told. */
+export interface Admission {
+  isAdmitted: boolean;
+  note?: string;
+}
+
+const NOTES: Record<Exclude<TToolVerdict["status"], "enabled">, string> = {
+  pending: "is new and not enabled yet: an admin must review and enable it in the Airlock tool inventory",
+  disabled: "was disabled by an Airlock admin",
+  quarantined: "is quarantined: its definition changed since an admin approved it, and an admin must review the change",
+};
+
+/** The verdict for one tool, checked against the definition the bridge holds now (never trusting a stale answer). */
+export function admissionOf(verdict: TToolVerdict | undefined, definition: Tool): Admission {
+  if (!verdict) return { isAdmitted: false, note: "is not in the Airlock tool inventory yet" };
+  if (verdict.status !== "enabled") return { isAdmitted: false, note: NOTES[verdict.status] };
+  if (verdict.pinnedHash !== hashToolDefinition(definition)) return { isAdmitted: false, note: NOTES.quarantined };
+  return { isAdmitted: true };
+}
+
+/**
+ * Asks the dashboard which of an upstream's tools may reach the model. New
+ * tools are disabled until an admin enables them; a definition that differs
+ * from the pinned one is refused whatever the dashboard last said. When the
+ * dashboard cannot be asked, no tool is admitted (fail closed). Answers are
+ * cached per upstream and tool set, and dropped when an admin changes the
+ * inventory (`tools:changed`) or the socket reconnects.
+ */
+export class ToolAdmission {
+  private readonly cache = new Map<string, { key: string; verdicts: Map<string, TToolVerdict> }>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly dashboard: DashboardClient) {
+    const invalidate = () => {
+      this.cache.clear();
+      for (const listener of this.listeners) listener();
+    };
+    dashboard.socket.on("tools:changed", invalidate);
+    dashboard.socket.on("connect", invalidate);
+  }
+
+  /** Called when verdicts may have changed: sessions review their tools again. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  async review(server: string, instructions: string | undefined, tools: Tool[]): Promise<Map<string, Admission>> {
+    const key = JSON.stringify([instructions ?? "", ...tools.map((t) => hashToolDefinition(t)).sort()]);
+    let verdicts = this.cache.get(server)?.key === key ? this.cache.get(server)!.verdicts : undefined;
+    if (!verdicts) {
+      try {
+        const answer = await this.dashboard.reportTools({ server, instructions, tools });
+        verdicts = new Map(answer.map((v) => [v.name, v]));
+        this.cache.set(server, { key, verdicts });
+      } catch (error) {
+        log(`cannot check the tools of ${server} with the dashboard; none is exposed until it answers`, error);
+        const note = `cannot be checked against the Airlock tool inventory (${(error as Error).message})`;
+        return new Map(tools.map((t) => [t.name, { isAdmitted: false, note }]));
+      }
+    }
+    return new Map(tools.map((t) => [t.name, admissionOf(verdicts.get(t.name), t)]));
+  }
+}

@@ -1,0 +1,36 @@
+// The fast upstream for benchmarks: one `echo` tool, over stdio or, with
+// `--http PORT`, Streamable HTTP (one transport per session).
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { z } from "zod";
+
+function newServer() {
+  const server = new McpServer({ name: "echo", version: "1.0.0" });
+  server.registerTool("echo", { description: "Returns its text.", inputSchema: { text: z.string() } }, async ({ text }) => ({
+    content: [{ type: "text", text }],
+  }));
+  return server;
+}
+
+const at = process.argv.indexOf("--http");
+if (at < 0) {
+  await newServer().connect(new StdioServerTransport());
+} else {
+  const transports = new Map<string, StreamableHTTPServerTransport>();
+  const http = createServer(async (req, res) => {
+    const id = req.headers["mcp-session-id"];
+    const existing = typeof id === "string" ? transports.get(id) : undefined;
+    if (existing) return existing.handleRequest(req, res);
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (sid) => void transports.set(sid, transport),
+    });
+    transport.onclose = () => transport.sessionId && transports.delete(transport.sessionId);
+    await newServer().connect(transport);
+    await transport.handleRequest(req, res);
+  });
+  http.listen(Number(process.argv[at + 1]), "127.0.0.1", () => process.stderr.write(`echo listening on ${process.argv[at + 1]}\n`));
+}
