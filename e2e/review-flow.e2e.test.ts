@@ -30,7 +30,7 @@ afterAll(async () => {
 
 it("a reviewer approves a held write from the live queue", async () => {
   const workspace = mkdtempSync(join(tmpdir(), "airlock-e2e-"));
-  const bridgeToken = dashboard.cli("bridge-token", "create", "--name", "e2e-laptop");
+  const bridgeToken = dashboard.cli("bridge-token", "create", "--name", "e2e-laptop", "--new-tools", "enabled");
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
 
   await page.goto(`${dashboard.url}/`);

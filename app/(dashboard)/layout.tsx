@@ -22,9 +22,17 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             History
           </Link>
           {can(user.role, "admin:read") && (
-            <Link href="/bridges" className="text-sm font-medium text-slate-700 hover:text-slate-950">
-              Bridges
-            </Link>
+            <>
+              <Link href="/rules" className="text-sm font-medium text-slate-700 hover:text-slate-950">
+                Rules
+              </Link>
+              <Link href="/tools" className="text-sm font-medium text-slate-700 hover:text-slate-950">
+                Tools
+              </Link>
+              <Link href="/bridges" className="text-sm font-medium text-slate-700 hover:text-slate-950">
+                Bridges
+              </Link>
+            </>
           )}
           <span className="ml-auto text-sm text-slate-600">
             {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{user.role}</span>

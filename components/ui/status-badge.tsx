@@ -4,6 +4,9 @@ const STYLES: Record<string, string> = {
   rejected: "bg-red-100 text-red-900 ring-red-300",
   expired: "bg-slate-200 text-slate-800 ring-slate-300",
   withdrawn: "bg-slate-200 text-slate-800 ring-slate-300",
+  enabled: "bg-green-100 text-green-900 ring-green-300",
+  disabled: "bg-slate-200 text-slate-800 ring-slate-300",
+  quarantined: "bg-red-100 text-red-900 ring-red-300",
 };
 
 export function StatusBadge({ status, outcome }: { status: string; outcome?: string | null }) {

@@ -1,5 +1,6 @@
 import type { TBridgeAuditEvent } from "../bridge-api/bridge-api.types";
 import { db } from "../db/prisma";
+import { markToolsUsed } from "../tools/inventory";
 
 /** Stores a batch of events a bridge reports (allowed, denied, held, …) in one write. */
 export async function recordBridgeEvents({ bridgeId, events }: { bridgeId: string; events: TBridgeAuditEvent[] }) {
@@ -16,8 +17,11 @@ export async function recordBridgeEvents({ bridgeId, events }: { bridgeId: strin
       policyVersion: e.policyVersion,
       approvalId: e.approvalId,
       latencyMs: e.latencyMs,
+      arguments: e.arguments as object | undefined,
+      principal: e.principal,
       detail: e.detail as object | undefined,
     })),
   });
+  await markToolsUsed(events);
   return { accepted: events.length };
 }

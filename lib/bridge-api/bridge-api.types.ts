@@ -78,7 +78,35 @@ export const ZBridgeAuditEvent = z.object({
   policyVersion: z.number().int().min(1).optional(),
   approvalId: z.string().max(100).optional(),
   latencyMs: z.number().nonnegative().optional(),
+  /** The call's arguments after the deciding rule's `redact` paths were masked. */
+  arguments: ZJsonObject.optional(),
+  principal: z.string().max(300).optional(),
   detail: ZJsonObject.optional(),
 });
 export const ZBridgeAuditBatch = z.object({ events: z.array(ZBridgeAuditEvent).min(1).max(1000) });
 export type TBridgeAuditEvent = z.infer<typeof ZBridgeAuditEvent>;
+
+/** A tool as an upstream lists it (the name is the upstream's own, not the bridge's prefixed one). */
+export const ZToolDefinition = z.looseObject({
+  name: z.string().min(1).max(300),
+  inputSchema: ZJsonObject,
+});
+export type TToolDefinition = z.infer<typeof ZToolDefinition>;
+
+/** POST /api/bridge/tools: the tools one upstream lists now; the answer says which the bridge may expose. */
+export const ZToolReport = z.object({
+  server: z.string().min(1).max(200),
+  instructions: z.string().max(100_000).optional(),
+  tools: z.array(ZToolDefinition).max(2_000),
+});
+export type TToolReport = z.infer<typeof ZToolReport>;
+
+export const TOOL_STATUSES = ["pending", "enabled", "disabled", "quarantined"] as const;
+export const ZToolVerdict = z.object({
+  name: z.string(),
+  status: z.enum(TOOL_STATUSES),
+  /** The hash of the definition an admin approved: the bridge exposes the tool only while its definition hashes to this. */
+  pinnedHash: z.string().nullable(),
+});
+export const ZToolVerdicts = z.object({ tools: z.array(ZToolVerdict) });
+export type TToolVerdict = z.infer<typeof ZToolVerdict>;

@@ -3,11 +3,11 @@ import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 
 /** Registers a bridge and returns its token; the token is shown once and only its hash is kept. */
-export async function createBridgeToken({ name }: { name: string }) {
+export async function createBridgeToken({ name, newTools = "disabled" }: { name: string; newTools?: "enabled" | "disabled" }) {
   const existing = await db.bridge.findUnique({ where: { name } });
   if (existing) throw new AppError("conflict", { message: `a bridge named "${name}" already exists` });
   const { token, tokenHash, prefix } = generateToken("bridge");
-  const bridge = await db.bridge.create({ data: { name, tokenHash, prefix }, select: { id: true, name: true } });
+  const bridge = await db.bridge.create({ data: { name, tokenHash, prefix, newTools }, select: { id: true, name: true } });
   return { ...bridge, token };
 }
 

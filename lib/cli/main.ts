@@ -12,7 +12,10 @@ const USAGE = `Usage: airlock <command> [options]
   start                                   build the dashboard if needed, migrate the database, serve it
   user add --email E --password P --role admin|reviewer|auditor [--name N]
   token create --email E --name N         print a new personal access token for the REST API
-  bridge-token create --name N            print a new bridge token for airlock-bridge --token
+  bridge-token create --name N [--new-tools disabled|enabled]
+                                          print a new bridge token for airlock-bridge --token;
+                                          --new-tools: whether tools it reports first start enabled
+                                          (default disabled: an admin enables each in the inventory)
   rules export [--format yaml|json]       print the current policy as a policy file
   rules apply -f FILE [--comment C] [--dry-run]
                                           validate FILE, print the plan, apply it as one new version
@@ -87,9 +90,12 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (key === "bridge-token create") {
-    const input = options(rest, { name: z.string().trim().min(1).max(100).regex(/^[\w.\-]+$/, "letters, digits, _ . - only") });
+    const input = options(rest, {
+      name: z.string().trim().min(1).max(100).regex(/^[\w.\-]+$/, "letters, digits, _ . - only"),
+      "new-tools": z.enum(["disabled", "enabled"]).default("disabled"),
+    });
     const { createBridgeToken } = await import("../bridges/bridge-tokens");
-    const created = await withDb(() => createBridgeToken(input));
+    const created = await withDb(() => createBridgeToken({ name: input.name, newTools: input["new-tools"] }));
     console.error(`Bridge token for "${created.name}" (shown once; pass it to airlock-bridge --token or AIRLOCK_BRIDGE_TOKEN):`);
     console.log(created.token);
     return;

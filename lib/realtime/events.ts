@@ -25,6 +25,8 @@ export interface ServerToClientEvents {
   "approval:updated": (state: TApprovalState & { outcome?: string | null }) => void;
   /** To a bridge: the policy changed. */
   "policy:changed": () => void;
+  /** To bridges: an admin enabled, disabled or re-approved a tool; ask again which tools to expose. */
+  "tools:changed": () => void;
 }
 
 export interface ClientToServerEvents {

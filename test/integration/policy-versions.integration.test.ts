@@ -81,7 +81,7 @@ describe("bridges and the audit trail", () => {
   it("a bridge reports the version it enforces, and audit events name the rule and version", async () => {
     await api(dashboard, admin, "/api/rules", { body: { name: "list passes", match: { tool: "list_allowed_directories" }, action: "allow" } });
     const version = (await api(dashboard, admin, "/api/rules")).body.version as number;
-    const token = dashboard.cli("bridge-token", "create", "--name", "versioned");
+    const token = dashboard.cli("bridge-token", "create", "--name", "versioned", "--new-tools", "enabled");
     const bridge = await connectThroughBridge({ upstreams: [`node ${FILESYSTEM_SERVER} ${dir}`], dashboardUrl: dashboard.url, token });
     try {
       await bridge.client.callTool({ name: "list_allowed_directories", arguments: {} });

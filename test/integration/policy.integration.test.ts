@@ -17,7 +17,7 @@ mkdirSync(inbox);
 beforeAll(async () => {
   dashboard = await startDashboard();
   admin = dashboard.addUser("admin@example.com", "admin");
-  bridgeToken = dashboard.cli("bridge-token", "create", "--name", "policy-laptop");
+  bridgeToken = dashboard.cli("bridge-token", "create", "--name", "policy-laptop", "--new-tools", "enabled");
 });
 afterAll(async () => dashboard?.stop());
 

@@ -29,7 +29,7 @@ function connect(options: { cookie?: string; token?: string; origin?: string }):
 beforeAll(async () => {
   dashboard = await startDashboard();
   dashboard.addUser("rita@example.com", "reviewer", PASSWORD);
-  bridgeToken = dashboard.cli("bridge-token", "create", "--name", "sock");
+  bridgeToken = dashboard.cli("bridge-token", "create", "--name", "sock", "--new-tools", "enabled");
 });
 afterAll(async () => {
   for (const s of sockets) s.close();

@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { NewToolsSetting } from "@/components/tools/new-tools-setting";
 import { listBridges } from "@/lib/bridges/list-bridges";
 import { can } from "@/lib/auth/roles";
 import { loadPolicy } from "@/lib/rules/policy-versions";
@@ -24,11 +25,12 @@ export default async function BridgesPage() {
               <th scope="col" className="px-3 py-2">Token</th>
               <th scope="col" className="px-3 py-2">Last seen</th>
               <th scope="col" className="px-3 py-2">Enforces</th>
+              <th scope="col" className="px-3 py-2">New tools</th>
             </tr>
           </thead>
           <tbody>
             {bridges.length === 0 && (
-              <tr><td colSpan={4} className="px-3 py-6 text-center text-slate-600">No bridges yet: <code>npx airlock bridge-token create --name NAME</code></td></tr>
+              <tr><td colSpan={5} className="px-3 py-6 text-center text-slate-600">No bridges yet: <code>npx airlock bridge-token create --name NAME</code></td></tr>
             )}
             {bridges.map((b) => (
               <tr key={b.id} className="border-t border-slate-100">
@@ -38,6 +40,9 @@ export default async function BridgesPage() {
                 <td className="px-3 py-2">
                   {b.enforcedPolicyVersion === null ? "—" : `version ${b.enforcedPolicyVersion}`}
                   {b.enforcedPolicyVersion !== null && b.enforcedPolicyVersion !== current && <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-900">behind</span>}
+                </td>
+                <td className="px-3 py-2">
+                  <NewToolsSetting bridgeId={b.id} bridgeName={b.name} value={b.newTools} canEdit={can(user.role, "admin:write")} />
                 </td>
               </tr>
             ))}

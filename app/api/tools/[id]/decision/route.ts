@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { parseJsonBody } from "@/lib/api/handle-api-error";
+import { withAuth } from "@/lib/api/with-auth";
+import { decideTool } from "@/lib/tools/inventory";
+
+const ZToolDecision = z
+  .object({
+    action: z.enum(["enable", "disable"]),
+    /** The hash of the definition the admin reviewed; a newer one is refused with 409. */
+    definitionHash: z.string().regex(/^[0-9a-f]{64}$/, "a SHA-256 hex digest"),
+  })
+  .strict();
+
+// POST /api/tools/:id/decision: enable (pinning the reviewed definition) or disable a tool.
+export const POST = withAuth<{ id: string }>(
+  async (req, { params, user }) => {
+    const { action, definitionHash } = await parseJsonBody(req, ZToolDecision);
+    return Response.json(await decideTool({ id: params.id, action, definitionHash, actor: { id: user.id, email: user.email } }));
+  },
+  { permission: "admin:write" },
+);

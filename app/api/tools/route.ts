@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { withAuth } from "@/lib/api/with-auth";
+import { parseSearchParams } from "@/lib/api/search-params";
+import { listInventory } from "@/lib/tools/inventory";
+
+const ZQuery = z.object({ unusedDays: z.coerce.number().int().min(1).max(3650).default(30) }).strict();
+
+// GET /api/tools: the tool inventory, with unused candidates flagged.
+export const GET = withAuth(
+  async (req) => {
+    const { unusedDays } = parseSearchParams(req.url, ZQuery);
+    return Response.json({ items: await listInventory({ unusedDays }) });
+  },
+  { permission: "admin:read" },
+);

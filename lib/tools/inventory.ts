@@ -1,0 +1,187 @@
+import type { TToolReport, TToolVerdict } from "../bridge-api/bridge-api.types";
+import { db } from "../db/prisma";
+import { AppError } from "../errors/app-error";
+import { getIo } from "../realtime/hub";
+import { ROOM_BRIDGES } from "../realtime/events";
+import { diffDefinitions, hashToolDefinition } from "./tool-definition";
+
+// The tool inventory: every tool a bridge reported, what an admin decided about
+// it, and the definition they approved, pinned by hash. A bridge exposes a tool
+// only while it is enabled and its definition still hashes to the pinned one.
+
+type Json = Record<string, unknown>;
+
+/** Tells running bridges to ask again which of their tools they may expose. */
+function notifyBridges(): void {
+  getIo()?.to(ROOM_BRIDGES).emit("tools:changed");
+}
+
+/**
+ * Records what one upstream lists now and answers, per tool, whether the bridge
+ * may expose it. A tool seen for the first time is pending (or enabled and
+ * pinned, when the bridge is set to trust new tools); an enabled tool whose
+ * definition no longer matches its pin is quarantined; one whose upstream went
+ * back to the pinned definition is enabled again.
+ */
+export async function reportTools(bridge: { id: string }, report: TToolReport): Promise<TToolVerdict[]> {
+  const { newTools } = await db.bridge.findUniqueOrThrow({ where: { id: bridge.id }, select: { newTools: true } });
+  const now = new Date();
+  const verdicts: TToolVerdict[] = [];
+  for (const definition of report.tools) {
+    const definitionHash = hashToolDefinition(definition);
+    const where = { server_name: { server: report.server, name: definition.name } };
+    const seen = { definition: definition as Json as object, definitionHash, instructions: report.instructions ?? null, lastSeenAt: now, lastBridgeId: bridge.id };
+    const verdict = await db.$transaction(async (tx) => {
+      const existing = await tx.tool.findUnique({ where });
+      if (!existing) {
+        const isTrusted = newTools === "enabled";
+        const created = await tx.tool.create({
+          data: {
+            server: report.server,
+            name: definition.name,
+            ...seen,
+            status: isTrusted ? "enabled" : "pending",
+            pinnedDefinition: isTrusted ? (definition as object) : undefined,
+            pinnedHash: isTrusted ? definitionHash : null,
+            reviewedBy: isTrusted ? "bridge setting: new tools enabled" : null,
+            reviewedAt: isTrusted ? now : null,
+          },
+        });
+        await tx.auditEvent.create({
+          data: { kind: "tool_discovered", bridgeId: bridge.id, server: report.server, tool: definition.name, detail: { status: created.status, definitionHash } },
+        });
+        return created;
+      }
+      let status = existing.status;
+      if (status === "enabled" && existing.pinnedHash !== definitionHash) status = "quarantined";
+      else if (status === "quarantined" && existing.pinnedHash === definitionHash) status = "enabled";
+      if (status !== existing.status) {
+        await tx.auditEvent.create({
+          data: {
+            kind: status === "quarantined" ? "tool_quarantined" : "tool_restored",
+            bridgeId: bridge.id,
+            server: report.server,
+            tool: definition.name,
+            detail: { pinnedHash: existing.pinnedHash, definitionHash },
+          },
+        });
+      }
+      return tx.tool.update({ where: { id: existing.id }, data: { ...seen, status } });
+    });
+    verdicts.push({ name: verdict.name, status: verdict.status, pinnedHash: verdict.pinnedHash });
+  }
+  return verdicts;
+}
+
+export interface InventoryRow {
+  id: string;
+  server: string;
+  name: string;
+  status: TToolVerdict["status"];
+  description: string | null;
+  isChanged: boolean;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  lastUsedAt: string | null;
+  reviewedBy: string | null;
+  /** Enabled, and not used for the given number of days: a candidate to disable. */
+  isUnused: boolean;
+}
+
+export async function listInventory({ unusedDays = 30 }: { unusedDays?: number } = {}): Promise<InventoryRow[]> {
+  const tools = await db.tool.findMany({ orderBy: [{ server: "asc" }, { name: "asc" }] });
+  const cutoff = Date.now() - unusedDays * 86_400_000;
+  return tools.map((t) => ({
+    id: t.id,
+    server: t.server,
+    name: t.name,
+    status: t.status,
+    description: typeof (t.definition as Json).description === "string" ? ((t.definition as Json).description as string) : null,
+    isChanged: t.pinnedHash !== null && t.pinnedHash !== t.definitionHash,
+    firstSeenAt: t.firstSeenAt.toISOString(),
+    lastSeenAt: t.lastSeenAt.toISOString(),
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    reviewedBy: t.reviewedBy,
+    isUnused: t.status === "enabled" && (t.lastUsedAt ?? t.reviewedAt ?? t.firstSeenAt).getTime() < cutoff,
+  }));
+}
+
+export async function getInventoryTool(id: string) {
+  const tool = await db.tool.findUnique({ where: { id } });
+  if (!tool) throw new AppError("not_found", { message: "no such tool" });
+  return {
+    ...tool,
+    firstSeenAt: tool.firstSeenAt.toISOString(),
+    lastSeenAt: tool.lastSeenAt.toISOString(),
+    lastUsedAt: tool.lastUsedAt?.toISOString() ?? null,
+    reviewedAt: tool.reviewedAt?.toISOString() ?? null,
+    changes: diffDefinitions(tool.pinnedDefinition as Json | null, tool.definition as Json),
+  };
+}
+
+/**
+ * An admin enables (pinning the definition they reviewed) or disables a tool.
+ * `definitionHash` is the hash of the definition the admin looked at: if the
+ * upstream changed it since, nothing is saved (409) and they must look again.
+ */
+export async function decideTool({
+  id,
+  action,
+  definitionHash,
+  actor,
+}: {
+  id: string;
+  action: "enable" | "disable";
+  definitionHash: string;
+  actor: { id: string; email: string };
+}) {
+  const updated = await db.$transaction(async (tx) => {
+    const tool = await tx.tool.findUnique({ where: { id } });
+    if (!tool) throw new AppError("not_found", { message: "no such tool" });
+    if (tool.definitionHash !== definitionHash) {
+      throw new AppError("conflict", { message: "the tool's definition changed since you reviewed it; review the new definition" });
+    }
+    const now = new Date();
+    const data =
+      action === "enable"
+        ? { status: "enabled" as const, pinnedDefinition: tool.definition as object, pinnedHash: tool.definitionHash, reviewedBy: actor.email, reviewedAt: now }
+        : { status: "disabled" as const, reviewedBy: actor.email, reviewedAt: now };
+    const next = await tx.tool.update({ where: { id }, data });
+    await tx.auditEvent.create({
+      data: {
+        kind: action === "enable" ? (tool.status === "quarantined" ? "tool_definition_approved" : "tool_enabled") : "tool_disabled",
+        actorId: actor.id,
+        server: tool.server,
+        tool: tool.name,
+        detail: { from: tool.status, to: next.status, definitionHash: tool.definitionHash, previousPinnedHash: tool.pinnedHash },
+      },
+    });
+    return next;
+  });
+  notifyBridges();
+  return { id: updated.id, status: updated.status, pinnedHash: updated.pinnedHash };
+}
+
+/** Remembers when enabled tools were last called, from a bridge's audit batch (for "unused" candidates). */
+export async function markToolsUsed(events: { kind: string; server?: string; tool?: string; at: string }[]): Promise<void> {
+  const latest = new Map<string, { server: string; name: string; at: Date }>();
+  for (const e of events) {
+    if (!e.server || !e.tool || !["allowed", "held"].includes(e.kind)) continue;
+    // The bridge prefixes names when it serves several upstreams: the inventory keeps the upstream's own.
+    const prefix = `${e.server}__`;
+    const name = e.tool.startsWith(prefix) ? e.tool.slice(prefix.length) : e.tool;
+    const key = `${e.server}\u0000${name}`;
+    const at = new Date(e.at);
+    if (!latest.has(key) || latest.get(key)!.at < at) latest.set(key, { server: e.server, name, at });
+  }
+  for (const { server, name, at } of latest.values()) {
+    await db.tool.updateMany({ where: { server, name, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: at } }] }, data: { lastUsedAt: at } });
+  }
+}
+
+/** Whether tools a bridge reports for the first time start enabled (trusted) or disabled (the default). */
+export async function setBridgeNewTools(bridgeId: string, newTools: "enabled" | "disabled") {
+  const bridge = await db.bridge.findUnique({ where: { id: bridgeId } });
+  if (!bridge) throw new AppError("not_found", { message: "no such bridge" });
+  return db.bridge.update({ where: { id: bridgeId }, data: { newTools }, select: { id: true, name: true, newTools: true } });
+}
