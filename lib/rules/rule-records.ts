@@ -19,6 +19,8 @@ export function toPolicyRule(rule: Rule): TRule & { id: string; position: number
     approvers: rule.approvers,
     approverRole: rule.approverRole as TRule["approverRole"],
     timeoutSeconds: rule.timeoutSeconds,
+    onTimeout: rule.onTimeout as TRule["onTimeout"],
+    ...(Array.isArray(rule.redact) && rule.redact.length ? { redact: rule.redact as string[] } : {}),
     ...(rule.message ? { message: rule.message } : {}),
     enabled: rule.enabled,
   };
@@ -38,6 +40,8 @@ export function toRuleColumns(rule: TRule) {
     approvers: rule.approvers,
     approverRole: rule.approverRole,
     timeoutSeconds: rule.timeoutSeconds,
+    onTimeout: rule.onTimeout,
+    redact: rule.redact?.length ? rule.redact : undefined,
     message: rule.message ?? null,
     enabled: rule.enabled,
   };
