@@ -32,6 +32,9 @@ describe("parseBridgeOptions", () => {
     [["--upstream", "node a.js", "--dashboard", "http://x", "--token", "t", "--policy", "p.yaml"], /either --dashboard or --policy/],
     [["--upstream", "node a.js", "--policy", "p.yaml", "--bogus"], /Unknown option/],
     [["--upstream", "node a.js", "--upstream", "node a.js", "--policy", "p.yaml"], /two upstreams are named "a"/],
+    [["--upstream", "node a.js", "--policy", "p.yaml", "--idle-timeout", "60"], /goes with --http/],
+    [["--upstream", "node a.js", "--policy", "p.yaml", "--http", "127.0.0.1:0", "--idle-timeout", "0"], /at least 1 second/],
+    [["--upstream", "node a.js", "--policy", "p.yaml", "--http", "127.0.0.1:0", "--idle-timeout", "soon"], /number of seconds/],
   ])("%j is refused", (argv, message) => {
     expect(() => parseBridgeOptions(argv as string[], env)).toThrow(UsageError);
     expect(() => parseBridgeOptions(argv as string[], env)).toThrow(message);
@@ -40,5 +43,11 @@ describe("parseBridgeOptions", () => {
   it("takes the dashboard and token from the environment", () => {
     const options = parseBridgeOptions(["--upstream", "node a.js"], { AIRLOCK_DASHBOARD_URL: "http://127.0.0.1:3000/", AIRLOCK_BRIDGE_TOKEN: "alk_brg_x" });
     expect(options).toMatchObject({ dashboard: { url: "http://127.0.0.1:3000", token: "alk_brg_x" } });
+  });
+
+  it("closes idle HTTP sessions after 30 minutes unless told otherwise", () => {
+    const base = ["--upstream", "node a.js", "--policy", "p.yaml", "--http", "127.0.0.1:8808"];
+    expect(parseBridgeOptions(base, env)).toMatchObject({ http: { host: "127.0.0.1", port: 8808, idleTimeoutMs: 1_800_000 } });
+    expect(parseBridgeOptions([...base, "--idle-timeout", "90"], env)).toMatchObject({ http: { idleTimeoutMs: 90_000 } });
   });
 });

@@ -14,6 +14,8 @@ export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstr
   --name NAME         this bridge's name (with --policy, what rules' match.bridge sees;
                       with --dashboard the dashboard's name for the token wins)
   --http HOST:PORT    serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio
+  --idle-timeout SEC  with --http: close a session (and its upstream sessions) after SEC
+                      seconds with no request and no open stream (default 1800)
   --help              this text`;
 
 const ZHostPort = z
@@ -38,6 +40,12 @@ const ZOptions = z
     "audit-log": z.string().min(1).optional(),
     name: z.string().regex(UPSTREAM_NAME, "letters, digits, _ and -, starting with a letter (at most 40)").optional(),
     http: ZHostPort.optional(),
+    "idle-timeout": z.coerce
+      .number({ error: "expected a number of seconds" })
+      .int("expected a whole number of seconds")
+      .min(1, "must be at least 1 second")
+      .max(7 * 24 * 3600, "must be at most a week")
+      .optional(),
   })
   .refine((o) => !(o.dashboard && o.policy), { message: "use either --dashboard or --policy, not both" })
   .refine((o) => o.dashboard || o.policy, {
@@ -45,6 +53,7 @@ const ZOptions = z
       "no policy source, refusing to start (fail closed): pass --dashboard URL with --token (or AIRLOCK_DASHBOARD_URL / AIRLOCK_BRIDGE_TOKEN), or --policy FILE",
   })
   .refine((o) => !o.dashboard || o.token, { message: "--dashboard needs a bridge token (--token or AIRLOCK_BRIDGE_TOKEN)" })
+  .refine((o) => o["idle-timeout"] === undefined || o.http, { message: "--idle-timeout goes with --http: a stdio session ends when its client does" })
   .refine((o) => !o["audit-log"] || o.policy, { message: "--audit-log goes with --policy; with --dashboard the audit trail is the dashboard's" });
 
 export interface BridgeOptions {
@@ -53,8 +62,10 @@ export interface BridgeOptions {
   policyFile?: string;
   auditLog?: string;
   name?: string;
-  http?: { host: string; port: number };
+  http?: { host: string; port: number; idleTimeoutMs: number };
 }
+
+const DEFAULT_IDLE_TIMEOUT_SECONDS = 1800;
 
 export class UsageError extends Error {}
 
@@ -74,6 +85,7 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
         "audit-log": { type: "string" },
         name: { type: "string" },
         http: { type: "string" },
+        "idle-timeout": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -109,6 +121,6 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
     policyFile: o.policy,
     auditLog: o["audit-log"],
     name: o.name,
-    http: o.http,
+    http: o.http && { ...o.http, idleTimeoutMs: (o["idle-timeout"] ?? DEFAULT_IDLE_TIMEOUT_SECONDS) * 1000 },
   };
 }

@@ -69,21 +69,52 @@ function isAllowedOrigin(req: IncomingMessage, isLoopback: boolean): boolean {
   return origin === undefined || LOOPBACK.has(hostnameOf(origin) ?? "");
 }
 
+interface HttpSession {
+  transport: StreamableHTTPServerTransport;
+  /** Responses still open (a call in flight, a held call waiting for a human, the GET stream). */
+  openResponses: number;
+  lastActiveAt: number;
+}
+
+/** Counts a response as activity for as long as it is open. */
+function trackActivity(session: HttpSession, res: ServerResponse): void {
+  session.openResponses++;
+  session.lastActiveAt = Date.now();
+  res.once("close", () => {
+    session.openResponses--;
+    session.lastActiveAt = Date.now();
+  });
+}
+
 /**
  * Serves the bridge as Streamable HTTP at `/mcp`: one MCP session per client,
- * each with its own Server, session id and timeline, all sharing the upstreams.
+ * each with its own Server, session id, timeline and upstream sessions. A
+ * session with no request and no open stream for `idleTimeoutMs` is closed,
+ * with its upstream sessions: clients that vanish without DELETE do not keep
+ * upstream processes alive.
  */
-export async function serveHttp(core: BridgeCore, { host, port }: { host: string; port: number }): Promise<HttpBridge> {
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
+export async function serveHttp(core: BridgeCore, { host, port, idleTimeoutMs }: { host: string; port: number; idleTimeoutMs: number }): Promise<HttpBridge> {
+  const sessions = new Map<string, HttpSession>();
   const isLoopback = LOOPBACK.has(host);
   if (!isLoopback) log(`warning: serving on ${host}, not loopback; the MCP endpoint has no authentication of its own`);
+
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [id, session] of sessions) {
+      if (session.openResponses > 0 || now - session.lastActiveAt < idleTimeoutMs) continue;
+      log(`closing MCP session ${id}: idle for ${Math.round((now - session.lastActiveAt) / 1000)} s`);
+      sessions.delete(id);
+      session.transport.close().catch((error) => log(`closing idle session ${id} failed`, error));
+    }
+  }, Math.min(60_000, Math.max(250, idleTimeoutMs / 4)));
+  sweep.unref();
 
   const startSession = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
     if (sessions.size >= MAX_SESSIONS) return jsonRpcError(res, 503, "too many open MCP sessions");
     const sessionId = randomUUID();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => sessionId,
-      onsessioninitialized: (id) => void sessions.set(id, transport),
+      onsessioninitialized: (id) => void sessions.set(id, { transport, openResponses: 0, lastActiveAt: Date.now() }),
     });
     let session: BridgeSession;
     try {
@@ -108,10 +139,11 @@ export async function serveHttp(core: BridgeCore, { host, port }: { host: string
       if (!isAllowedOrigin(req, isLoopback)) return jsonRpcError(res, 403, "forbidden: Host or Origin is not loopback");
       const header = req.headers["mcp-session-id"];
       const sessionId = Array.isArray(header) ? header[0] : header;
-      const transport = sessionId ? sessions.get(sessionId) : undefined;
-      if (sessionId && !transport) return jsonRpcError(res, 404, "session not found");
+      const session = sessionId ? sessions.get(sessionId) : undefined;
+      if (sessionId && !session) return jsonRpcError(res, 404, "session not found");
+      if (session) trackActivity(session, res);
       const body = req.method === "POST" ? await readJsonBody(req) : undefined;
-      if (transport) return await transport.handleRequest(req, res, body);
+      if (session) return await session.transport.handleRequest(req, res, body);
       // Upstream connections are opened per session: only an initialize request may cost that.
       if (req.method !== "POST" || !initializeCapabilities(body)) return jsonRpcError(res, 400, "no session: start one with an initialize request");
       await startSession(req, res, body);
@@ -133,7 +165,8 @@ export async function serveHttp(core: BridgeCore, { host, port }: { host: string
   return {
     url,
     async close() {
-      await Promise.allSettled([...sessions.values()].map((t) => t.close()));
+      clearInterval(sweep);
+      await Promise.allSettled([...sessions.values()].map((s) => s.transport.close()));
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

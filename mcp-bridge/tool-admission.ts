@@ -35,9 +35,12 @@ export function admissionOf(verdict: TToolVerdict | undefined, definition: Tool)
 export class ToolAdmission {
   private readonly cache = new Map<string, { key: string; verdicts: Map<string, TToolVerdict> }>();
   private readonly listeners = new Set<() => void>();
+  /** Bumped on every invalidation: an answer asked for before it is stale and is asked again. */
+  private generation = 0;
 
   constructor(private readonly dashboard: DashboardClient) {
     const invalidate = () => {
+      this.generation++;
       this.cache.clear();
       for (const listener of this.listeners) listener();
     };
@@ -54,11 +57,15 @@ export class ToolAdmission {
   async review(server: string, instructions: string | undefined, tools: Tool[]): Promise<Map<string, Admission>> {
     const key = JSON.stringify([instructions ?? "", ...tools.map((t) => hashToolDefinition(t)).sort()]);
     let verdicts = this.cache.get(server)?.key === key ? this.cache.get(server)!.verdicts : undefined;
-    if (!verdicts) {
+    // Two admin decisions in quick succession start two reviews; the answer to the
+    // first may arrive last. Only an answer asked for after the latest change counts.
+    for (let attempt = 0; !verdicts; attempt++) {
+      const asked = this.generation;
       try {
         const answer = await this.dashboard.reportTools({ server, instructions, tools });
+        if (asked !== this.generation && attempt < 5) continue;
         verdicts = new Map(answer.map((v) => [v.name, v]));
-        this.cache.set(server, { key, verdicts });
+        if (asked === this.generation) this.cache.set(server, { key, verdicts });
       } catch (error) {
         log(`cannot check the tools of ${server} with the dashboard; none is exposed until it answers`, error);
         const note = `cannot be checked against the Airlock tool inventory (${(error as Error).message})`;

@@ -1,7 +1,9 @@
 // Several upstreams in one bridge, an upstream that fails and returns, and the
 // Streamable HTTP endpoint: one upstream session per client session, DNS-rebinding
 // checks, a body limit. Real bridge processes, real upstream servers.
+import { spawn } from "node:child_process";
 import { request } from "node:http";
+import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -16,7 +18,7 @@ import {
   writePolicyFile,
   type HttpBridge,
 } from "../helpers/bridge-client";
-import { waitFor } from "../helpers/dashboard";
+import { freePort, waitFor } from "../helpers/dashboard";
 
 const ALLOW_ALL = writePolicyFile({ default: "allow", rules: [] });
 
@@ -137,5 +139,80 @@ describe("Streamable HTTP at /mcp", () => {
     expect((await post({}, huge)).status).toBe(413);
     expect((await post({}, JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }))).status).toBe(400);
     expect((await post({}, "{not json")).status).toBe(400);
+  });
+});
+
+describe("idle HTTP sessions", () => {
+  let bridge: HttpBridge;
+  beforeAll(async () => {
+    bridge = await startHttpBridge({ upstreams: [LIFECYCLE_SERVER], policyFile: ALLOW_ALL, extraArgs: ["--idle-timeout", "1"] });
+  });
+  afterAll(async () => bridge?.stop());
+
+  const isRunning = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it("closes a session nobody uses, with its upstream process, and keeps one in use", async () => {
+    const open = async () => {
+      const client = new Client({ name: "idle-agent", version: "1.0.0" });
+      const transport = new StreamableHTTPClientTransport(new URL(bridge.url));
+      await client.connect(transport);
+      return { client, transport, pid: Number(textOf(await client.callTool({ name: "pid", arguments: {} }))) };
+    };
+    const idle = await open();
+    const busy = await open();
+    expect(isRunning(idle.pid)).toBe(true);
+    // A client that goes away without DELETE: its GET stream closes, its session stays behind.
+    await idle.client.close();
+    // The busy client calls every 300 ms for 3 s; the idle one says nothing.
+    for (let i = 0; i < 10; i++) {
+      await busy.client.callTool({ name: "pid", arguments: {} });
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await waitFor(async () => (isRunning(idle.pid) ? undefined : true), { timeoutMs: 10_000 });
+    const stale = await fetch(bridge.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": idle.transport.sessionId! },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list" }),
+    });
+    expect(stale.status).toBe(404);
+    expect(textOf(await busy.client.callTool({ name: "pid", arguments: {} }))).toBe(String(busy.pid));
+    expect(bridge.stderr()).toMatch(/closing MCP session .*: idle/);
+    await busy.client.close();
+  });
+});
+
+describe("an upstream that speaks only the legacy HTTP+SSE transport", () => {
+  it("is reached through the SSE fallback, and its tools work through the bridge", async () => {
+    const port = await freePort();
+    const everything = join(import.meta.dirname, "..", "..", "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
+    const server = spawn(process.execPath, [everything, "sse"], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "ignore", "pipe"] });
+    try {
+      let output = "";
+      await new Promise<void>((resolve, reject) => {
+        server.stderr!.on("data", (chunk) => {
+          output += chunk;
+          if (/Server is running/.test(output)) resolve();
+        });
+        server.once("exit", (code) => reject(new Error(`the SSE server exited with ${code}: ${output}`)));
+      });
+      const bridge = await connectThroughBridge({ upstreams: [`legacy=http://127.0.0.1:${port}/sse`], policyFile: ALLOW_ALL });
+      try {
+        const { tools } = await bridge.client.listTools();
+        expect(tools.map((t) => t.name)).toContain("echo");
+        expect(textOf(await bridge.client.callTool({ name: "echo", arguments: { message: "over SSE" } }))).toMatch(/over SSE/);
+        expect(bridge.stderr()).toMatch(/trying the legacy SSE transport/);
+      } finally {
+        await bridge.close();
+      }
+    } finally {
+      server.kill("SIGKILL");
+    }
   });
 });

@@ -74,6 +74,11 @@ describe("the tool inventory", () => {
     const before = listChanged;
     for (const name of ["send_note", "rug_pull"]) expect((await decide(name, "enable")).status).toBe(200);
     await waitFor(async () => (listChanged > before ? true : undefined));
+    // Each decision is pushed on its own; the list holds both once the second has arrived.
+    await waitFor(async () => {
+      const names = await listed();
+      return names.includes("send_note") && names.includes("rug_pull") ? true : undefined;
+    });
     expect(await listed()).toEqual(expect.arrayContaining(["send_note", "rug_pull"]));
     expect(await listed()).not.toContain("pid");
     expect(textOf(await client.callTool({ name: "send_note", arguments: { text: "hi" } }))).toBe("sent: hi");

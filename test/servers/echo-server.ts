@@ -1,5 +1,7 @@
-// The fast upstream for benchmarks: one `echo` tool, over stdio or, with
-// `--http PORT`, Streamable HTTP (one transport per session).
+// The fast upstream for benchmarks, over stdio or, with `--http PORT`,
+// Streamable HTTP (one transport per session): `echo` returns its text, and
+// `stamp` returns when it ran (epoch milliseconds, sub-millisecond precision)
+// so that a benchmark can time the leg from a decision to the upstream call.
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -11,6 +13,9 @@ function newServer() {
   const server = new McpServer({ name: "echo", version: "1.0.0" });
   server.registerTool("echo", { description: "Returns its text.", inputSchema: { text: z.string() } }, async ({ text }) => ({
     content: [{ type: "text", text }],
+  }));
+  server.registerTool("stamp", { description: "Returns the time it ran.", inputSchema: { note: z.string() } }, async () => ({
+    content: [{ type: "text", text: String(performance.timeOrigin + performance.now()) }],
   }));
   return server;
 }

@@ -1,0 +1,101 @@
+// npm run bench:held — what the held path costs besides the human.
+//
+// The real dashboard (built Next app + socket.io, fresh SQLite database unless
+// DATABASE_URL says otherwise), the real bridge over stdio in front of the echo
+// server, a rule that holds `stamp`, and a reviewer signed in with a socket.
+// For each of N sequential held calls it measures:
+//   arrival → reviewer   from the agent's tools/call to the reviewer's socket
+//                        receiving approval:created (same process, same clock)
+//   decision → upstream  from the reviewer sending the decision to the upstream
+//                        running the tool (the echo server stamps the time with
+//                        performance.timeOrigin + now(); both clocks are this machine's)
+//   decision → result    from the decision to the agent holding the result
+// Targets: arrival → reviewer and decision → upstream ≤ 50 ms p99.
+import { join } from "node:path";
+import { io, type Socket } from "socket.io-client";
+import type { ApprovalSummary } from "../lib/realtime/events";
+import { connectThroughBridge, textOf } from "../test/helpers/bridge-client";
+import { api, startDashboard } from "../test/helpers/dashboard";
+import { signIn } from "../test/helpers/session";
+import { summarise, type Summary } from "./stats";
+
+const CALLS = Number(process.env.BENCH_HELD_CALLS ?? 200);
+const WARMUP = 20;
+const PASSWORD = "correct horse battery staple";
+const ECHO = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "test", "servers", "echo-server.ts")}`;
+const now = () => performance.timeOrigin + performance.now();
+
+async function main() {
+  process.stderr.write("starting the dashboard (needs `npm run build` first)…\n");
+  const dashboard = await startDashboard();
+  const sockets: Socket[] = [];
+  try {
+    const admin = dashboard.addUser("admin@example.com", "admin");
+    const reviewerToken = dashboard.addUser("rita@example.com", "reviewer", PASSWORD);
+    const bridgeToken = dashboard.cli("bridge-token", "create", "--name", "bench", "--new-tools", "enabled");
+    const rule = { name: "hold stamps", match: { tool: "stamp" }, action: "require_approval", timeoutSeconds: 60 };
+    const created = await api(dashboard, admin, "/api/rules", { body: rule });
+    if (created.status !== 201) throw new Error(`cannot create the rule: ${JSON.stringify(created.body)}`);
+
+    const cookie = await signIn(dashboard, "rita@example.com", PASSWORD);
+    if (!cookie) throw new Error("the reviewer cannot sign in");
+    const reviewer: Socket = io(dashboard.url, { transports: ["websocket"], extraHeaders: { cookie } });
+    sockets.push(reviewer);
+    await new Promise<void>((resolve, reject) => {
+      reviewer.once("connect", () => resolve());
+      reviewer.once("connect_error", reject);
+    });
+    let onCreated: ((summary: ApprovalSummary, at: number) => void) | undefined;
+    reviewer.on("approval:created", (summary) => onCreated?.(summary, now()));
+
+    const bridge = await connectThroughBridge({ upstreams: [`echo=${ECHO}`], dashboardUrl: dashboard.url, token: bridgeToken });
+    const toReviewer: number[] = [];
+    const toUpstream: number[] = [];
+    const toResult: number[] = [];
+    try {
+      process.stderr.write(`${WARMUP} warm-up calls, then ${CALLS} measured…\n`);
+      for (let i = 0; i < WARMUP + CALLS; i++) {
+        const seen = new Promise<{ summary: ApprovalSummary; at: number }>((resolve) => (onCreated = (summary, at) => resolve({ summary, at })));
+        const t0 = now();
+        const result = bridge.client.callTool({ name: "stamp", arguments: { note: `call ${i}` }, _meta: { "airlock/prompt": `benchmark call ${i}` } });
+        const { summary, at: t1 } = await seen;
+        const t2 = now();
+        const decided = await api(dashboard, reviewerToken, `/api/approvals/${summary.id}/decision`, { body: { decision: "approve" } });
+        if (decided.status !== 200) throw new Error(`decision failed: ${decided.status} ${JSON.stringify(decided.body)}`);
+        const outcome = await result;
+        const t4 = now();
+        if (outcome.isError) throw new Error(`the approved call failed: ${textOf(outcome)}`);
+        const t3 = Number(textOf(outcome));
+        if (i >= WARMUP) {
+          toReviewer.push(t1 - t0);
+          toUpstream.push(t3 - t2);
+          toResult.push(t4 - t2);
+        }
+        if ((i + 1) % 50 === 0) process.stderr.write(`  ${i + 1}/${WARMUP + CALLS}\n`);
+      }
+    } finally {
+      await bridge.close();
+    }
+
+    const ms = (v: number) => `${v.toFixed(2)} ms`.padStart(10);
+    const row = (name: string, s: Summary, target?: number) =>
+      console.log(`${name.padEnd(22)} ${ms(s.p50)} ${ms(s.p99)} ${ms(s.mean)}${target ? `   ${s.p99 <= target ? "meets" : "MISSES"} p99 ≤ ${target} ms` : ""}`);
+    const database = process.env.DATABASE_URL?.startsWith("postgres") ? "PostgreSQL" : "SQLite";
+    console.log(`\nairlock bench:held — ${CALLS} sequential held calls (after ${WARMUP} warm-up), ${database}, bridge over stdio\n`);
+    console.log(`${"leg".padEnd(22)} ${"p50".padStart(10)} ${"p99".padStart(10)} ${"mean".padStart(10)}`);
+    row("arrival → reviewer", summarise(toReviewer), 50);
+    row("decision → upstream", summarise(toUpstream), 50);
+    row("decision → result", summarise(toResult));
+  } finally {
+    for (const socket of sockets) socket.close();
+    await dashboard.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
