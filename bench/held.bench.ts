@@ -19,7 +19,7 @@ import { api, startDashboard } from "../test/helpers/dashboard";
 import { signIn } from "../test/helpers/session";
 import { summarise, type Summary } from "./stats";
 
-const CALLS = Number(process.env.BENCH_HELD_CALLS ?? 200);
+const CALLS = Number(process.env.BENCH_HELD_CALLS ?? 500);
 const WARMUP = 20;
 const PASSWORD = "correct horse battery staple";
 const ECHO = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "test", "servers", "echo-server.ts")}`;

@@ -32,6 +32,7 @@ export type TDecisionOutcome =
 
 /**
  * Waits for a request to leave `pending`. The socket push usually arrives first;
+ * one immediate poll covers a decision pushed before the bridge listened;
  * polling is the fallback that survives a dropped socket, and after a reconnect
  * the bridge asks for the state of its request. Whichever reports first wins and
  * the promise settles exactly once; later reports are ignored. Never rejects.
@@ -89,8 +90,17 @@ export function awaitDecision({ dashboard, approval, timeoutSeconds, signal, tim
     dashboard.socket.on("connect", onReconnect);
     signal.addEventListener("abort", onAbort, { once: true });
     const progress = setInterval(() => onWaiting?.(Date.now() - started), timing.progressMs);
-    pollTimer = setTimeout(poll, timing.pollMs);
     if (signal.aborted) onAbort();
     consider(approval);
+    if (isSettled) return;
+    // A decision made before this subscription (a fast reviewer, or an automated
+    // one) was pushed to nobody: ask once right away (over the socket when it is
+    // up, which skips an HTTP round trip through the dashboard), then keep polling.
+    if (dashboard.socket.connected) {
+      onReconnect();
+      pollTimer = setTimeout(poll, timing.pollMs);
+    } else {
+      pollTimer = setTimeout(poll, 0);
+    }
   });
 }

@@ -5,7 +5,7 @@ import { AppError } from "../errors/app-error";
 import { checkAgainstSchema } from "../validation/json-schema";
 import type { TDecideApprovalBody } from "./decide-approval.types";
 import { expireApproval } from "./expire-approvals";
-import { publishApprovalUpdate } from "./publish-approval-update";
+import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
 
 export interface DecideApprovalOptions {
   approvalId: string;
@@ -55,22 +55,25 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
   const now = new Date();
 
   const result = await db.$transaction(async (tx) => {
-    const earlier = await tx.decision.findUnique({
-      where: { approvalId_reviewerId: { approvalId, reviewerId: reviewer.id } },
-    });
-    if (earlier) throw conflict("you have already decided this request");
-    await tx.decision.create({
-      data: {
-        approvalId,
-        reviewerId: reviewer.id,
-        decision: body.decision,
-        comment: body.comment || null,
-        editedArguments: isEdited ? (approvedArguments as object) : undefined,
-      },
-    });
+    try {
+      await tx.decision.create({
+        data: {
+          approvalId,
+          reviewerId: reviewer.id,
+          decision: body.decision,
+          comment: body.comment || null,
+          editedArguments: isEdited ? (approvedArguments as object) : undefined,
+        },
+      });
+    } catch (error) {
+      // One decision per reviewer and request: the unique index says so, whatever the timing.
+      if ((error as { code?: string }).code === "P2002") throw conflict("you have already decided this request");
+      throw error;
+    }
 
     let status: "pending" | "approved" | "rejected" = "pending";
     if (body.decision === "reject") status = "rejected";
+    else if (approval.requiredApprovers <= 1) status = "approved";
     else {
       const approvals = await tx.decision.count({ where: { approvalId, decision: "approve" } });
       if (approvals >= approval.requiredApprovers) status = "approved";
@@ -107,6 +110,21 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
     return { status };
   });
 
-  await publishApprovalUpdate(approvalId);
+  if (result.status === "pending") {
+    // Another approver is still needed: reviewers see who has approved so far.
+    await publishApprovalUpdate(approvalId);
+  } else {
+    // Decided: the bridge waits on this push, so it is built from what was just written rather than read back.
+    const outcome = result.status === "rejected" ? "rejected" : isEdited ? "approved_with_edits" : "approved";
+    publishApprovalState(approval.bridgeId, {
+      id: approvalId,
+      status: result.status,
+      expiresAt: approval.expiresAt.toISOString(),
+      comment: body.comment || null,
+      approvedArguments: result.status === "approved" ? ((isEdited ? approvedArguments : approval.arguments) as Record<string, unknown>) : null,
+      decidedBy: reviewer.email,
+      outcome,
+    });
+  }
   return { id: approvalId, status: result.status, edited: isEdited };
 }

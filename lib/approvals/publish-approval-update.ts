@@ -1,3 +1,4 @@
+import type { TApprovalState } from "../bridge-api/bridge-api.types";
 import { db } from "../db/prisma";
 import { bridgeRoom, ROOM_REVIEWERS } from "../realtime/events";
 import { getIo } from "../realtime/hub";
@@ -9,6 +10,10 @@ export async function publishApprovalUpdate(approvalId: string): Promise<void> {
   if (!io) return;
   const approval = await db.approvalRequest.findUnique({ where: { id: approvalId }, include: APPROVAL_DETAIL_INCLUDE });
   if (!approval) return;
-  const state = toApprovalState(approval);
-  io.to(ROOM_REVIEWERS).to(bridgeRoom(approval.bridgeId)).emit("approval:updated", state);
+  publishApprovalState(approval.bridgeId, toApprovalState(approval));
+}
+
+/** Pushes a state the caller already holds (it must match what was committed). */
+export function publishApprovalState(bridgeId: string, state: TApprovalState & { outcome: string | null }): void {
+  getIo()?.to(ROOM_REVIEWERS).to(bridgeRoom(bridgeId)).emit("approval:updated", state);
 }
