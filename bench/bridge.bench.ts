@@ -1,12 +1,13 @@
 // npm run bench:bridge — what the bridge's allow path costs.
 //
-// Four targets, all measured in one run, interleaved round by round so that
-// machine noise hits each alike, each driven by the MCP SDK's Client over
-// Streamable HTTP:
+// Five targets, all measured in one run, interleaved round by round so that
+// machine noise hits each alike, each driven by the MCP SDK's Client:
 //   direct         the echo server over HTTP
-//   bridge/http    airlock-bridge --http in front of that HTTP server (allow policy)
-//   bridge/stdio   airlock-bridge --http in front of the echo server over stdio
-//   mcp-proxy      the peer proxy (npm mcp-proxy) in front of the same stdio server
+//   stdio→http     airlock-bridge launched over stdio, as Claude Desktop and Cursor
+//                  do, in front of that HTTP server (allow policy)
+//   http→http      airlock-bridge --http in front of that HTTP server
+//   http→stdio     airlock-bridge --http in front of the echo server over stdio
+//   mcp-proxy      the peer proxy (npm mcp-proxy, over HTTP) in front of the same stdio server
 // Sequential calls give latency (p50/p99); 64 calls in flight give throughput.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -116,10 +118,9 @@ async function main() {
   process.stderr.write("starting the echo server, two bridges and mcp-proxy…\n");
   await start("echo", process.execPath, ["--import", "tsx", ECHO, "--http", String(echoPort)], /(echo listening)/);
   const directUrl = `http://127.0.0.1:${echoPort}/mcp`;
-  const bridgeArgs = (upstream: string, audit: string) => [
+  const bridgeArgs = (upstream: string, audit: string, isHttp = true) => [
     join(ROOT, "bin", "airlock-bridge.js"),
-    "--http",
-    "127.0.0.1:0",
+    ...(isHttp ? ["--http", "127.0.0.1:0"] : []),
     "--policy",
     policy,
     "--audit-log",
@@ -151,13 +152,16 @@ async function main() {
   };
 
   const targets: Target[] = [];
-  for (const [name, url] of [
-    ["direct", directUrl],
-    ["bridge/http", bridgeHttpUrl],
-    ["bridge/stdio", bridgeStdioUrl],
-    ["mcp-proxy", proxyUrl],
+  const overStdio = new Client({ name: "bench", version: "1.0.0" });
+  await overStdio.connect(new StdioClientTransport({ command: process.execPath, args: bridgeArgs(directUrl, "audit-stdio-down.ndjson", false), stderr: "ignore" }));
+  for (const [name, client] of [
+    ["direct", await connectRetrying(directUrl)],
+    ["stdio→http", overStdio],
+    ["http→http", await connectRetrying(bridgeHttpUrl)],
+    ["http→stdio", await connectRetrying(bridgeStdioUrl)],
+    ["mcp-proxy", await connectRetrying(proxyUrl)],
   ] as const) {
-    targets.push({ name, client: await connectRetrying(url), sequential: [], concurrent: [], concurrentMs: 0, concurrentCalls: 0 });
+    targets.push({ name, client, sequential: [], concurrent: [], concurrentMs: 0, concurrentCalls: 0 });
   }
 
   process.stderr.write("warming up…\n");
@@ -197,8 +201,9 @@ async function main() {
   const by = Object.fromEntries(rows.map((r) => [r.name, r]));
   const ratio = (a: number, b: number) => (a / b).toFixed(3);
   console.log("\nratios (targets: bridge/direct p50 ≤ 1.10, throughput ≥ 0.90; bridge/mcp-proxy p50 ≤ 1.0)");
-  console.log(`  bridge/http ÷ direct      p50 ${ratio(by["bridge/http"].p50, by.direct.p50)}   throughput ${ratio(by["bridge/http"].rps, by.direct.rps)}`);
-  console.log(`  bridge/stdio ÷ mcp-proxy  p50 ${ratio(by["bridge/stdio"].p50, by["mcp-proxy"].p50)}   throughput ${ratio(by["bridge/stdio"].rps, by["mcp-proxy"].rps)}`);
+  console.log(`  stdio→http ÷ direct       p50 ${ratio(by["stdio→http"].p50, by.direct.p50)}   throughput ${ratio(by["stdio→http"].rps, by.direct.rps)}`);
+  console.log(`  http→http ÷ direct        p50 ${ratio(by["http→http"].p50, by.direct.p50)}   throughput ${ratio(by["http→http"].rps, by.direct.rps)}`);
+  console.log(`  http→stdio ÷ mcp-proxy    p50 ${ratio(by["http→stdio"].p50, by["mcp-proxy"].p50)}   throughput ${ratio(by["http→stdio"].rps, by["mcp-proxy"].rps)}`);
 
   await Promise.allSettled(targets.map((t) => t.client.close()));
   process.exit(0);

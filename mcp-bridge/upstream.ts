@@ -3,6 +3,7 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ClientCapabilities, Tool } from "@modelcontextprotocol/sdk/types.js";
+import { LeanHttpClientTransport } from "./lean-http-transport";
 import { log } from "./log";
 import type { TUpstreamSpec } from "./upstream-spec";
 
@@ -36,13 +37,23 @@ export async function connectUpstream(
       // stderr is inherited: the upstream's diagnostics join the bridge's on stderr, never stdout.
       await client.connect(new StdioClientTransport({ command: spec.command, args: spec.args, env: upstreamEnvironment(), stderr: "inherit" }));
     } else {
-      try {
-        await client.connect(new StreamableHTTPClientTransport(spec.url));
-      } catch (error) {
-        log(`upstream ${spec.name}: Streamable HTTP failed, trying the legacy SSE transport`, error);
-        await client.close().catch(() => undefined);
-        client = newClient();
-        await client.connect(new SSEClientTransport(spec.url));
+      // The lean transport first (the allow path's cost), then the SDK's (redirects and
+      // anything else it knows), then the legacy HTTP+SSE transport of older servers.
+      const transports = [
+        ["Streamable HTTP", () => new LeanHttpClientTransport(spec.url)],
+        ["Streamable HTTP (SDK)", () => new StreamableHTTPClientTransport(spec.url)],
+        ["the legacy SSE transport", () => new SSEClientTransport(spec.url)],
+      ] as const;
+      for (const [i, [name, create]] of transports.entries()) {
+        try {
+          await client.connect(create());
+          break;
+        } catch (error) {
+          if (i === transports.length - 1) throw error;
+          log(`upstream ${spec.name}: ${name} failed, trying ${transports[i + 1][0]}`, error);
+          await client.close().catch(() => undefined);
+          client = newClient();
+        }
       }
     }
   } catch (error) {
