@@ -263,11 +263,13 @@ export class LeanHttpClientTransport implements Transport {
       if ("method" in message && message.method === "notifications/initialized") this.openServerStream(0);
       return;
     }
+    // Only a request has an answer; a body after a notification or a response is ignored, as the SDK does.
+    if (!("id" in message && "method" in message)) return void res.resume();
     const type = (res.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-    if (type === "text/event-stream") return this.readStream(res, undefined, "id" in message && "method" in message ? message.id : undefined);
+    if (type === "text/event-stream") return this.readStream(res, undefined, message.id);
     if (type === "application/json") return this.readJson(res);
     res.resume();
-    if ("id" in message && "method" in message) throw new Error(`the upstream answered with an unexpected content type: ${type || "none"}`);
+    throw new Error(`the upstream answered with an unexpected content type: ${type || "none"}`);
   }
 
   /** The GET stream carries what the server sends outside any request (list_changed, its own requests). */
