@@ -27,12 +27,14 @@ function ensureSuite(): void {
 }
 const FIXTURE = join(ROOT, "test", "servers", "conformance-server.ts");
 const children: ChildProcess[] = [];
+const stderrOf = new Map<string, () => string>();
 
-/** Starts a process and resolves with the first match of `ready` in its stderr. */
+/** Starts a process and resolves with the first match of `ready` in its stderr (kept for later checks). */
 function start(args: string[], ready: RegExp): Promise<string> {
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
   children.push(child);
   let stderr = "";
+  stderrOf.set(args.join(" "), () => stderr);
   return new Promise((resolve, reject) => {
     child.stderr!.on("data", (chunk) => {
       stderr += chunk;
@@ -81,5 +83,8 @@ describe.skipIf(!isSupported)("MCP conformance through the bridge", () => {
     expect(direct.size).toBeGreaterThanOrEqual(30);
     const regressions = [...direct].filter(([name, passed]) => passed && bridged.get(name) !== true).map(([name]) => name);
     expect(regressions).toEqual([]);
+    // …and through the bridge's own upstream client, not a fallback, with no upstream errors on the way.
+    const bridgeLog = [...stderrOf].find(([args]) => args.startsWith(BRIDGE_BIN))![1]();
+    expect(bridgeLog).not.toMatch(/failed, trying|upstream fixture error/);
   });
 });
