@@ -131,57 +131,40 @@ describe("gate", () => {
     expect(forward).toHaveBeenCalledOnce();
   });
 
-  it("does not miss a decision pushed before the bridge listened: it asks once right away", async () => {
-    // The reviewer decides while createApproval's answer is still on its way: the push reaches no listener.
-    class FastReviewer extends FakeDashboard {
-      polls = 0;
-      override async createApproval(input: TCreateApproval): Promise<TApprovalState> {
-        const created = await super.createApproval(input);
-        this.decide({ status: "approved", approvedArguments: { path: "/a" } });
-        return created;
-      }
-      override async getApproval(): Promise<TApprovalState> {
-        this.polls++;
-        return super.getApproval();
-      }
+  /** The reviewer decides while createApproval's answer is still on its way: the push reaches no listener. */
+  class FastReviewer extends FakeDashboard {
+    polls = 0;
+    watches = 0;
+    constructor(isSocketUp: boolean) {
+      super();
+      Object.assign(this.socket, { connected: isSocketUp });
     }
-    const dashboard = new FastReviewer();
+    override async createApproval(input: TCreateApproval): Promise<TApprovalState> {
+      const created = await super.createApproval(input);
+      this.decide({ status: "approved", approvedArguments: { path: "/a" } });
+      return created;
+    }
+    override async getApproval(): Promise<TApprovalState> {
+      this.polls++;
+      return super.getApproval();
+    }
+    override async watchApprovals(): Promise<TApprovalState[]> {
+      this.watches++;
+      return super.watchApprovals();
+    }
+  }
+
+  it.each([
+    ["over HTTP when the socket is down", false, { watches: 0, polls: 1 }],
+    ["over the socket when it is up", true, { watches: 1, polls: 0 }],
+  ])("does not miss a decision pushed before the bridge listened: it asks once right away, %s", async (_label, isSocketUp, asked) => {
+    const dashboard = new FastReviewer(isSocketUp);
     const { deps, forward } = setup(HOLD, { dashboard });
     // Polling every minute: only the immediate check can find the decision within the test's time.
     const result = await gateToolCall({ ...deps, timing: { pollMs: 60_000, progressMs: 60_000, graceMs: 100 } }, call({ path: "/a" }));
     expect(result.isError).toBeUndefined();
     expect(forward).toHaveBeenCalledOnce();
-    expect(dashboard.polls).toBe(1);
-  });
-
-  it("asks over the socket instead when it is connected", async () => {
-    class FastReviewer extends FakeDashboard {
-      polls = 0;
-      watches = 0;
-      constructor() {
-        super();
-        Object.assign(this.socket, { connected: true });
-      }
-      override async createApproval(input: TCreateApproval): Promise<TApprovalState> {
-        const created = await super.createApproval(input);
-        this.decide({ status: "approved", approvedArguments: { path: "/a" } });
-        return created;
-      }
-      override async getApproval(): Promise<TApprovalState> {
-        this.polls++;
-        return super.getApproval();
-      }
-      override async watchApprovals(): Promise<TApprovalState[]> {
-        this.watches++;
-        return super.watchApprovals();
-      }
-    }
-    const dashboard = new FastReviewer();
-    const { deps, forward } = setup(HOLD, { dashboard });
-    const result = await gateToolCall({ ...deps, timing: { pollMs: 60_000, progressMs: 60_000, graceMs: 100 } }, call({ path: "/a" }));
-    expect(result.isError).toBeUndefined();
-    expect(forward).toHaveBeenCalledOnce();
-    expect([dashboard.watches, dashboard.polls]).toEqual([1, 0]);
+    expect({ watches: dashboard.watches, polls: dashboard.polls }).toEqual(asked);
   });
 
   it("returns the reviewer's comment on rejection and never forwards", async () => {

@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import { BUTTON_PRIMARY, BUTTON_SECONDARY } from "@/components/ui/field";
 import { sendJson } from "@/components/ui/send-json";
 import type { TPolicy, TRule } from "@/lib/policy/policy.types";
+import type { DryRunChange } from "@/lib/rules/policy-simulation";
 
 type Action = TRule["action"];
 type Issue = { path: string; message: string };
@@ -115,7 +116,7 @@ export function RulesEditor({ initial, canEdit, recentCalls }: { initial: TPolic
   const [notice, setNotice] = useState<{ kind: "error" | "info"; text: string } | null>(null);
   const [comment, setComment] = useState("");
   const [isBusy, setBusy] = useState(false);
-  const [dryRun, setDryRun] = useState<null | { evaluated: number; skipped: number; changed: number; changes: DryRunRow[] }>(null);
+  const [dryRun, setDryRun] = useState<null | { evaluated: number; skipped: number; changed: number; changes: DryRunChange[] }>(null);
   const [dryRunLimit, setDryRunLimit] = useState("500");
 
   const candidate = useMemo(() => ({ default: defaultAction, defaultTimeoutSeconds: initial.defaultTimeoutSeconds, rules }), [defaultAction, initial.defaultTimeoutSeconds, rules]);
@@ -300,17 +301,7 @@ export function RulesEditor({ initial, canEdit, recentCalls }: { initial: TPolic
   );
 }
 
-interface DryRunRow {
-  eventId: string;
-  at: string;
-  server: string;
-  tool: string;
-  principal: string | null;
-  before: { action: string; rule: string | null };
-  after: { action: string; rule: string | null; reason: string };
-}
-
-function DryRunResult({ result }: { result: { evaluated: number; skipped: number; changed: number; changes: DryRunRow[] } }) {
+function DryRunResult({ result }: { result: { evaluated: number; skipped: number; changed: number; changes: DryRunChange[] } }) {
   return (
     <div className="space-y-2" data-testid="dry-run-result">
       <p className="text-sm">

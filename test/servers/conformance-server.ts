@@ -2,13 +2,12 @@
 // written from the scenarios' own descriptions: the fixtures (test_* tools,
 // test://… resources, test_* prompts) each scenario calls, over Streamable HTTP.
 // Usage: node --import tsx test/servers/conformance-server.ts PORT
-import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { ElicitResultSchema, CreateMessageResultSchema, SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { serveStreamableHttp } from "./serve-http";
 
 // A 1×1 PNG and a short silent WAV, as base64.
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
@@ -196,21 +195,7 @@ const isLocal = (req: IncomingMessage) => {
   return host !== undefined && LOOPBACK.has(host) && (origin === undefined || LOOPBACK.has(origin));
 };
 
-const transports = new Map<string, StreamableHTTPServerTransport>();
-const http = createServer(async (req, res) => {
-  if (!isLocal(req)) return res.writeHead(403).end("forbidden host or origin");
-  const id = req.headers["mcp-session-id"];
-  const existing = typeof id === "string" ? transports.get(id) : undefined;
-  if (existing) return existing.handleRequest(req, res);
-  if (id) return res.writeHead(404).end("unknown session");
-  const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-    sessionIdGenerator: randomUUID,
-    onsessioninitialized: (sid) => void transports.set(sid, transport),
-  });
-  transport.onclose = () => transport.sessionId && transports.delete(transport.sessionId);
-  await newServer().connect(transport);
-  await transport.handleRequest(req, res);
-});
+const http = serveStreamableHttp(newServer, { isAllowed: isLocal });
 const port = Number(process.argv[2] ?? 0);
 http.listen(port, "127.0.0.1", () => {
   const address = http.address();

@@ -2,12 +2,10 @@
 // Streamable HTTP (one transport per session): `echo` returns its text, and
 // `stamp` returns when it ran (epoch milliseconds, sub-millisecond precision)
 // so that a benchmark can time the leg from a decision to the upstream call.
-import { randomUUID } from "node:crypto";
-import { createServer } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { z } from "zod";
+import { serveStreamableHttp } from "./serve-http";
 
 function newServer() {
   const server = new McpServer({ name: "echo", version: "1.0.0" });
@@ -24,18 +22,6 @@ const at = process.argv.indexOf("--http");
 if (at < 0) {
   await newServer().connect(new StdioServerTransport());
 } else {
-  const transports = new Map<string, StreamableHTTPServerTransport>();
-  const http = createServer(async (req, res) => {
-    const id = req.headers["mcp-session-id"];
-    const existing = typeof id === "string" ? transports.get(id) : undefined;
-    if (existing) return existing.handleRequest(req, res);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
-      onsessioninitialized: (sid) => void transports.set(sid, transport),
-    });
-    transport.onclose = () => transport.sessionId && transports.delete(transport.sessionId);
-    await newServer().connect(transport);
-    await transport.handleRequest(req, res);
-  });
+  const http = serveStreamableHttp(newServer);
   http.listen(Number(process.argv[at + 1]), "127.0.0.1", () => process.stderr.write(`echo listening on ${process.argv[at + 1]}\n`));
 }
