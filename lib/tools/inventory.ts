@@ -23,6 +23,23 @@ function notifyBridges(): void {
  * definition no longer matches its pin is quarantined; one whose upstream went
  * back to the pinned definition is enabled again.
  */
+/**
+ * Runs a compare-and-set step until it applies (it returns null when the row
+ * changed under it), or until two bridges creating the same new tool at once
+ * have settled which row it is (unique index).
+ */
+async function withRetries<T>(what: string, step: () => Promise<T | null>): Promise<T> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const result = await step();
+      if (result !== null) return result;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error;
+    }
+  }
+  throw new AppError("conflict", { message: `${what} kept changing while it was recorded; try again` });
+}
+
 export async function reportTools(bridge: { id: string }, report: TToolReport): Promise<TToolVerdict[]> {
   const { newTools } = await db.bridge.findUniqueOrThrow({ where: { id: bridge.id }, select: { newTools: true } });
   const now = new Date();
@@ -31,31 +48,39 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
     const definitionHash = hashToolDefinition(definition);
     const where = { server_name: { server: report.server, name: definition.name } };
     const seen = { definition: definition as Json as object, definitionHash, instructions: report.instructions ?? null, lastSeenAt: now, lastBridgeId: bridge.id };
-    const verdict = await db.$transaction(async (tx) => {
-      const existing = await tx.tool.findUnique({ where });
-      if (!existing) {
-        const isTrusted = newTools === "enabled";
-        const created = await tx.tool.create({
-          data: {
-            server: report.server,
-            name: definition.name,
-            ...seen,
-            status: isTrusted ? "enabled" : "pending",
-            pinnedDefinition: isTrusted ? (definition as object) : undefined,
-            pinnedHash: isTrusted ? definitionHash : null,
-            reviewedBy: isTrusted ? "bridge setting: new tools enabled" : null,
-            reviewedAt: isTrusted ? now : null,
-          },
+    const verdict = await withRetries(`the tool ${definition.name}`, () =>
+      db.$transaction(async (tx) => {
+        const existing = await tx.tool.findUnique({ where });
+        if (!existing) {
+          const isTrusted = newTools === "enabled";
+          const created = await tx.tool.create({
+            data: {
+              server: report.server,
+              name: definition.name,
+              ...seen,
+              status: isTrusted ? "enabled" : "pending",
+              pinnedDefinition: isTrusted ? (definition as object) : undefined,
+              pinnedHash: isTrusted ? definitionHash : null,
+              reviewedBy: isTrusted ? "bridge setting: new tools enabled" : null,
+              reviewedAt: isTrusted ? now : null,
+            },
+          });
+          await tx.auditEvent.create({
+            data: { kind: "tool_discovered", bridgeId: bridge.id, server: report.server, tool: definition.name, detail: { status: created.status, definitionHash } },
+          });
+          return created;
+        }
+        let status = existing.status;
+        if (status === "enabled" && existing.pinnedHash !== definitionHash) status = "quarantined";
+        else if (status === "quarantined" && existing.pinnedHash === definitionHash) status = "enabled";
+        // A report never writes the status it read: an admin may have decided since (the row
+        // is not locked under READ COMMITTED), and that decision must not be overwritten.
+        if (status === existing.status) return tx.tool.update({ where: { id: existing.id }, data: seen });
+        const { count } = await tx.tool.updateMany({
+          where: { id: existing.id, status: existing.status, pinnedHash: existing.pinnedHash },
+          data: { ...seen, status },
         });
-        await tx.auditEvent.create({
-          data: { kind: "tool_discovered", bridgeId: bridge.id, server: report.server, tool: definition.name, detail: { status: created.status, definitionHash } },
-        });
-        return created;
-      }
-      let status = existing.status;
-      if (status === "enabled" && existing.pinnedHash !== definitionHash) status = "quarantined";
-      else if (status === "quarantined" && existing.pinnedHash === definitionHash) status = "enabled";
-      if (status !== existing.status) {
+        if (count === 0) return null; // decided meanwhile: look again
         await tx.auditEvent.create({
           data: {
             kind: status === "quarantined" ? "tool_quarantined" : "tool_restored",
@@ -65,9 +90,9 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
             detail: { pinnedHash: existing.pinnedHash, definitionHash },
           },
         });
-      }
-      return tx.tool.update({ where: { id: existing.id }, data: { ...seen, status } });
-    });
+        return tx.tool.findUniqueOrThrow({ where: { id: existing.id } });
+      }),
+    );
     verdicts.push({ name: verdict.name, status: verdict.status, pinnedHash: verdict.pinnedHash });
   }
   return verdicts;
@@ -146,7 +171,10 @@ export async function decideTool({
       action === "enable"
         ? { status: "enabled" as const, pinnedDefinition: tool.definition as object, pinnedHash: tool.definitionHash, reviewedBy: actor.email, reviewedAt: now }
         : { status: "disabled" as const, reviewedBy: actor.email, reviewedAt: now };
-    const next = await tx.tool.update({ where: { id }, data });
+    // Compare-and-set: a report that changed the definition or the status since it was read wins, and the admin looks again.
+    const { count } = await tx.tool.updateMany({ where: { id, definitionHash, status: tool.status }, data });
+    if (count === 0) throw new AppError("conflict", { message: "the tool changed while you decided; review it again" });
+    const next = await tx.tool.findUniqueOrThrow({ where: { id } });
     await tx.auditEvent.create({
       data: {
         kind: action === "enable" ? (tool.status === "quarantined" ? "tool_definition_approved" : "tool_enabled") : "tool_disabled",
