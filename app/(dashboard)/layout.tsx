@@ -6,6 +6,17 @@ import { requirePageUser } from "@/lib/ui/session";
 
 export const dynamic = "force-dynamic";
 
+const LINKS = [
+  ["/", "Queue"],
+  ["/history", "History"],
+] as const;
+/** Admins edit these; auditors read them. */
+const ADMIN_LINKS = [
+  ["/rules", "Rules"],
+  ["/tools", "Tools"],
+  ["/bridges", "Bridges"],
+] as const;
+
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
   return (
@@ -15,25 +26,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/" className="text-lg font-bold tracking-tight text-accent">
             Airlock
           </Link>
-          <Link href="/" className="text-sm font-medium text-slate-700 hover:text-slate-950">
-            Queue
-          </Link>
-          <Link href="/history" className="text-sm font-medium text-slate-700 hover:text-slate-950">
-            History
-          </Link>
-          {can(user.role, "admin:read") && (
-            <>
-              <Link href="/rules" className="text-sm font-medium text-slate-700 hover:text-slate-950">
-                Rules
-              </Link>
-              <Link href="/tools" className="text-sm font-medium text-slate-700 hover:text-slate-950">
-                Tools
-              </Link>
-              <Link href="/bridges" className="text-sm font-medium text-slate-700 hover:text-slate-950">
-                Bridges
-              </Link>
-            </>
-          )}
+          {[...LINKS, ...(can(user.role, "admin:read") ? ADMIN_LINKS : [])].map(([href, label]) => (
+            <Link key={href} href={href} className="text-sm font-medium text-slate-700 hover:text-slate-950">
+              {label}
+            </Link>
+          ))}
           <span className="ml-auto text-sm text-slate-600">
             {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{user.role}</span>
           </span>

@@ -4,6 +4,7 @@ import { listBridges } from "@/lib/bridges/list-bridges";
 import { can } from "@/lib/auth/roles";
 import { loadPolicy } from "@/lib/rules/policy-versions";
 import { requirePageUser } from "@/lib/ui/session";
+import { DataTable } from "@/components/ui/data-table";
 
 export const dynamic = "force-dynamic";
 
@@ -17,38 +18,22 @@ export default async function BridgesPage() {
     <section className="space-y-4" aria-labelledby="bridges-heading">
       <h1 id="bridges-heading" className="text-2xl font-semibold">Bridges</h1>
       <p className="text-sm text-slate-600">Current policy version: <span className="font-semibold">{current}</span></p>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full text-left text-sm">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">Name</th>
-              <th scope="col" className="px-3 py-2">Token</th>
-              <th scope="col" className="px-3 py-2">Last seen</th>
-              <th scope="col" className="px-3 py-2">Enforces</th>
-              <th scope="col" className="px-3 py-2">New tools</th>
-            </tr>
-          </thead>
-          <tbody>
-            {bridges.length === 0 && (
-              <tr><td colSpan={5} className="px-3 py-6 text-center text-slate-600">No bridges yet: <code>npx airlock bridge-token create --name NAME</code></td></tr>
-            )}
-            {bridges.map((b) => (
-              <tr key={b.id} className="border-t border-slate-100">
-                <td className="px-3 py-2 font-medium">{b.name}{b.revokedAt ? " (revoked)" : ""}</td>
-                <td className="px-3 py-2 font-mono text-xs">{b.prefix}…</td>
-                <td className="px-3 py-2">{b.lastSeenAt ? `${b.lastSeenAt.replace("T", " ").slice(0, 19)} UTC` : "never"}</td>
-                <td className="px-3 py-2">
-                  {b.enforcedPolicyVersion === null ? "—" : `version ${b.enforcedPolicyVersion}`}
-                  {b.enforcedPolicyVersion !== null && b.enforcedPolicyVersion !== current && <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-900">behind</span>}
-                </td>
-                <td className="px-3 py-2">
-                  <NewToolsSetting bridgeId={b.id} bridgeName={b.name} value={b.newTools} canEdit={can(user.role, "admin:write")} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={["Name", "Token", "Last seen", "Enforces", "New tools"]} isEmpty={bridges.length === 0} empty={<>No bridges yet: <code>npx airlock bridge-token create --name NAME</code></>}>
+        {bridges.map((b) => (
+          <tr key={b.id} className="border-t border-slate-100">
+            <td className="px-3 py-2 font-medium">{b.name}{b.revokedAt ? " (revoked)" : ""}</td>
+            <td className="px-3 py-2 font-mono text-xs">{b.prefix}…</td>
+            <td className="px-3 py-2">{b.lastSeenAt ? `${b.lastSeenAt.replace("T", " ").slice(0, 19)} UTC` : "never"}</td>
+            <td className="px-3 py-2">
+              {b.enforcedPolicyVersion === null ? "—" : `version ${b.enforcedPolicyVersion}`}
+              {b.enforcedPolicyVersion !== null && b.enforcedPolicyVersion !== current && <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-900">behind</span>}
+            </td>
+            <td className="px-3 py-2">
+              <NewToolsSetting bridgeId={b.id} bridgeName={b.name} value={b.newTools} canEdit={can(user.role, "admin:write")} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

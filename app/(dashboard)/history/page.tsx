@@ -3,6 +3,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { listApprovals } from "@/lib/approvals/list-approvals";
 import { ZListApprovalsQuery } from "@/lib/approvals/list-approvals.types";
 import { BUTTON_SECONDARY } from "@/components/ui/field";
+import { DataTable } from "@/components/ui/data-table";
 
 export const dynamic = "force-dynamic";
 
@@ -50,33 +51,17 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           <button type="submit" className={BUTTON_SECONDARY}>Filter</button>
         </div>
       </form>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full text-left text-sm">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">Tool</th>
-              <th scope="col" className="px-3 py-2">Server</th>
-              <th scope="col" className="px-3 py-2">Status</th>
-              <th scope="col" className="px-3 py-2">Bridge</th>
-              <th scope="col" className="px-3 py-2">Asked</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.length === 0 && (
-              <tr><td colSpan={5} className="px-3 py-6 text-center text-slate-600">No decided requests match.</td></tr>
-            )}
-            {items.map((a) => (
-              <tr key={a.id} className="border-t border-slate-100">
-                <td className="px-3 py-2"><Link href={`/approvals/${a.id}`} className="font-mono text-accent hover:underline">{a.tool}</Link></td>
-                <td className="px-3 py-2">{a.server}</td>
-                <td className="px-3 py-2"><StatusBadge status={a.status} /></td>
-                <td className="px-3 py-2">{a.bridgeName}</td>
-                <td className="px-3 py-2"><time dateTime={a.createdAt}>{a.createdAt.replace("T", " ").slice(0, 19)} UTC</time></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={["Tool", "Server", "Status", "Bridge", "Asked"]} isEmpty={items.length === 0} empty="No decided requests match.">
+        {items.map((a) => (
+          <tr key={a.id} className="border-t border-slate-100">
+            <td className="px-3 py-2"><Link href={`/approvals/${a.id}`} className="font-mono text-accent hover:underline">{a.tool}</Link></td>
+            <td className="px-3 py-2">{a.server}</td>
+            <td className="px-3 py-2"><StatusBadge status={a.status} /></td>
+            <td className="px-3 py-2">{a.bridgeName}</td>
+            <td className="px-3 py-2"><time dateTime={a.createdAt}>{a.createdAt.replace("T", " ").slice(0, 19)} UTC</time></td>
+          </tr>
+        ))}
+      </DataTable>
       {nextCursor && <Link href={`/history?${next}`} className={BUTTON_SECONDARY}>Load more</Link>}
     </section>
   );

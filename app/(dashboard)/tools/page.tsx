@@ -4,6 +4,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { can } from "@/lib/auth/roles";
 import { listInventory } from "@/lib/tools/inventory";
 import { requirePageUser } from "@/lib/ui/session";
+import { DataTable } from "@/components/ui/data-table";
 
 export const dynamic = "force-dynamic";
 
@@ -24,38 +25,22 @@ export default async function ToolsPage({ searchParams }: { searchParams: Promis
         A tool reaches the model only once an admin enabled it, and only while its definition is the one they approved.{" "}
         {toReview > 0 ? <strong>{toReview} to review.</strong> : "Nothing to review."}
       </p>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full text-left text-sm" data-testid="tool-inventory">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">Server</th>
-              <th scope="col" className="px-3 py-2">Tool</th>
-              <th scope="col" className="px-3 py-2">Status</th>
-              <th scope="col" className="px-3 py-2">Description</th>
-              <th scope="col" className="px-3 py-2">Last used</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tools.length === 0 && (
-              <tr><td colSpan={5} className="px-3 py-6 text-center text-slate-600">No tools yet: they appear when a bridge connects to its servers.</td></tr>
-            )}
-            {tools.map((t) => (
-              <tr key={t.id} className="border-t border-slate-100">
-                <td className="px-3 py-2">{t.server}</td>
-                <td className="px-3 py-2 font-medium">
-                  <Link className="text-accent underline-offset-2 hover:underline" href={`/tools/${t.id}`}>{t.name}</Link>
-                </td>
-                <td className="px-3 py-2">
-                  <StatusBadge status={t.status} />
-                  {t.isChanged && t.status !== "quarantined" && <span className="ml-2 text-xs text-red-800">definition changed</span>}
-                </td>
-                <td className="max-w-md truncate px-3 py-2 text-slate-700" title={t.description ?? ""}>{t.description}</td>
-                <td className="px-3 py-2">{t.lastUsedAt ? `${t.lastUsedAt.slice(0, 10)}` : "never"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={["Server", "Tool", "Status", "Description", "Last used"]} isEmpty={tools.length === 0} empty="No tools yet: they appear when a bridge connects to its servers." testId="tool-inventory">
+        {tools.map((t) => (
+          <tr key={t.id} className="border-t border-slate-100">
+            <td className="px-3 py-2">{t.server}</td>
+            <td className="px-3 py-2 font-medium">
+              <Link className="text-accent underline-offset-2 hover:underline" href={`/tools/${t.id}`}>{t.name}</Link>
+            </td>
+            <td className="px-3 py-2">
+              <StatusBadge status={t.status} />
+              {t.isChanged && t.status !== "quarantined" && <span className="ml-2 text-xs text-red-800">definition changed</span>}
+            </td>
+            <td className="max-w-md truncate px-3 py-2 text-slate-700" title={t.description ?? ""}>{t.description}</td>
+            <td className="px-3 py-2">{t.lastUsedAt ? `${t.lastUsedAt.slice(0, 10)}` : "never"}</td>
+          </tr>
+        ))}
+      </DataTable>
       <section aria-labelledby="unused-heading" className="space-y-2">
         <h2 id="unused-heading" className="text-lg font-semibold">Enabled but unused for {days} days</h2>
         {unused.length === 0 ? (
