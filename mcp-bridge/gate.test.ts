@@ -2,7 +2,9 @@ import { EventEmitter } from "node:events";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it, vi } from "vitest";
 import type { TApprovalState, TBridgeAuditEvent, TCreateApproval } from "../lib/bridge-api/bridge-api.types";
+import { hashArguments } from "../lib/crypto/canonical-hash";
 import { ZPolicy, type TPolicyInput } from "../lib/policy/policy.types";
+import { REDACTED } from "../lib/policy/redact";
 import type { DashboardClient } from "./dashboard-client";
 import { gateToolCall, type GateCall, type GateDeps } from "./gate";
 import { PolicySource } from "./policy-source";
@@ -165,6 +167,21 @@ describe("gate", () => {
     expect(result.isError).toBeUndefined();
     expect(forward).toHaveBeenCalledOnce();
     expect({ watches: dashboard.watches, polls: dashboard.polls }).toEqual(asked);
+  });
+
+  it("shows reviewers and the audit trail the redacted arguments, and forwards the real ones once approved", async () => {
+    const dashboard = new FakeDashboard();
+    const policy: TPolicyInput = { default: "deny", rules: [{ name: "hold writes", match: { tool: "write_file" }, action: "require_approval", redact: ["path"] }] };
+    const { deps, forward, events } = setup(policy, { dashboard });
+    const pending = gateToolCall(deps, call({ path: "/secret/key" }));
+    await waitUntil(() => dashboard.created.length === 1);
+    const shown = { path: REDACTED };
+    expect(dashboard.created[0]).toMatchObject({ arguments: shown, argumentsHash: hashArguments(shown) });
+    dashboard.decide({ status: "approved", approvedArguments: shown });
+    expect((await pending).isError).toBeUndefined();
+    expect(forward).toHaveBeenCalledWith(expect.anything(), { path: "/secret/key" }, expect.anything());
+    // The audit event keeps the hash of the real call, and only the masked arguments.
+    expect(events).toMatchObject([{ kind: "held", arguments: shown, argumentsHash: hashArguments({ path: "/secret/key" }) }]);
   });
 
   it("returns the reviewer's comment on rejection and never forwards", async () => {

@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { TBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
-import { hashArguments } from "../lib/crypto/canonical-hash";
+import { canonicalJson, hashArguments, sha256Hex } from "../lib/crypto/canonical-hash";
 import { evaluatePolicy } from "../lib/policy/evaluate";
 import { redactArguments } from "../lib/policy/redact";
 import {
@@ -22,8 +22,7 @@ export { UnknownToolError, type GateCall, type GateDeps } from "./call-context";
 /** Audit batches stay small: arguments over this size are recorded by hash only. */
 const MAX_AUDIT_ARGUMENTS = 16 * 1024;
 
-function auditable(args: Record<string, unknown>): Record<string, unknown> {
-  const size = JSON.stringify(args).length;
+function auditable(args: Record<string, unknown>, size: number): Record<string, unknown> {
   return size > MAX_AUDIT_ARGUMENTS ? { "airlock/omitted": `arguments of ${size} characters are recorded by hash only` } : args;
 }
 
@@ -84,7 +83,11 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Call
     const decision = evaluatePolicy(policy, asked);
     event.ruleName = decision.rule?.name;
     // Kept for investigations and dry runs of rule changes, minus what the deciding rule says to mask.
-    event.arguments = auditable(redactArguments(call.args, decision.redact));
+    // The arguments are serialised once on this path: the hash and the audit size check share it.
+    const canonical = canonicalJson(call.args);
+    event.argumentsHash = sha256Hex(canonical);
+    const shown = redactArguments(call.args, decision.redact);
+    event.arguments = auditable(shown, shown === call.args ? canonical.length : JSON.stringify(shown).length);
     if (asked.principal) event.principal = asked.principal;
     event.policyVersion = policyVersionOf(policy);
 
@@ -97,7 +100,7 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Call
       event.detail = { reason: decision.reason };
       return refusal(decision.message ?? `this call is not allowed by policy (${decision.reason}); the call was not executed.`);
     }
-    return await holdForApproval({ deps, call, tool, decision, event, trace, forwardOnce });
+    return await holdForApproval({ deps, call, tool, decision, event, trace, forwardOnce, shown });
   } catch (error) {
     if (!(error instanceof UnknownToolError)) trace.outcome = "error";
     if (event.kind === "allowed" && trace.upstreamError === error) {

@@ -2,7 +2,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { TApprovalState, TBridgeAuditEvent, TCreateApproval } from "../lib/bridge-api/bridge-api.types";
 import { hashArguments } from "../lib/crypto/canonical-hash";
 import { evaluatePolicy } from "../lib/policy/evaluate";
-import { redactArguments, restoreRedacted } from "../lib/policy/redact";
+import { restoreRedacted } from "../lib/policy/redact";
 import type { PolicyDecision } from "../lib/policy/policy.types";
 import { buildApprovalRequest } from "./approval-request";
 import { awaitDecision } from "./await-decision";
@@ -17,6 +17,8 @@ export interface HoldContext {
   event: TBridgeAuditEvent;
   trace: CallTrace;
   forwardOnce: ForwardOnce;
+  /** The arguments as reviewers see them: the deciding rule's redacted paths masked (the call's own object when none are). */
+  shown: Record<string, unknown>;
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -27,10 +29,9 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * Without a dashboard, or when it cannot be reached, the call fails closed.
  */
 export async function holdForApproval(ctx: HoldContext): Promise<CallToolResult> {
-  const { deps, call, tool, decision, event, trace } = ctx;
+  const { deps, call, tool, decision, event, trace, shown } = ctx;
   const { dashboard } = deps;
-  const argumentsHash = hashArguments(call.args);
-  event.argumentsHash = argumentsHash;
+  const argumentsHash = (event.argumentsHash ??= hashArguments(call.args));
   if (!dashboard) {
     event.detail = { reason: "approval required; no dashboard configured", heldReason: decision.reason };
     return refusal(
@@ -42,7 +43,6 @@ export async function holdForApproval(ctx: HoldContext): Promise<CallToolResult>
   let approval: TApprovalState;
   try {
     // Reviewers see the arguments minus the rule's redacted paths; the bridge keeps the real ones.
-    const shown = redactArguments(call.args, decision.redact);
     request = buildApprovalRequest({
       tool,
       exposedName: call.name,
