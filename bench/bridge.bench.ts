@@ -1,11 +1,13 @@
 // npm run bench:bridge — what the bridge's allow path costs.
 //
-// Five targets, all measured in one run, interleaved round by round so that
+// Six targets, all measured in one run, interleaved round by round so that
 // machine noise hits each alike, each driven by the MCP SDK's Client:
 //   direct         the echo server over HTTP
 //   stdio→http     airlock-bridge launched over stdio, as Claude Desktop and Cursor
 //                  do, in front of that HTTP server (allow policy)
 //   http→http      airlock-bridge --http in front of that HTTP server
+//   relay          bench/http-relay.ts in front of that HTTP server: a proxy that only
+//                  relays bytes, the floor of any HTTP→HTTP hop on this machine
 //   http→stdio     airlock-bridge --http in front of the echo server over stdio
 //   mcp-proxy      the peer proxy (npm mcp-proxy, over HTTP) in front of the same stdio server
 // Sequential calls give latency (p50/p99); 64 calls in flight give throughput.
@@ -139,6 +141,7 @@ async function main() {
     /(listening|Listening|started|starting)/i,
   );
   const proxyUrl = `http://127.0.0.1:${proxyPort}/mcp`;
+  const relayUrl = await start("relay", process.execPath, ["--import", "tsx", join(ROOT, "bench", "http-relay.ts"), directUrl], /ready at (\S+\/mcp)/);
   // mcp-proxy says it listens before its port accepts: retry the first connection briefly.
   const connectRetrying = async (url: string) => {
     for (let i = 0; ; i++) {
@@ -158,6 +161,7 @@ async function main() {
     ["direct", await connectRetrying(directUrl)],
     ["stdio→http", overStdio],
     ["http→http", await connectRetrying(bridgeHttpUrl)],
+    ["relay", await connectRetrying(relayUrl)],
     ["http→stdio", await connectRetrying(bridgeStdioUrl)],
     ["mcp-proxy", await connectRetrying(proxyUrl)],
   ] as const) {
@@ -203,6 +207,8 @@ async function main() {
   console.log("\nratios (targets: bridge/direct p50 ≤ 1.10, throughput ≥ 0.90; bridge/mcp-proxy p50 ≤ 1.0)");
   console.log(`  stdio→http ÷ direct       p50 ${ratio(by["stdio→http"].p50, by.direct.p50)}   throughput ${ratio(by["stdio→http"].rps, by.direct.rps)}`);
   console.log(`  http→http ÷ direct        p50 ${ratio(by["http→http"].p50, by.direct.p50)}   throughput ${ratio(by["http→http"].rps, by.direct.rps)}`);
+  console.log(`  relay ÷ direct            p50 ${ratio(by.relay.p50, by.direct.p50)}   throughput ${ratio(by.relay.rps, by.direct.rps)}   (the floor of an HTTP hop)`);
+  console.log(`  http→http ÷ relay         p50 ${ratio(by["http→http"].p50, by.relay.p50)}   throughput ${ratio(by["http→http"].rps, by.relay.rps)}   (what the bridge adds to a bare hop)`);
   console.log(`  http→stdio ÷ mcp-proxy    p50 ${ratio(by["http→stdio"].p50, by["mcp-proxy"].p50)}   throughput ${ratio(by["http→stdio"].rps, by["mcp-proxy"].rps)}`);
 
   await Promise.allSettled(targets.map((t) => t.client.close()));

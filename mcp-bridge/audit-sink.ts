@@ -1,4 +1,4 @@
-import { appendFileSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { ZBridgeAuditEvent, type TBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
 import type { AuditSpool } from "./audit-spool";
 import { DashboardError, type DashboardClient } from "./dashboard-client";
@@ -123,18 +123,38 @@ export class DashboardAuditSink implements AuditSink {
   }
 }
 
-/** With a local policy and no dashboard: NDJSON to a file, or to stderr (stdout is the MCP channel). */
+/**
+ * With a local policy and no dashboard: NDJSON to a file, or to stderr (stdout
+ * is the MCP channel). Each line is written synchronously before the call goes
+ * on, through a descriptor kept open (opening the file per call cost more than
+ * the write); `reopen()` (on SIGHUP) follows a log rotation.
+ */
 export class FileAuditSink implements AuditSink {
+  private fd: number | undefined;
+
   constructor(private readonly path?: string) {}
 
   record(event: TBridgeAuditEvent): void {
     const line = JSON.stringify({ audit: event }) + "\n";
+    if (!this.path) return void process.stderr.write(line);
     try {
-      if (this.path) appendFileSync(this.path, line, { mode: 0o600 });
-      else process.stderr.write(line);
+      this.fd ??= openSync(this.path, "a", 0o600);
+      writeSync(this.fd, line);
     } catch (error) {
       log(`could not write the audit log ${this.path}`, error);
+      this.reopen();
     }
+  }
+
+  /** Closes the file; the next event opens it again by name. */
+  reopen(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch (error) {
+      log(`could not close the audit log ${this.path}`, error);
+    }
+    this.fd = undefined;
   }
 
   async flush(): Promise<void> {}

@@ -39,6 +39,8 @@ async function main() {
   };
   process.once("SIGINT", () => void shutdown());
   process.once("SIGTERM", () => void shutdown());
+  // logrotate's convention: after moving the audit log away, SIGHUP makes the bridge write a new one.
+  if (audit instanceof FileAuditSink) process.on("SIGHUP", () => audit.reopen());
 
   const admission = dashboard ? new ToolAdmission(dashboard) : undefined;
   const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, version: VERSION };

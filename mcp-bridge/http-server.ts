@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { initializeCapabilities } from "./first-message";
+import { HttpError, HttpSessionTransport, writeJsonRpcError } from "./http-session-transport";
 import { log } from "./log";
 import { openSession, type BridgeCore, type BridgeSession } from "./proxy-server";
 
@@ -10,41 +10,34 @@ const MAX_SESSIONS = 1_000;
 /** Larger JSON-RPC bodies are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-class BodyError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Reads a POST body up to the limit, as JSON. */
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const declared = Number(req.headers["content-length"]);
-  if (declared > MAX_BODY_BYTES) throw new BodyError(413, `request body too large (limit ${MAX_BODY_BYTES} bytes)`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyError(413, `request body too large (limit ${MAX_BODY_BYTES} bytes)`);
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  } catch {
-    throw new BodyError(400, "parse error: the body is not JSON");
-  }
+function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const tooLarge = () => new HttpError(413, `request body too large (limit ${MAX_BODY_BYTES} bytes)`);
+  if (Number(req.headers["content-length"]) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.removeAllListeners("data").resume();
+      reject(tooLarge());
+    });
+    req.once("error", reject);
+    req.once("end", () => {
+      if (size > MAX_BODY_BYTES) return;
+      try {
+        resolve(JSON.parse(chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8")));
+      } catch {
+        reject(new HttpError(400, "parse error: the body is not JSON", -32700));
+      }
+    });
+  });
 }
-
 
 export interface HttpBridge {
   url: string;
   close(): Promise<void>;
-}
-
-function jsonRpcError(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
 }
 
 function hostnameOf(value: string | undefined): string | null {
@@ -70,7 +63,7 @@ function isAllowedOrigin(req: IncomingMessage, isLoopback: boolean): boolean {
 }
 
 interface HttpSession {
-  transport: StreamableHTTPServerTransport;
+  transport: HttpSessionTransport;
   /** Responses still open (a call in flight, a held call waiting for a human, the GET stream). */
   openResponses: number;
   lastActiveAt: number;
@@ -110,47 +103,47 @@ export async function serveHttp(core: BridgeCore, { host, port, idleTimeoutMs }:
   sweep.unref();
 
   const startSession = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
-    if (sessions.size >= MAX_SESSIONS) return jsonRpcError(res, 503, "too many open MCP sessions");
+    if (sessions.size >= MAX_SESSIONS) return writeJsonRpcError(res, 503, "too many open MCP sessions");
     const sessionId = randomUUID();
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => sessionId,
-      onsessioninitialized: (id) => void sessions.set(id, { transport, openResponses: 0, lastActiveAt: Date.now() }),
-    });
+    const transport = new HttpSessionTransport(sessionId, () => void sessions.set(sessionId, { transport, openResponses: 0, lastActiveAt: Date.now() }));
     let session: BridgeSession;
     try {
       session = await openSession(core, { sessionId, clientCapabilities: initializeCapabilities(body), onClose: () => sessions.delete(sessionId) });
     } catch (error) {
       log("cannot open a session", error);
-      return jsonRpcError(res, 502, `the bridge cannot reach its upstream servers: ${(error as Error).message}`);
+      return writeJsonRpcError(res, 502, `the bridge cannot reach its upstream servers: ${(error as Error).message}`);
     }
     await session.server.connect(transport);
-    await transport.handleRequest(req, res, body);
-    // Anything but a valid initialize leaves no session (and no upstream connections) behind.
-    if (!sessions.has(sessionId)) {
-      await session.server.close();
-      await session.close();
+    try {
+      transport.handle(req, res, body);
+    } finally {
+      // Anything but a valid initialize leaves no session (and no upstream connections) behind.
+      if (!transport.initialized) {
+        await session.server.close();
+        await session.close();
+      }
     }
   };
 
   const http: HttpServer = createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://bridge").pathname;
-      if (path !== "/mcp") return jsonRpcError(res, 404, "not found: the MCP endpoint is /mcp");
-      if (!isAllowedOrigin(req, isLoopback)) return jsonRpcError(res, 403, "forbidden: Host or Origin is not loopback");
+      if (path !== "/mcp") return writeJsonRpcError(res, 404, "not found: the MCP endpoint is /mcp");
+      if (!isAllowedOrigin(req, isLoopback)) return writeJsonRpcError(res, 403, "forbidden: Host or Origin is not loopback");
       const header = req.headers["mcp-session-id"];
       const sessionId = Array.isArray(header) ? header[0] : header;
       const session = sessionId ? sessions.get(sessionId) : undefined;
-      if (sessionId && !session) return jsonRpcError(res, 404, "session not found");
+      if (sessionId && !session) return writeJsonRpcError(res, 404, "session not found");
       if (session) trackActivity(session, res);
       const body = req.method === "POST" ? await readJsonBody(req) : undefined;
-      if (session) return await session.transport.handleRequest(req, res, body);
+      if (session) return session.transport.handle(req, res, body);
       // Upstream connections are opened per session: only an initialize request may cost that.
-      if (req.method !== "POST" || !initializeCapabilities(body)) return jsonRpcError(res, 400, "no session: start one with an initialize request");
+      if (req.method !== "POST" || !initializeCapabilities(body)) return writeJsonRpcError(res, 400, "no session: start one with an initialize request");
       await startSession(req, res, body);
     } catch (error) {
-      if (error instanceof BodyError) return jsonRpcError(res, error.status, error.message);
+      if (error instanceof HttpError) return writeJsonRpcError(res, error.status, error.message, error.code);
       log("HTTP request failed", error);
-      if (!res.headersSent) jsonRpcError(res, 500, "internal error");
+      if (!res.headersSent) writeJsonRpcError(res, 500, "internal error");
       else res.end();
     }
   });

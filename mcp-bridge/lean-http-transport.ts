@@ -133,8 +133,13 @@ export class LeanHttpClientTransport implements Transport {
     };
   }
 
-  /** Sends one HTTP request; resolves with the response once its headers arrived. */
-  private open(method: string, headers: Record<string, string | number>, body?: string): Promise<IncomingMessage> {
+  /**
+   * Sends one HTTP request; resolves with the response once its headers arrived.
+   * A kept-alive connection the server closed while idle fails the next request
+   * on it at once (ECONNRESET/EPIPE, nothing read): that request is sent again,
+   * once, on a new connection, as Node's documentation advises.
+   */
+  private open(method: string, headers: Record<string, string | number>, body?: string, isRetry = false): Promise<IncomingMessage> {
     if (this.isClosed) return Promise.reject(new Error("the upstream transport is closed"));
     return new Promise((resolve, reject) => {
       const req = this.requestFn(this.url, { method, agent: this.agent, headers: this.headers(headers) }, (res) => {
@@ -142,9 +147,11 @@ export class LeanHttpClientTransport implements Transport {
         resolve(res);
       });
       this.inFlight.add(req);
-      req.once("error", (error) => {
+      req.once("error", (error: NodeJS.ErrnoException) => {
         this.inFlight.delete(req);
-        reject(error);
+        const isStaleConnection = req.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE");
+        if (isStaleConnection && !isRetry) resolve(this.open(method, headers, body, true));
+        else reject(error);
       });
       req.end(body);
     });

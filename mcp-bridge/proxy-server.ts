@@ -200,6 +200,7 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
     stopWatchingInventory?.();
     await Promise.allSettled(upstreams.map((u) => u.close()));
   };
+  server.onerror = (error) => log(`session ${sessionId}:`, error);
   server.onclose = () => {
     void close();
     onClose?.();
