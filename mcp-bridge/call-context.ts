@@ -1,4 +1,4 @@
-import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, CreateTaskResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import type { TContextEntry } from "../lib/bridge-api/bridge-api.types";
 import type { PolicyCall, TPolicy } from "../lib/policy/policy.types";
 import { metaString } from "./approval-request";
@@ -17,10 +17,17 @@ export interface ForwardOptions {
   meta?: Record<string, unknown>;
   /** Upstream progress, relayed to the client when it asked for progress. */
   onProgress?: (progress: Progress) => void;
+  /** The client asked for a task (`params.task`): the upstream answers with the task it created. */
+  task?: Record<string, unknown>;
 }
 
+/** What a tools/call returns: the tool's result, or, when the client asked for a task, the task created to run it. */
+export type ToolAnswer = CallToolResult | CreateTaskResult;
+
+export const isTaskCreated = (answer: ToolAnswer): answer is CreateTaskResult => "task" in answer && !("content" in answer);
+
 /** Performs the upstream call. The gate is its only caller. */
-export type Forward = (tool: RegisteredTool, args: Record<string, unknown>, options: ForwardOptions) => Promise<CallToolResult>;
+export type Forward = (tool: RegisteredTool, args: Record<string, unknown>, options: ForwardOptions) => Promise<ToolAnswer>;
 
 export interface GateDeps {
   registry: ToolRegistry;
@@ -48,6 +55,8 @@ export interface GateCall {
   /** Aborted when the client cancels the request. */
   signal: AbortSignal;
   progress?: ProgressSink;
+  /** The client's `params.task`, when it asked for the call to run as a task. */
+  task?: Record<string, unknown>;
 }
 
 /** What the session timeline records about a call once it is decided. */
@@ -56,12 +65,12 @@ export type TStepOutcome = NonNullable<TContextEntry["outcome"]>;
 /** Shared by the gate and the hold: what happened, for the audit event and the timeline. */
 export interface CallTrace {
   outcome: TStepOutcome;
-  upstreamResult?: CallToolResult;
+  upstreamResult?: ToolAnswer;
   upstreamError?: unknown;
 }
 
 /** Forwards at most once per client request, whatever the path. */
-export type ForwardOnce = (args: Record<string, unknown>) => Promise<CallToolResult>;
+export type ForwardOnce = (args: Record<string, unknown>) => Promise<ToolAnswer>;
 
 export class UnknownToolError extends Error {}
 

@@ -100,7 +100,7 @@ describe("gate", () => {
     ["a hold with no dashboard", HOLD, { path: "/a" }, /no Airlock dashboard to ask/],
   ] as const)("refuses %s without forwarding", async (_label, policy, args, message) => {
     const { deps, events, forward } = setup(policy as TPolicyInput | null);
-    const result = await gateToolCall(deps, call(args as Record<string, unknown>));
+    const result = (await gateToolCall(deps, call(args as Record<string, unknown>))) as CallToolResult;
     expect(result.isError).toBe(true);
     expect((result.content[0] as { text: string }).text).toMatch(message);
     expect(forward).not.toHaveBeenCalled();
@@ -190,7 +190,7 @@ describe("gate", () => {
     const pending = gateToolCall(deps, call({ path: "/a" }));
     await waitUntil(() => dashboard.created.length === 1);
     dashboard.decide({ status: "rejected", comment: "use /tmp instead" });
-    const result = await pending;
+    const result = (await pending) as CallToolResult;
     expect(result.isError).toBe(true);
     expect((result.content[0] as { text: string }).text).toContain('"use /tmp instead"');
     expect(forward).not.toHaveBeenCalled();

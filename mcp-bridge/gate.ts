@@ -1,9 +1,9 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { TBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
 import { canonicalJson, hashArguments, sha256Hex } from "../lib/crypto/canonical-hash";
 import { evaluatePolicy } from "../lib/policy/evaluate";
 import { redactArguments } from "../lib/policy/redact";
 import {
+  isTaskCreated,
   policyCall,
   policyVersionOf,
   refusal,
@@ -12,6 +12,7 @@ import {
   type ForwardOnce,
   type GateCall,
   type GateDeps,
+  type ToolAnswer,
 } from "./call-context";
 import { holdForApproval } from "./hold";
 import { summarise } from "./session-context";
@@ -39,7 +40,7 @@ function upstreamMeta(meta: Record<string, unknown> | undefined): Record<string,
  * one audit event, written in `finally` so a throw cannot skip it. The allow
  * path does no I/O besides the upstream call itself.
  */
-export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<CallToolResult> {
+export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<ToolAnswer> {
   const started = performance.now();
   const tool = deps.registry.get(call.name);
   const event: TBridgeAuditEvent = { at: new Date().toISOString(), kind: "denied", sessionId: call.sessionId, server: tool?.upstream, tool: call.name };
@@ -50,7 +51,7 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Call
     if (isForwarded) throw new Error("Airlock bridge: refused to forward the same request twice");
     isForwarded = true;
     try {
-      trace.upstreamResult = await deps.forward(tool!, args, { signal: call.signal, meta: upstreamMeta(call.meta), onProgress: call.progress?.relay });
+      trace.upstreamResult = await deps.forward(tool!, args, { signal: call.signal, meta: upstreamMeta(call.meta), onProgress: call.progress?.relay, task: call.task });
       return trace.upstreamResult;
     } catch (error) {
       trace.upstreamError = error;
@@ -111,7 +112,7 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Call
   } finally {
     event.latencyMs = performance.now() - started;
     event.argumentsHash ??= hashArguments(call.args);
-    if (trace.upstreamResult?.isError) event.detail = { ...event.detail, upstreamIsError: true };
+    if (trace.upstreamResult && !isTaskCreated(trace.upstreamResult) && trace.upstreamResult.isError) event.detail = { ...event.detail, upstreamIsError: true };
     deps.audit.record(event);
     recordStep(call, tool, trace);
   }
@@ -121,7 +122,9 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Call
 function recordStep(call: GateCall, tool: RegisteredTool | undefined, trace: CallTrace): void {
   call.session.add({ kind: "tool_call", server: tool?.upstream, name: call.name.slice(0, 300), summary: summarise(call.args), outcome: trace.outcome });
   const result = trace.upstreamResult;
-  if (result) {
+  if (result && isTaskCreated(result)) {
+    call.session.add({ kind: "tool_result", server: tool?.upstream, name: call.name, summary: `runs as task ${result.task.taskId} (${result.task.status})`, outcome: "ok" });
+  } else if (result) {
     const summary = summarise(result.content ?? result.structuredContent ?? {});
     call.session.add({ kind: "tool_result", server: tool?.upstream, name: call.name, summary, outcome: result.isError ? "error" : "ok" });
   }

@@ -6,7 +6,7 @@ import { restoreRedacted } from "../lib/policy/redact";
 import type { PolicyDecision } from "../lib/policy/policy.types";
 import { buildApprovalRequest } from "./approval-request";
 import { awaitDecision } from "./await-decision";
-import { policyCall, refusal, type CallTrace, type ForwardOnce, type GateCall, type GateDeps } from "./call-context";
+import { isTaskCreated, policyCall, refusal, type CallTrace, type ForwardOnce, type GateCall, type GateDeps, type ToolAnswer } from "./call-context";
 import type { RegisteredTool } from "./tool-registry";
 
 export interface HoldContext {
@@ -28,7 +28,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * the approved arguments once or return the reviewer's answer to the model.
  * Without a dashboard, or when it cannot be reached, the call fails closed.
  */
-export async function holdForApproval(ctx: HoldContext): Promise<CallToolResult> {
+export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
   const { deps, call, tool, decision, event, trace, shown } = ctx;
   const { dashboard } = deps;
   const argumentsHash = (event.argumentsHash ??= hashArguments(call.args));
@@ -118,7 +118,7 @@ async function runApproved(
   state: TApprovalState,
   proposedHash: string,
   resolution?: string,
-): Promise<CallToolResult> {
+): Promise<ToolAnswer> {
   const dashboard = deps.dashboard!;
   const args = state.approvedArguments ? restoreRedacted(state.approvedArguments, call.args, decision.redact) : call.args;
   const isEdited = hashArguments(args) !== proposedHash;
@@ -148,7 +148,7 @@ async function runApproved(
     trace.outcome = "approved";
     dashboard.reportResultInBackground(
       state.id,
-      result.isError ? { outcome: "failed_upstream", executedArguments: args, error: textOf(result) } : { outcome: "executed", executedArguments: args },
+      !isTaskCreated(result) && result.isError ? { outcome: "failed_upstream", executedArguments: args, error: textOf(result) } : { outcome: "executed", executedArguments: args },
     );
     return result;
   } catch (error) {

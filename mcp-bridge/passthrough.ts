@@ -1,18 +1,23 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
+  CancelTaskRequestSchema,
   CompleteRequestSchema,
   CreateMessageRequestSchema,
   ElicitRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
+  GetTaskPayloadRequestSchema,
+  GetTaskRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListRootsRequestSchema,
+  ListTasksRequestSchema,
   LoggingMessageNotificationSchema,
   McpError,
   PromptListChangedNotificationSchema,
+  RELATED_TASK_META_KEY,
   ReadResourceRequestSchema,
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
@@ -20,12 +25,15 @@ import {
   RootsListChangedNotificationSchema,
   SetLevelRequestSchema,
   SubscribeRequestSchema,
+  TaskStatusNotificationSchema,
   UnsubscribeRequestSchema,
   type ClientCapabilities,
+  type CreateTaskResult,
   type Prompt,
   type Resource,
   type ResourceTemplate,
   type ServerCapabilities,
+  type Task,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { ManagedUpstream } from "./managed-upstream";
 import { summarise, type SessionContext } from "./session-context";
@@ -36,6 +44,9 @@ import { SEPARATOR } from "./tool-registry";
 // elicitation, roots). With one upstream the bridge is a pipe (pagination
 // included); with several it merges the lists, prefixes prompt names like tool
 // names, and routes each resource URI to the upstream that listed it.
+// Tasks (a tools/call the client asked to run as a task) are created only
+// through the gate; tasks/get, tasks/result, tasks/cancel and tasks/list then
+// reach only the tasks this session created, on the upstream that runs them.
 
 type Params = Record<string, unknown> | undefined;
 type Capability = "resources" | "prompts" | "completions" | "logging";
@@ -52,11 +63,19 @@ export function passthroughCapabilities(upstreams: ManagedUpstream[]): ServerCap
   if (any((c) => c.prompts)) capabilities.prompts = { listChanged: isMerged || any((c) => c.prompts?.listChanged) };
   if (any((c) => c.completions)) capabilities.completions = {};
   if (any((c) => c.logging)) capabilities.logging = {};
+  if (any((c) => c.tasks?.requests?.tools?.call)) {
+    capabilities.tasks = { ...(any((c) => c.tasks?.list) ? { list: {} } : {}), ...(any((c) => c.tasks?.cancel) ? { cancel: {} } : {}), requests: { tools: { call: {} } } };
+  }
   return capabilities;
 }
 
-const upstreamRequest = (client: Client, method: string, params: Params, signal: AbortSignal) =>
-  client.request({ method, params } as never, ResultSchema, { signal });
+const upstreamRequest = (client: Client, method: string, params: Params, signal: AbortSignal, timeout?: number) =>
+  client.request({ method, params } as never, ResultSchema, { signal, ...(timeout ? { timeout, resetTimeoutOnProgress: true } : {}) });
+
+/** tasks/result waits for the task to finish: as long as a tool call may take. */
+const TASK_RESULT_TIMEOUT_MS = 10 * 60_000;
+/** Tasks a session remembers (the oldest are forgotten first). */
+const MAX_TASKS = 1_000;
 
 /** The part of a URI template before its first expression: `file:///{path}` → `file:///`. */
 const templatePrefix = (template: string) => template.split("{")[0];
@@ -69,6 +88,8 @@ export class Passthrough {
   private readonly resourceOwner = new Map<string, string>();
   /** Template prefixes per upstream, for URIs no list showed (merged mode). */
   private readonly templateOwners: { prefix: string; upstream: string }[] = [];
+  /** Tasks this session created, by the id the client sees. */
+  private readonly tasks = new Map<string, { upstream: ManagedUpstream; taskId: string }>();
 
   constructor(
     private readonly upstreams: ManagedUpstream[],
@@ -94,6 +115,11 @@ export class Passthrough {
     client.setNotificationHandler(ResourceListChangedNotificationSchema, relay("notifications/resources/list_changed"));
     client.setNotificationHandler(PromptListChangedNotificationSchema, relay("notifications/prompts/list_changed"));
     client.setNotificationHandler(LoggingMessageNotificationSchema, relay("notifications/message"));
+    client.setNotificationHandler(TaskStatusNotificationSchema, async (notification) => {
+      const exposed = this.exposedTaskId(upstream, notification.params.taskId);
+      if (!this.tasks.has(exposed)) return; // not a task of this session
+      await this.server?.notification({ method: "notifications/tasks/status", params: { ...notification.params, taskId: exposed } }).catch(() => undefined);
+    });
 
     // Requests the server makes of the client: the bridge asks its own client, and says so in the timeline.
     const ask = (method: string, label: string) => async (request: { params?: Params }, extra: { signal: AbortSignal }) => {
@@ -177,9 +203,70 @@ export class Passthrough {
         return {};
       });
     }
+    if (capabilities.tasks) this.attachTasks(server, capabilities);
     server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
       await Promise.all(this.live().map((u) => u.client!.sendRootsListChanged().catch(() => undefined)));
     });
+  }
+
+  private exposedTaskId(upstream: ManagedUpstream, taskId: string): string {
+    return this.isMerged ? `${upstream.name}${SEPARATOR}${taskId}` : taskId;
+  }
+
+  /** Called by the tools/call forward when an upstream created a task: the client sees it under the session's id for it. */
+  exposeTask(upstream: ManagedUpstream, created: CreateTaskResult): CreateTaskResult {
+    const taskId = this.exposedTaskId(upstream, created.task.taskId);
+    this.tasks.delete(taskId);
+    this.tasks.set(taskId, { upstream, taskId: created.task.taskId });
+    if (this.tasks.size > MAX_TASKS) this.tasks.delete(this.tasks.keys().next().value!);
+    return { ...created, task: { ...created.task, taskId } };
+  }
+
+  private taskOf(exposed: string): { upstream: ManagedUpstream; taskId: string } {
+    const task = this.tasks.get(exposed);
+    if (!task) throw new McpError(ErrorCode.InvalidParams, `unknown task: ${exposed} (this session created no such task)`);
+    return task;
+  }
+
+  private attachTasks(server: Server, capabilities: ServerCapabilities): void {
+    const rename = (task: Task, upstream: ManagedUpstream) => ({ ...task, taskId: this.exposedTaskId(upstream, task.taskId) });
+    server.setRequestHandler(GetTaskRequestSchema, async (request, extra) => {
+      const { upstream, taskId } = this.taskOf(request.params.taskId);
+      return rename((await upstreamRequest(this.clientOf(upstream), "tasks/get", { taskId }, extra.signal)) as Task, upstream) as never;
+    });
+    server.setRequestHandler(GetTaskPayloadRequestSchema, async (request, extra) => {
+      const { upstream, taskId } = this.taskOf(request.params.taskId);
+      const payload = await upstreamRequest(this.clientOf(upstream), "tasks/result", { taskId }, extra.signal, TASK_RESULT_TIMEOUT_MS);
+      this.session.add({ kind: "tool_result", server: upstream.name, name: `task ${request.params.taskId}`, summary: summarise(payload.content ?? payload), outcome: payload.isError ? "error" : "ok" });
+      const related = payload._meta?.[RELATED_TASK_META_KEY];
+      return (related ? { ...payload, _meta: { ...payload._meta, [RELATED_TASK_META_KEY]: { taskId: request.params.taskId } } } : payload) as never;
+    });
+    if (capabilities.tasks?.cancel) {
+      server.setRequestHandler(CancelTaskRequestSchema, async (request, extra) => {
+        const { upstream, taskId } = this.taskOf(request.params.taskId);
+        return rename((await upstreamRequest(this.clientOf(upstream), "tasks/cancel", { taskId }, extra.signal)) as Task, upstream) as never;
+      });
+    }
+    if (capabilities.tasks?.list) {
+      // Only this session's tasks, whatever else the upstream runs; one merged page.
+      server.setRequestHandler(ListTasksRequestSchema, async (request, extra) => {
+        if (request.params?.cursor) throw new McpError(ErrorCode.InvalidParams, "invalid cursor: the bridge returns this session's tasks in one page");
+        const owners = new Set([...this.tasks.values()].map((t) => t.upstream));
+        const lists = await Promise.all(
+          [...owners].filter((u) => u.client && u.capabilities?.tasks?.list).map(async (upstream) => {
+            const found: Task[] = [];
+            let cursor: string | undefined;
+            do {
+              const page = (await upstreamRequest(upstream.client!, "tasks/list", cursor ? { cursor } : undefined, extra.signal)) as { tasks?: Task[]; nextCursor?: string };
+              found.push(...(page.tasks ?? []).map((t) => rename(t, upstream)).filter((t) => this.tasks.has(t.taskId)));
+              cursor = page.nextCursor;
+            } while (cursor);
+            return found;
+          }),
+        );
+        return { tasks: lists.flat() } as never;
+      });
+    }
   }
 
   /** Upstreams that are connected (and declared the capability, when one is given). */

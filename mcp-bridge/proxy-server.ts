@@ -2,6 +2,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
   CallToolRequestSchema,
   CallToolResultSchema,
+  CreateTaskResultSchema,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
@@ -12,7 +13,7 @@ import {
 import { isDeniedOutright } from "../lib/policy/evaluate";
 import type { AuditSink } from "./audit-sink";
 import type { WaitTiming } from "./await-decision";
-import type { Forward, GateDeps } from "./call-context";
+import { isTaskCreated, type Forward, type GateDeps } from "./call-context";
 import type { DashboardClient } from "./dashboard-client";
 import { mirroredCapabilities } from "./first-message";
 import { gateToolCall, UnknownToolError } from "./gate";
@@ -142,10 +143,16 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
 
   // Only the gate holds this function (GateDeps.forward): there is no other route to an upstream's tools.
   const byName = new Map(upstreams.map((u) => [u.name, u]));
-  const forward: Forward = async (tool, args, { signal, meta, onProgress }) => {
-    const client = byName.get(tool.upstream)?.client;
-    if (!client) throw new McpError(ErrorCode.InternalError, `upstream "${tool.upstream}" is not connected; the bridge is reconnecting to it`);
+  const forward: Forward = async (tool, args, { signal, meta, onProgress, task }) => {
+    const upstream = byName.get(tool.upstream);
+    const client = upstream?.client;
+    if (!upstream || !client) throw new McpError(ErrorCode.InternalError, `upstream "${tool.upstream}" is not connected; the bridge is reconnecting to it`);
     const params = { name: tool.originalName, arguments: args, ...(meta ? { _meta: meta } : {}) };
+    if (task) {
+      if (!upstream.capabilities?.tasks?.requests?.tools?.call) throw new McpError(ErrorCode.InvalidRequest, `the server "${tool.upstream}" does not run tool calls as tasks`);
+      const created = await client.request({ method: "tools/call", params }, CreateTaskResultSchema, { signal, timeout: UPSTREAM_TIMEOUT_MS, task });
+      return passthrough.exposeTask(upstream, created);
+    }
     return (await client.callTool(params, CallToolResultSchema, {
       signal,
       timeout: UPSTREAM_TIMEOUT_MS,
@@ -172,7 +179,7 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
     const { name, arguments: args = {}, _meta: meta } = request.params;
     const clientInfo = server!.getClientVersion();
     try {
-      return await gateToolCall(deps, {
+      const answer = await gateToolCall(deps, {
         name,
         args,
         meta,
@@ -181,7 +188,13 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
         client: clientInfo ? { name: clientInfo.name, version: clientInfo.version } : undefined,
         signal: extra.signal,
         progress: createProgressSink(extra.sendNotification, meta?.progressToken),
+        task: request.params.task,
       });
+      // Asked to run as a task but refused (by policy, a reviewer, the inventory): no task exists, so the refusal is the error.
+      if (request.params.task && !isTaskCreated(answer)) {
+        throw new McpError(ErrorCode.InvalidRequest, answer.content.map((c) => (c.type === "text" ? c.text : "")).join(" ").trim() || "Airlock: the call was not executed.");
+      }
+      return answer;
     } catch (error) {
       // A tool that does not exist is a malformed request, not a tool failure.
       if (error instanceof UnknownToolError) throw new McpError(ErrorCode.InvalidParams, error.message);
