@@ -2,6 +2,7 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  compress: false,
   // Types are checked for the whole repository by `npm run typecheck` (CI runs it);
   // the build need not repeat it.
   typescript: { ignoreBuildErrors: true },

@@ -10,6 +10,8 @@
 //                        running the tool (the echo server stamps the time with
 //                        performance.timeOrigin + now(); both clocks are this machine's)
 //   decision → result    from the decision to the agent holding the result
+//   decision request     the reviewer's POST of the decision, until its answer (the
+//                        dashboard's share of the decision leg)
 // Targets: arrival → reviewer and decision → upstream ≤ 50 ms p99.
 import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
@@ -21,6 +23,12 @@ import { summarise, type Summary } from "./stats";
 
 const CALLS = Number(process.env.BENCH_HELD_CALLS ?? 500);
 const WARMUP = 20;
+/**
+ * How long the reviewer looks before deciding (default 0: at once, the worst
+ * case, when the decision lands while the dashboard is still busy with the
+ * request's creation and the bridge starting to wait).
+ */
+const THINK_MS = Number(process.env.BENCH_HELD_THINK_MS ?? 0);
 const PASSWORD = "correct horse battery staple";
 const ECHO = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "test", "servers", "echo-server.ts")}`;
 const now = () => performance.timeOrigin + performance.now();
@@ -52,6 +60,7 @@ async function main() {
     const toReviewer: number[] = [];
     const toUpstream: number[] = [];
     const toResult: number[] = [];
+    const decisionRequest: number[] = [];
     try {
       process.stderr.write(`${WARMUP} warm-up calls, then ${CALLS} measured…\n`);
       for (let i = 0; i < WARMUP + CALLS; i++) {
@@ -59,8 +68,10 @@ async function main() {
         const t0 = now();
         const result = bridge.client.callTool({ name: "stamp", arguments: { note: `call ${i}` }, _meta: { "airlock/prompt": `benchmark call ${i}` } });
         const { summary, at: t1 } = await seen;
+        if (THINK_MS > 0) await new Promise((r) => setTimeout(r, THINK_MS));
         const t2 = now();
         const decided = await api(dashboard, reviewerToken, `/api/approvals/${summary.id}/decision`, { body: { decision: "approve" } });
+        const tDecided = now();
         if (decided.status !== 200) throw new Error(`decision failed: ${decided.status} ${JSON.stringify(decided.body)}`);
         const outcome = await result;
         const t4 = now();
@@ -70,6 +81,7 @@ async function main() {
           toReviewer.push(t1 - t0);
           toUpstream.push(t3 - t2);
           toResult.push(t4 - t2);
+          decisionRequest.push(tDecided - t2);
         }
         if ((i + 1) % 50 === 0) process.stderr.write(`  ${i + 1}/${WARMUP + CALLS}\n`);
       }
@@ -81,11 +93,12 @@ async function main() {
     const row = (name: string, s: Summary, target?: number) =>
       console.log(`${name.padEnd(22)} ${ms(s.p50)} ${ms(s.p99)} ${ms(s.mean)}${target ? `   ${s.p99 <= target ? "meets" : "MISSES"} p99 ≤ ${target} ms` : ""}`);
     const database = process.env.DATABASE_URL?.startsWith("postgres") ? "PostgreSQL" : "SQLite";
-    console.log(`\nairlock bench:held — ${CALLS} sequential held calls (after ${WARMUP} warm-up), ${database}, bridge over stdio\n`);
+    console.log(`\nairlock bench:held — ${CALLS} sequential held calls (after ${WARMUP} warm-up), ${database}, bridge over stdio, reviewer decides ${THINK_MS ? `after ${THINK_MS} ms` : "at once"}\n`);
     console.log(`${"leg".padEnd(22)} ${"p50".padStart(10)} ${"p99".padStart(10)} ${"mean".padStart(10)}`);
     row("arrival → reviewer", summarise(toReviewer), 50);
     row("decision → upstream", summarise(toUpstream), 50);
     row("decision → result", summarise(toResult));
+    row("decision request (HTTP)", summarise(decisionRequest));
   } finally {
     for (const socket of sockets) socket.close();
     await dashboard.stop();

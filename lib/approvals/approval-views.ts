@@ -6,6 +6,10 @@ type WithBridge = ApprovalRequest & { bridge: Pick<Bridge, "name"> };
 type WithDecisions = ApprovalRequest & { decisions: (Decision & { reviewer: Pick<User, "email"> })[] };
 
 export const APPROVAL_SUMMARY_INCLUDE = { bridge: { select: { name: true } } } as const;
+/** What a bridge's view of a request needs: the decisions, for the last comment and who made it. */
+export const APPROVAL_STATE_INCLUDE = {
+  decisions: { include: { reviewer: { select: { email: true } } }, orderBy: { createdAt: "asc" } },
+} as const;
 export const APPROVAL_DETAIL_INCLUDE = {
   bridge: { select: { name: true } },
   decisions: { include: { reviewer: { select: { email: true } } }, orderBy: { createdAt: "asc" } },

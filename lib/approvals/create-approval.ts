@@ -4,15 +4,16 @@ import { AppError } from "../errors/app-error";
 import { db, type Prisma } from "../db/prisma";
 import { ROOM_REVIEWERS } from "../realtime/events";
 import { getIo } from "../realtime/hub";
-import { APPROVAL_SUMMARY_INCLUDE, toApprovalSummary } from "./approval-views";
+import { toApprovalSummary } from "./approval-views";
 
 export interface CreateApprovalOptions {
-  bridgeId: string;
+  /** The authenticated bridge (its name is shown to reviewers). */
+  bridge: { id: string; name: string };
   input: TCreateApproval;
 }
 
 /** Records a held call as a pending request and tells connected reviewers. */
-export async function createApproval({ bridgeId, input }: CreateApprovalOptions) {
+export async function createApproval({ bridge, input }: CreateApprovalOptions) {
   // The hash binds the grant to the exact call; a bridge that sends arguments
   // and a hash that disagree is refused rather than trusted.
   if (hashArguments(input.arguments) !== input.argumentsHash) {
@@ -25,13 +26,13 @@ export async function createApproval({ bridgeId, input }: CreateApprovalOptions)
       arguments: args as Prisma.InputJsonObject,
       inputSchema: inputSchema as Prisma.InputJsonObject | undefined,
       context: context as Prisma.InputJsonArray,
-      bridgeId,
+      bridgeId: bridge.id,
       requiredApprovers: approvers,
       expiresAt: new Date(Date.now() + timeoutSeconds * 1000),
     },
-    include: APPROVAL_SUMMARY_INCLUDE,
   });
-  const summary = toApprovalSummary(approval);
+  // Built from the row just written and the bridge already known: one INSERT on the way to the reviewers, no read-back.
+  const summary = toApprovalSummary({ ...approval, bridge: { name: bridge.name } });
   getIo()?.to(ROOM_REVIEWERS).emit("approval:created", summary);
   return { ...summary, comment: null, approvedArguments: null, decidedBy: null };
 }

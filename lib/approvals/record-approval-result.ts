@@ -1,7 +1,8 @@
 import type { TApprovalResult } from "../bridge-api/bridge-api.types";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
-import { publishApprovalUpdate } from "./publish-approval-update";
+import { APPROVAL_STATE_INCLUDE, toApprovalState } from "./approval-views";
+import { publishApprovalState } from "./publish-approval-update";
 
 export interface RecordApprovalResultOptions {
   bridgeId: string;
@@ -15,7 +16,7 @@ export interface RecordApprovalResultOptions {
  * accepted once; a second report is a 409, so an approval cannot be spent twice.
  */
 export async function recordApprovalResult({ bridgeId, approvalId, result }: RecordApprovalResultOptions) {
-  const approval = await db.approvalRequest.findFirst({ where: { id: approvalId, bridgeId } });
+  const approval = await db.approvalRequest.findFirst({ where: { id: approvalId, bridgeId }, include: APPROVAL_STATE_INCLUDE });
   if (!approval) throw new AppError("not_found", { message: "approval request not found" });
   const now = new Date();
 
@@ -53,5 +54,7 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
       detail: result.error ? { error: result.error } : undefined,
     },
   });
-  await publishApprovalUpdate(approvalId);
+  // Pushed from what was read and written here, not read back: decisions do not change once a request is decided.
+  const isWithdrawn = result.outcome === "withdrawn";
+  publishApprovalState(bridgeId, toApprovalState({ ...approval, status: isWithdrawn ? "withdrawn" : approval.status, outcome: result.outcome }));
 }
