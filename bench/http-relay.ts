@@ -1,12 +1,14 @@
 // The floor of any HTTP→HTTP proxy on this machine, for bench:bridge: a
 // node:http reverse proxy that relays bytes and understands nothing (no MCP,
-// no policy, no audit), with keep-alive to the upstream as the bridge has.
+// no policy, no audit), with keep-alive to the upstream as the bridge has, and
+// the same single retry when the upstream closed an idle kept-alive connection.
 // Usage: node --import tsx bench/http-relay.ts UPSTREAM_URL
-import { Agent, createServer, request } from "node:http";
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 
 const upstream = new URL(process.argv[2]);
 const agent = new Agent({ keepAlive: true });
-const server = createServer((req, res) => {
+
+function relay(req: IncomingMessage, res: ServerResponse, body: Buffer, isRetry = false): void {
   const forward = request(
     { host: upstream.hostname, port: upstream.port, path: upstream.pathname, method: req.method, headers: { ...req.headers, host: upstream.host }, agent },
     (answer) => {
@@ -14,8 +16,17 @@ const server = createServer((req, res) => {
       answer.pipe(res);
     },
   );
-  forward.on("error", () => res.writeHead(502).end());
-  req.pipe(forward);
+  forward.on("error", (error: NodeJS.ErrnoException) => {
+    if (forward.reusedSocket && error.code === "ECONNRESET" && !isRetry) return relay(req, res, body, true);
+    if (!res.headersSent) res.writeHead(502).end(error.message);
+  });
+  forward.end(body);
+}
+
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
+  req.on("end", () => relay(req, res, Buffer.concat(chunks)));
 });
 server.listen(0, "127.0.0.1", () => {
   const { port } = server.address() as { port: number };
