@@ -96,6 +96,8 @@ export class HttpSessionTransport implements Transport {
   onerror?: (error: Error) => void;
 
   private readonly replies = new Map<RequestId, Reply>();
+  /** Requests the client cancelled: a response that still comes for one is dropped (the client no longer waits for it). */
+  private readonly cancelled = new Set<RequestId>();
   private standalone: { res: ServerResponse; timer: NodeJS.Timeout } | undefined;
   private isInitialized = false;
   private isClosed = false;
@@ -160,8 +162,8 @@ export class HttpSessionTransport implements Transport {
     }
 
     const requestIds = messages.filter(isRequest).map((m) => m.id);
-    for (const id of requestIds) {
-      if (this.replies.has(id)) throw new HttpError(400, `invalid request: request id ${String(id)} is already in flight`, -32600);
+    for (const [at, id] of requestIds.entries()) {
+      if (this.replies.has(id) || requestIds.indexOf(id) !== at) throw new HttpError(400, `invalid request: request id ${String(id)} is already in flight`, -32600);
     }
     const extra: MessageExtraInfo = { requestInfo: { headers: req.headers } };
     if (requestIds.length === 0) {
@@ -228,6 +230,8 @@ export class HttpSessionTransport implements Transport {
     const reply = this.replies.get(id);
     if (!reply) return;
     this.replies.delete(id);
+    this.cancelled.add(id);
+    if (this.cancelled.size > 1_000) this.cancelled.delete(this.cancelled.values().next().value!);
     reply.unanswered.delete(id);
     if (reply.unanswered.size === 0) this.finish(reply);
   }
@@ -238,13 +242,18 @@ export class HttpSessionTransport implements Transport {
     const id = answers ? message.id : options?.relatedRequestId;
     const reply = id === undefined ? undefined : this.replies.get(id);
     if (!reply) {
+      if (answers && this.cancelled.delete(id!)) return;
       if (answers) throw new Error(`no open request ${String(id)} to answer`);
       // Not tied to an open request (or its request is gone): the GET stream carries it, if the client opened one.
       if (this.standalone) writeEvent(this.standalone.res, message);
       return;
     }
     if (!answers) {
-      if (reply.isDone) return; // the client left; it will not read this
+      if (reply.isDone) {
+        // The client left that POST. A request of the server's (elicitation, sampling) still needs an answer: the GET stream carries it.
+        if ("id" in message && this.standalone) writeEvent(this.standalone.res, message);
+        return;
+      }
       this.openStream(reply);
       return writeEvent(reply.res, message);
     }

@@ -119,27 +119,33 @@ describe("LeanHttpClientTransport", () => {
     await transport.close();
   });
 
-  it("sends a request again on a new connection when the server closed the kept-alive one, and only then", async () => {
+  it("sends a read again on a new connection when the server closed the kept-alive one, but never a tools/call", async () => {
     let requests = 0;
     const url = await serve((req, res) => {
       requests++;
       // The second request arrives on the connection kept from the first: close it unanswered, as a server whose idle timeout just fired.
       if (requests === 2) return req.socket.destroy();
-      res.writeHead(200, { "content-type": "application/json" }).end('{"jsonrpc":"2.0","id":3,"result":{"content":[]}}');
+      res.writeHead(200, { "content-type": "application/json" }).end('{"jsonrpc":"2.0","id":3,"result":{"tools":[]}}');
     });
+    const list: JSONRPCMessage = { jsonrpc: "2.0", id: 3, method: "tools/list" };
     const transport = new LeanHttpClientTransport(url);
     const messages: JSONRPCMessage[] = [];
     transport.onmessage = (m) => messages.push(m);
-    await transport.send(request);
-    await transport.send(request);
+    await transport.send(list);
+    await transport.send(list);
     expect(requests).toBe(3);
     await expect.poll(() => messages.length).toBe(2);
+
+    // The same failure for a tools/call: the upstream may have run it, so it fails instead of running twice.
+    requests = 1;
+    await expect(transport.send(request)).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect(requests).toBe(2);
     await transport.close();
 
-    // A request on a new connection is not sent twice.
+    // A request on a new connection is not sent twice either.
     requests = 1;
     const fresh = new LeanHttpClientTransport(url);
-    await expect(fresh.send(request)).rejects.toThrow(/socket hang up|ECONNRESET/);
+    await expect(fresh.send(list)).rejects.toThrow(/socket hang up|ECONNRESET/);
     expect(requests).toBe(2);
     await fresh.close();
   });

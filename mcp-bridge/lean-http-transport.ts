@@ -10,6 +10,21 @@ export interface SseEvent {
   id?: string;
 }
 
+/**
+ * A kept-alive connection idle this long is closed (sooner if the server's
+ * Keep-Alive hint says so): before the usual 5 s of servers, so a request
+ * seldom meets a connection the server is closing. Node applies this to idle
+ * sockets only; a long answer or stream is not cut.
+ */
+const IDLE_SOCKET_MS = 4_000;
+
+/**
+ * Requests that only read, sent again when a stale kept-alive connection failed
+ * them before any answer. Anything else that has an answer (a tools/call above
+ * all) is never sent twice: the upstream may have run it.
+ */
+const SAFE_TO_RESEND = new Set(["ping", "tools/list", "resources/list", "resources/templates/list", "resources/read", "prompts/list", "prompts/get", "completion/complete", "tasks/get", "tasks/list", "tasks/result"]);
+
 /** An event larger than this (counted from the end of the one before) ends the stream: an upstream cannot make the bridge buffer without bound. */
 export const MAX_EVENT_BYTES = 32 * 1024 * 1024;
 
@@ -112,7 +127,7 @@ export class LeanHttpClientTransport implements Transport {
   constructor(private readonly url: URL) {
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`not an http(s) URL: ${url.href}`);
     const isTls = url.protocol === "https:";
-    this.agent = isTls ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+    this.agent = isTls ? new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) : new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
     this.requestFn = isTls ? (httpsRequest as typeof httpRequest) : httpRequest;
   }
 
@@ -136,21 +151,25 @@ export class LeanHttpClientTransport implements Transport {
   /**
    * Sends one HTTP request; resolves with the response once its headers arrived.
    * A kept-alive connection the server closed while idle fails the next request
-   * on it at once (ECONNRESET/EPIPE, nothing read): that request is sent again,
-   * once, on a new connection, as Node's documentation advises.
+   * on it at once (ECONNRESET/EPIPE, no answer): when `canResend`, that request
+   * is sent again, once, on a new connection, as Node's documentation advises.
+   * Errors after the answer began belong to the answer's stream.
    */
-  private open(method: string, headers: Record<string, string | number>, body?: string, isRetry = false): Promise<IncomingMessage> {
+  private open(method: string, headers: Record<string, string | number>, body?: string, canResend = true): Promise<IncomingMessage> {
     if (this.isClosed) return Promise.reject(new Error("the upstream transport is closed"));
     return new Promise((resolve, reject) => {
+      let isAnswered = false;
       const req = this.requestFn(this.url, { method, agent: this.agent, headers: this.headers(headers) }, (res) => {
+        isAnswered = true;
         res.once("close", () => this.inFlight.delete(req));
         resolve(res);
       });
       this.inFlight.add(req);
-      req.once("error", (error: NodeJS.ErrnoException) => {
+      req.on("error", (error: NodeJS.ErrnoException) => {
         this.inFlight.delete(req);
+        if (isAnswered) return;
         const isStaleConnection = req.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE");
-        if (isStaleConnection && !isRetry) resolve(this.open(method, headers, body, true));
+        if (isStaleConnection && canResend) this.open(method, headers, body, false).then(resolve, reject);
         else reject(error);
       });
       req.end(body);
@@ -260,7 +279,8 @@ export class LeanHttpClientTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     const body = JSON.stringify(message);
-    const res = await this.open("POST", { "content-type": "application/json", accept: "application/json, text/event-stream", "content-length": Buffer.byteLength(body) }, body);
+    const canResend = !("method" in message && "id" in message) || SAFE_TO_RESEND.has(message.method);
+    const res = await this.open("POST", { "content-type": "application/json", accept: "application/json, text/event-stream", "content-length": Buffer.byteLength(body) }, body, canResend);
     const sessionId = res.headers["mcp-session-id"];
     if (typeof sessionId === "string" && sessionId) this.sessionId = sessionId;
     const status = res.statusCode ?? 0;

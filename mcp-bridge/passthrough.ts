@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
@@ -77,6 +78,8 @@ const TASK_RESULT_TIMEOUT_MS = 10 * 60_000;
 /** Tasks a session remembers (the oldest are forgotten first). */
 const MAX_TASKS = 1_000;
 
+const taskKey = (upstream: ManagedUpstream, taskId: string) => `${upstream.name}\u0000${taskId}`;
+
 /** The part of a URI template before its first expression: `file:///{path}` → `file:///`. */
 const templatePrefix = (template: string) => template.split("{")[0];
 
@@ -88,8 +91,9 @@ export class Passthrough {
   private readonly resourceOwner = new Map<string, string>();
   /** Template prefixes per upstream, for URIs no list showed (merged mode). */
   private readonly templateOwners: { prefix: string; upstream: string }[] = [];
-  /** Tasks this session created, by the id the client sees. */
+  /** Tasks this session created, by the id the client sees; and that id by upstream and upstream id. */
   private readonly tasks = new Map<string, { upstream: ManagedUpstream; taskId: string }>();
+  private readonly exposedTaskIds = new Map<string, string>();
 
   constructor(
     private readonly upstreams: ManagedUpstream[],
@@ -116,8 +120,8 @@ export class Passthrough {
     client.setNotificationHandler(PromptListChangedNotificationSchema, relay("notifications/prompts/list_changed"));
     client.setNotificationHandler(LoggingMessageNotificationSchema, relay("notifications/message"));
     client.setNotificationHandler(TaskStatusNotificationSchema, async (notification) => {
-      const exposed = this.exposedTaskId(upstream, notification.params.taskId);
-      if (!this.tasks.has(exposed)) return; // not a task of this session
+      const exposed = this.exposedTaskIds.get(taskKey(upstream, notification.params.taskId));
+      if (!exposed) return; // not a task of this session
       await this.server?.notification({ method: "notifications/tasks/status", params: { ...notification.params, taskId: exposed } }).catch(() => undefined);
     });
 
@@ -209,17 +213,27 @@ export class Passthrough {
     });
   }
 
-  private exposedTaskId(upstream: ManagedUpstream, taskId: string): string {
-    return this.isMerged ? `${upstream.name}${SEPARATOR}${taskId}` : taskId;
+  /**
+   * Called by the tools/call forward when an upstream created a task: the
+   * client sees it under the session's id for it. With one upstream that is
+   * the upstream's own id; with several, an id of the bridge's (an upstream's
+   * id, or a name prefix, could collide with another upstream's).
+   */
+  exposeTask(upstream: ManagedUpstream, created: CreateTaskResult): CreateTaskResult {
+    const key = taskKey(upstream, created.task.taskId);
+    const taskId = this.exposedTaskIds.get(key) ?? (this.isMerged ? randomUUID() : created.task.taskId);
+    this.tasks.set(taskId, { upstream, taskId: created.task.taskId });
+    this.exposedTaskIds.set(key, taskId);
+    if (this.tasks.size > MAX_TASKS) {
+      const [oldest, task] = this.tasks.entries().next().value!;
+      this.tasks.delete(oldest);
+      this.exposedTaskIds.delete(taskKey(task.upstream, task.taskId));
+    }
+    return { ...created, task: { ...created.task, taskId } };
   }
 
-  /** Called by the tools/call forward when an upstream created a task: the client sees it under the session's id for it. */
-  exposeTask(upstream: ManagedUpstream, created: CreateTaskResult): CreateTaskResult {
-    const taskId = this.exposedTaskId(upstream, created.task.taskId);
-    this.tasks.delete(taskId);
-    this.tasks.set(taskId, { upstream, taskId: created.task.taskId });
-    if (this.tasks.size > MAX_TASKS) this.tasks.delete(this.tasks.keys().next().value!);
-    return { ...created, task: { ...created.task, taskId } };
+  private exposedTaskId(upstream: ManagedUpstream, taskId: string): string | undefined {
+    return this.exposedTaskIds.get(taskKey(upstream, taskId));
   }
 
   private taskOf(exposed: string): { upstream: ManagedUpstream; taskId: string } {
@@ -229,10 +243,10 @@ export class Passthrough {
   }
 
   private attachTasks(server: Server, capabilities: ServerCapabilities): void {
-    const rename = (task: Task, upstream: ManagedUpstream) => ({ ...task, taskId: this.exposedTaskId(upstream, task.taskId) });
+    const rename = (task: Task, exposed: string) => ({ ...task, taskId: exposed });
     server.setRequestHandler(GetTaskRequestSchema, async (request, extra) => {
       const { upstream, taskId } = this.taskOf(request.params.taskId);
-      return rename((await upstreamRequest(this.clientOf(upstream), "tasks/get", { taskId }, extra.signal)) as Task, upstream) as never;
+      return rename((await upstreamRequest(this.clientOf(upstream), "tasks/get", { taskId }, extra.signal)) as Task, request.params.taskId) as never;
     });
     server.setRequestHandler(GetTaskPayloadRequestSchema, async (request, extra) => {
       const { upstream, taskId } = this.taskOf(request.params.taskId);
@@ -244,7 +258,7 @@ export class Passthrough {
     if (capabilities.tasks?.cancel) {
       server.setRequestHandler(CancelTaskRequestSchema, async (request, extra) => {
         const { upstream, taskId } = this.taskOf(request.params.taskId);
-        return rename((await upstreamRequest(this.clientOf(upstream), "tasks/cancel", { taskId }, extra.signal)) as Task, upstream) as never;
+        return rename((await upstreamRequest(this.clientOf(upstream), "tasks/cancel", { taskId }, extra.signal)) as Task, request.params.taskId) as never;
       });
     }
     if (capabilities.tasks?.list) {
@@ -258,7 +272,10 @@ export class Passthrough {
             let cursor: string | undefined;
             do {
               const page = (await upstreamRequest(upstream.client!, "tasks/list", cursor ? { cursor } : undefined, extra.signal)) as { tasks?: Task[]; nextCursor?: string };
-              found.push(...(page.tasks ?? []).map((t) => rename(t, upstream)).filter((t) => this.tasks.has(t.taskId)));
+              for (const task of page.tasks ?? []) {
+                const exposed = this.exposedTaskId(upstream, task.taskId);
+                if (exposed) found.push(rename(task, exposed));
+              }
               cursor = page.nextCursor;
             } while (cursor);
             return found;

@@ -149,7 +149,6 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
     if (!upstream || !client) throw new McpError(ErrorCode.InternalError, `upstream "${tool.upstream}" is not connected; the bridge is reconnecting to it`);
     const params = { name: tool.originalName, arguments: args, ...(meta ? { _meta: meta } : {}) };
     if (task) {
-      if (!upstream.capabilities?.tasks?.requests?.tools?.call) throw new McpError(ErrorCode.InvalidRequest, `the server "${tool.upstream}" does not run tool calls as tasks`);
       const created = await client.request({ method: "tools/call", params }, CreateTaskResultSchema, { signal, timeout: UPSTREAM_TIMEOUT_MS, task });
       return passthrough.exposeTask(upstream, created);
     }
@@ -178,6 +177,11 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args = {}, _meta: meta } = request.params;
     const clientInfo = server!.getClientVersion();
+    // Checked before the gate: a reviewer must not approve a call that cannot run as asked.
+    const owner = request.params.task ? byName.get(registry.get(name)?.upstream ?? "") : undefined;
+    if (owner && !owner.capabilities?.tasks?.requests?.tools?.call) {
+      throw new McpError(ErrorCode.InvalidRequest, `the server "${owner.name}" does not run tool calls as tasks`);
+    }
     try {
       const answer = await gateToolCall(deps, {
         name,

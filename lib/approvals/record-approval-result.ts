@@ -2,7 +2,7 @@ import type { TApprovalResult } from "../bridge-api/bridge-api.types";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import { APPROVAL_STATE_INCLUDE, toApprovalState } from "./approval-views";
-import { publishApprovalState } from "./publish-approval-update";
+import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
 
 export interface RecordApprovalResultOptions {
   bridgeId: string;
@@ -54,7 +54,8 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
       detail: result.error ? { error: result.error } : undefined,
     },
   });
-  // Pushed from what was read and written here, not read back: decisions do not change once a request is decided.
-  const isWithdrawn = result.outcome === "withdrawn";
-  publishApprovalState(bridgeId, toApprovalState({ ...approval, status: isWithdrawn ? "withdrawn" : approval.status, outcome: result.outcome }));
+  // A withdrawn request was pending: a reviewer's partial approval may have landed meanwhile, so it is read back.
+  if (result.outcome === "withdrawn") return publishApprovalUpdate(approvalId);
+  // An executed one was approved, and its decisions no longer change: pushed from what was read and written here.
+  publishApprovalState(bridgeId, toApprovalState({ ...approval, status: "approved", outcome: result.outcome }));
 }

@@ -83,15 +83,18 @@ describe("tasks through the bridge, several upstreams", () => {
   });
   afterAll(() => close?.());
 
-  it("names the task after its server and routes its requests there", async () => {
+  it("gives the task an id of its own and routes its requests to the server running it", async () => {
     const { task } = await runAsTask(client, 40, 100, "tasks__slow_sum");
-    expect(task.taskId).toMatch(/^tasks__/);
+    // Not the upstream's id (32 hex digits) nor a name prefix, which could collide across upstreams.
+    expect(task.taskId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    const status = await client.request({ method: "tasks/get", params: { taskId: task.taskId } }, GetTaskResultSchema);
+    expect(status.taskId).toBe(task.taskId);
     const result = await client.request({ method: "tasks/result", params: { taskId: task.taskId } }, CallToolResultSchema);
     expect(result.content).toEqual([{ type: "text", text: "41" }]);
     expect(result._meta?.["io.modelcontextprotocol/related-task"]).toEqual({ taskId: task.taskId });
-    await expect(client.request({ method: "tasks/get", params: { taskId: task.taskId.replace(/^tasks__/, "") } }, GetTaskResultSchema)).rejects.toThrow(
-      /unknown task/,
-    );
+    const { tasks } = await client.request({ method: "tasks/list", params: {} }, ListTasksResultSchema);
+    expect(tasks.map((t) => t.taskId)).toEqual([task.taskId]);
+    await expect(client.request({ method: "tasks/get", params: { taskId: "tasks__0123456789abcdef" } }, GetTaskResultSchema)).rejects.toThrow(/unknown task/);
   });
 
   it("refuses a task for a server that does not run tasks", async () => {
