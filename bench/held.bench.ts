@@ -2,7 +2,8 @@
 //
 // The real dashboard (built Next app + socket.io, fresh SQLite database unless
 // DATABASE_URL says otherwise), the real bridge over stdio in front of the echo
-// server, a rule that holds `stamp`, and a reviewer signed in with a socket.
+// server, a rule that holds `stamp`, and a reviewer signed in (session cookie) with
+// a socket, who decides as the decision panel does (POST with that cookie).
 // For each of N sequential held calls it measures:
 //   arrival → reviewer   from the agent's tools/call to the reviewer's socket
 //                        receiving approval:created (same process, same clock)
@@ -39,7 +40,7 @@ async function main() {
   const sockets: Socket[] = [];
   try {
     const admin = dashboard.addUser("admin@example.com", "admin");
-    const reviewerToken = dashboard.addUser("rita@example.com", "reviewer", PASSWORD);
+    dashboard.addUser("rita@example.com", "reviewer", PASSWORD);
     const bridgeToken = dashboard.cli("bridge-token", "create", "--name", "bench", "--new-tools", "enabled");
     const rule = { name: "hold stamps", match: { tool: "stamp" }, action: "require_approval", timeoutSeconds: 60 };
     const created = await api(dashboard, admin, "/api/rules", { body: rule });
@@ -70,7 +71,13 @@ async function main() {
         const { summary, at: t1 } = await seen;
         if (THINK_MS > 0) await new Promise((r) => setTimeout(r, THINK_MS));
         const t2 = now();
-        const decided = await api(dashboard, reviewerToken, `/api/approvals/${summary.id}/decision`, { body: { decision: "approve" } });
+        // As the decision panel sends it: the signed-in reviewer's session cookie, same origin.
+        const res = await fetch(`${dashboard.url}/api/approvals/${summary.id}/decision`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/json", origin: dashboard.url },
+          body: JSON.stringify({ decision: "approve" }),
+        });
+        const decided = { status: res.status, body: await res.json() };
         const tDecided = now();
         if (decided.status !== 200) throw new Error(`decision failed: ${decided.status} ${JSON.stringify(decided.body)}`);
         const outcome = await result;
