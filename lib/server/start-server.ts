@@ -32,6 +32,11 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
+  // Idle kept-alive connections stay open 65 s (Node's default is 5 s): longer than the
+  // usual 60 s of load balancers, so a proxy or a client never reuses a connection the
+  // dashboard is closing at that moment.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const io = createSocketServer(httpServer, secret);
   setIo(io);
 

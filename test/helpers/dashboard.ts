@@ -87,8 +87,16 @@ export async function startDashboard(options: { port?: number; database?: TestDa
   };
 }
 
+/**
+ * Lets the event loop turn once. `cli()` blocks it (spawnSync) for seconds: meanwhile the
+ * dashboard may close an idle kept-alive connection, and fetch would reuse it before
+ * seeing the close ("other side closed"). One turn lets the pool notice first.
+ */
+export const afterBlockingCalls = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** fetch with a bearer token and JSON, returning status and parsed body. */
 export async function api(dashboard: Dashboard, token: string, path: string, init: { method?: string; body?: unknown } = {}) {
+  await afterBlockingCalls();
   const res = await fetch(`${dashboard.url}${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },

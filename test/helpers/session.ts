@@ -1,7 +1,8 @@
-import type { Dashboard } from "./dashboard";
+import { afterBlockingCalls, type Dashboard } from "./dashboard";
 
 /** Signs in through next-auth's credentials flow like a browser form would; returns the Cookie header. */
 export async function signIn(dashboard: Dashboard, email: string, password: string): Promise<string | null> {
+  await afterBlockingCalls();
   const csrfRes = await fetch(`${dashboard.url}/api/auth/csrf`);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const jar = new Map<string, string>();
