@@ -12,8 +12,10 @@ export interface RecordApprovalResultOptions {
 
 /**
  * The bridge reports what became of a request: withdrawn while pending (the
- * client cancelled), or executed / failed upstream after approval. Each is
- * accepted once; a second report is a 409, so an approval cannot be spent twice.
+ * client cancelled), or executed / failed upstream after approval, or after
+ * expiry when the rule's onTimeout let the call through. Each is accepted once;
+ * a second report is a 409, so an approval cannot be spent twice. (A report
+ * grants nothing: it records what the bridge did, for the audit trail.)
  */
 export async function recordApprovalResult({ bridgeId, approvalId, result }: RecordApprovalResultOptions) {
   const approval = await db.approvalRequest.findFirst({ where: { id: approvalId, bridgeId }, include: APPROVAL_STATE_INCLUDE });
@@ -28,7 +30,7 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
     if (count !== 1) throw new AppError("conflict", { message: `request is already ${approval.status}` });
   } else {
     const { count } = await db.approvalRequest.updateMany({
-      where: { id: approvalId, status: "approved", executedAt: null },
+      where: { id: approvalId, status: { in: ["approved", "expired"] }, executedAt: null },
       data: {
         outcome: result.outcome,
         executedAt: now,
@@ -37,7 +39,7 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
       },
     });
     if (count !== 1) {
-      throw new AppError("conflict", { message: "request is not approved or its result was already recorded" });
+      throw new AppError("conflict", { message: "request is not approved (nor expired) or its result was already recorded" });
     }
   }
   await db.auditEvent.create({
@@ -56,6 +58,6 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
   });
   // A withdrawn request was pending: a reviewer's partial approval may have landed meanwhile, so it is read back.
   if (result.outcome === "withdrawn") return publishApprovalUpdate(approvalId);
-  // An executed one was approved, and its decisions no longer change: pushed from what was read and written here.
-  publishApprovalState(bridgeId, toApprovalState({ ...approval, status: "approved", outcome: result.outcome }));
+  // An executed one was approved or expired, and its decisions no longer change: pushed from what was read and written here.
+  publishApprovalState(bridgeId, toApprovalState({ ...approval, outcome: result.outcome }));
 }

@@ -34,6 +34,7 @@ beforeAll(async () => {
     { name: "two keys for big increments", match: { tool: "increment" }, when: "args.by >= 50", action: "require_approval", approvers: 2 },
     { name: "hold increments", match: { tool: "increment" }, action: "require_approval", timeoutSeconds: 60 },
     { name: "hold moves briefly", match: { tool: "move_file" }, action: "require_approval", timeoutSeconds: 2 },
+    { name: "let edits through after a short wait", match: { tool: "edit_file" }, action: "require_approval", timeoutSeconds: 1, onTimeout: "allow" },
     { name: "admins approve directories", match: { tool: "create_directory" }, action: "require_approval", approverRole: "admin" },
     { name: "let the rest through", match: { tool: "*" }, action: "allow" },
   ]) {
@@ -247,6 +248,31 @@ describe("while a call is held", () => {
       expect(existsSync(source)).toBe(true);
       const { body } = await api(dashboard, alice, "/api/approvals?status=expired");
       expect(body.items.some((a: { tool: string }) => a.tool === "move_file")).toBe(true);
+    } finally {
+      await bridge.close();
+    }
+  });
+});
+
+describe("a rule whose timeout allows", () => {
+  it("runs the call once nobody decided in time, and records on the request that it ran", async () => {
+    const bridge = await connectThroughBridge({ upstreams: [`node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
+    try {
+      const path = join(workspace, "edit-me.txt");
+      writeFileSync(path, "before");
+      const result = await bridge.client.callTool({ name: "edit_file", arguments: { path, edits: [{ oldText: "before", newText: "after" }] } });
+      expect(result.isError).toBeFalsy();
+      expect(readFileSync(path, "utf8")).toBe("after");
+      const expired = await waitFor(async () => {
+        const { body } = await api(dashboard, alice, "/api/approvals?status=expired");
+        const item = body.items.find((a: { tool: string }) => a.tool === "edit_file");
+        if (!item) return undefined;
+        const { body: detail } = await api(dashboard, alice, `/api/approvals/${item.id}`);
+        return detail.outcome === "executed" ? detail : undefined;
+      });
+      expect(expired.executedAt).not.toBeNull();
+      const { body: audit } = await api(dashboard, admin, "/api/audit/export?format=json");
+      expect(audit.events.some((e: { kind: string; approvalId: string }) => e.kind === "executed" && e.approvalId === expired.id)).toBe(true);
     } finally {
       await bridge.close();
     }
