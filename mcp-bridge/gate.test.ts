@@ -173,7 +173,8 @@ describe("gate", () => {
     const dashboard = new FakeDashboard();
     const policy: TPolicyInput = { default: "deny", rules: [{ name: "hold writes", match: { tool: "write_file" }, action: "require_approval", redact: ["path"] }] };
     const { deps, forward, events } = setup(policy, { dashboard });
-    const pending = gateToolCall(deps, call({ path: "/secret/key" }));
+    const held = call({ path: "/secret/key" });
+    const pending = gateToolCall(deps, held);
     await waitUntil(() => dashboard.created.length === 1);
     const shown = { path: REDACTED };
     expect(dashboard.created[0]).toMatchObject({ arguments: shown, argumentsHash: hashArguments(shown) });
@@ -182,6 +183,10 @@ describe("gate", () => {
     expect(forward).toHaveBeenCalledWith(expect.anything(), { path: "/secret/key" }, expect.anything());
     // The audit event keeps the hash of the real call, and only the masked arguments.
     expect(events).toMatchObject([{ kind: "held", arguments: shown, argumentsHash: hashArguments({ path: "/secret/key" }) }]);
+    // The session timeline, shown to reviewers of later calls, has the masked arguments too.
+    const step = held.session.snapshot().find((e) => e.kind === "tool_call")!;
+    expect(step.summary).toContain(REDACTED);
+    expect(step.summary).not.toContain("/secret/key");
   });
 
   it("returns the reviewer's comment on rejection and never forwards", async () => {

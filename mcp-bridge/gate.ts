@@ -45,6 +45,8 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
   const tool = deps.registry.get(call.name);
   const event: TBridgeAuditEvent = { at: new Date().toISOString(), kind: "denied", sessionId: call.sessionId, server: tool?.upstream, tool: call.name };
   const trace: CallTrace = { outcome: "denied" };
+  /** The arguments as reviewers may see them (the deciding rule's `redact` applied), serialised once for the audit size check and the timeline. */
+  let shownJson: string | undefined;
   let isForwarded = false;
   const forwardOnce: ForwardOnce = async (args) => {
     // Structural exactly-once: a duplicated decision (socket push and poll) or a bug cannot run one request twice.
@@ -88,7 +90,8 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
     const canonical = canonicalJson(call.args);
     event.argumentsHash = sha256Hex(canonical);
     const shown = redactArguments(call.args, decision.redact);
-    event.arguments = auditable(shown, shown === call.args ? canonical.length : JSON.stringify(shown).length);
+    shownJson = shown === call.args ? canonical : JSON.stringify(shown);
+    event.arguments = auditable(shown, shownJson.length);
     if (asked.principal) event.principal = asked.principal;
     event.policyVersion = policyVersionOf(policy);
 
@@ -114,13 +117,13 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
     event.argumentsHash ??= hashArguments(call.args);
     if (trace.upstreamResult && !isTaskCreated(trace.upstreamResult) && trace.upstreamResult.isError) event.detail = { ...event.detail, upstreamIsError: true };
     deps.audit.record(event);
-    recordStep(call, tool, trace);
+    recordStep(call, tool, trace, shownJson);
   }
 }
 
 /** The reviewer's timeline shows earlier steps only: a call joins it once decided. */
-function recordStep(call: GateCall, tool: RegisteredTool | undefined, trace: CallTrace): void {
-  call.session.add({ kind: "tool_call", server: tool?.upstream, name: call.name.slice(0, 300), summary: summarise(call.args), outcome: trace.outcome });
+function recordStep(call: GateCall, tool: RegisteredTool | undefined, trace: CallTrace, shownJson: string | undefined): void {
+  call.session.add({ kind: "tool_call", server: tool?.upstream, name: call.name.slice(0, 300), summary: summarise(shownJson ?? call.args), outcome: trace.outcome });
   const result = trace.upstreamResult;
   if (result && isTaskCreated(result)) {
     call.session.add({ kind: "tool_result", server: tool?.upstream, name: call.name, summary: `runs as task ${result.task.taskId} (${result.task.status})`, outcome: "ok" });
