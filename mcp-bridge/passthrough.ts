@@ -36,6 +36,7 @@ import {
   type ServerCapabilities,
   type Task,
 } from "@modelcontextprotocol/sdk/types.js";
+import { log } from "./log";
 import type { ManagedUpstream } from "./managed-upstream";
 import { summarise, type SessionContext } from "./session-context";
 import { SEPARATOR } from "./tool-registry";
@@ -110,11 +111,14 @@ export class Passthrough {
     return this.server;
   }
 
+  /** Relays an upstream's notification to the client; one the client can no longer receive (its session closing) is logged. */
+  private async notifyDownstream(method: string, params: Params): Promise<void> {
+    await this.server?.notification({ method, params } as never).catch((error) => log(`could not relay ${method} to the client`, error));
+  }
+
   /** Handlers on each new upstream client, installed before it connects. */
   configureUpstream(client: Client, upstream: ManagedUpstream): void {
-    const relay = (method: string) => async (notification: { params?: Params }) => {
-      await this.server?.notification({ method, params: notification.params } as never).catch(() => undefined);
-    };
+    const relay = (method: string) => (notification: { params?: Params }) => this.notifyDownstream(method, notification.params);
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, relay("notifications/resources/updated"));
     client.setNotificationHandler(ResourceListChangedNotificationSchema, relay("notifications/resources/list_changed"));
     client.setNotificationHandler(PromptListChangedNotificationSchema, relay("notifications/prompts/list_changed"));
@@ -122,7 +126,7 @@ export class Passthrough {
     client.setNotificationHandler(TaskStatusNotificationSchema, async (notification) => {
       const exposed = this.exposedTaskIds.get(taskKey(upstream, notification.params.taskId));
       if (!exposed) return; // not a task of this session
-      await this.server?.notification({ method: "notifications/tasks/status", params: { ...notification.params, taskId: exposed } }).catch(() => undefined);
+      await this.notifyDownstream("notifications/tasks/status", { ...notification.params, taskId: exposed });
     });
 
     // Requests the server makes of the client: the bridge asks its own client, and says so in the timeline.
