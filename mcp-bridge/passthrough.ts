@@ -248,10 +248,12 @@ export class Passthrough {
 
   private attachTasks(server: Server, capabilities: ServerCapabilities): void {
     const rename = (task: Task, exposed: string) => ({ ...task, taskId: exposed });
-    server.setRequestHandler(GetTaskRequestSchema, async (request, extra) => {
+    // tasks/get and tasks/cancel: to the upstream running the task, under its id there; the answer under the client's id.
+    const relayTask = (method: string) => async (request: { params: { taskId: string } }, extra: { signal: AbortSignal }) => {
       const { upstream, taskId } = this.taskOf(request.params.taskId);
-      return rename((await upstreamRequest(this.clientOf(upstream), "tasks/get", { taskId }, extra.signal)) as Task, request.params.taskId) as never;
-    });
+      return rename((await upstreamRequest(this.clientOf(upstream), method, { taskId }, extra.signal)) as Task, request.params.taskId) as never;
+    };
+    server.setRequestHandler(GetTaskRequestSchema, relayTask("tasks/get"));
     server.setRequestHandler(GetTaskPayloadRequestSchema, async (request, extra) => {
       const { upstream, taskId } = this.taskOf(request.params.taskId);
       const payload = await upstreamRequest(this.clientOf(upstream), "tasks/result", { taskId }, extra.signal, TASK_RESULT_TIMEOUT_MS);
@@ -259,12 +261,7 @@ export class Passthrough {
       const related = payload._meta?.[RELATED_TASK_META_KEY];
       return (related ? { ...payload, _meta: { ...payload._meta, [RELATED_TASK_META_KEY]: { taskId: request.params.taskId } } } : payload) as never;
     });
-    if (capabilities.tasks?.cancel) {
-      server.setRequestHandler(CancelTaskRequestSchema, async (request, extra) => {
-        const { upstream, taskId } = this.taskOf(request.params.taskId);
-        return rename((await upstreamRequest(this.clientOf(upstream), "tasks/cancel", { taskId }, extra.signal)) as Task, request.params.taskId) as never;
-      });
-    }
+    if (capabilities.tasks?.cancel) server.setRequestHandler(CancelTaskRequestSchema, relayTask("tasks/cancel"));
     if (capabilities.tasks?.list) {
       // Only this session's tasks, whatever else the upstream runs; one merged page.
       server.setRequestHandler(ListTasksRequestSchema, async (request, extra) => {
