@@ -1,4 +1,5 @@
 import { ZContextEntry, ZCreateApproval, type TContextEntry, type TCreateApproval } from "../lib/bridge-api/bridge-api.types";
+import { normalizeIdentity } from "../lib/identity/normalize-identity";
 import type { PolicyDecision } from "../lib/policy/policy.types";
 import { summarise } from "./session-context";
 import type { RegisteredTool } from "./tool-registry";
@@ -52,7 +53,7 @@ export function buildApprovalRequest(input: ApprovalRequestInput): TCreateApprov
     sessionId: input.sessionId,
     clientName: clip(input.client?.name, 200),
     clientVersion: clip(input.client?.version, 100),
-    principal: clip(metaString(meta, "airlock/user"), 300),
+    principal: clip(normalizeIdentity(metaString(meta, "airlock/user") ?? "") || undefined, 300),
     server: tool.upstream,
     tool: input.exposedName,
     toolTitle: clip(tool.definition.title ?? tool.definition.annotations?.title, 300),

@@ -1,6 +1,7 @@
 import type { CallToolResult, CreateTaskResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import type { TContextEntry } from "../lib/bridge-api/bridge-api.types";
 import type { PolicyCall, TPolicy } from "../lib/policy/policy.types";
+import { normalizeIdentity } from "../lib/identity/normalize-identity";
 import { metaString } from "./approval-request";
 import type { AuditSink } from "./audit-sink";
 import type { WaitTiming } from "./await-decision";
@@ -87,7 +88,8 @@ export function policyCall(deps: GateDeps, call: GateCall, tool: RegisteredTool,
     args,
     annotations: tool.definition.annotations,
     bridge: deps.policy.bridgeName ?? "",
-    principal: metaString(call.meta, "airlock/user") ?? "",
+    // One spelling per person, so a principal glob cannot be dodged with "Rita@X.test " or mailto:.
+    principal: normalizeIdentity(metaString(call.meta, "airlock/user") ?? ""),
     session: { id: call.sessionId, client: call.client?.name },
   };
 }

@@ -51,7 +51,7 @@ class FakeDashboard {
 
   async createApproval(input: TCreateApproval): Promise<TApprovalState> {
     this.created.push(input);
-    this.state = { id: "a1", status: "pending", expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    this.state = { id: `a${this.created.length}`, status: "pending", expiresAt: new Date(Date.now() + 60_000).toISOString() };
     return this.state;
   }
   async getApproval(): Promise<TApprovalState> {
@@ -70,8 +70,10 @@ class FakeDashboard {
   async watchApprovals(): Promise<TApprovalState[]> {
     return this.state ? [this.state] : [];
   }
+  /** Decides the current request; an approval names the hash of what it approved, as the dashboard's does (unless the patch says otherwise). */
   decide(patch: Partial<TApprovalState>) {
-    this.state = { ...this.state!, ...patch };
+    const hash = patch.approvedArguments && !("approvedArgumentsHash" in patch) ? { approvedArgumentsHash: hashArguments(patch.approvedArguments) } : {};
+    this.state = { ...this.state!, ...patch, ...hash };
     this.socket.emit("approval:updated", this.state);
   }
 }
@@ -128,7 +130,7 @@ describe("gate", () => {
     const { deps, forward } = setup(HOLD, { dashboard });
     const pending = gateToolCall(deps, call({ path: "/a" }));
     await waitUntil(() => dashboard.created.length === 1);
-    dashboard.state = { ...dashboard.state!, status: "approved", approvedArguments: { path: "/a" } };
+    dashboard.state = { ...dashboard.state!, status: "approved", approvedArguments: { path: "/a" }, approvedArgumentsHash: hashArguments({ path: "/a" }) };
     expect((await pending).isError).toBeUndefined();
     expect(forward).toHaveBeenCalledOnce();
   });
@@ -228,5 +230,85 @@ describe("gate", () => {
     expect(result.isError).toBe(true);
     expect(forward).not.toHaveBeenCalled();
     expect(dashboard.results[0].outcome).toBe("failed_upstream");
+  });
+
+  it.each([
+    ["arguments that do not hash to what the approvers approved", { approvedArguments: { path: "/b" }, approvedArgumentsHash: hashArguments({ path: "/a" }) }],
+    ["an approval that names no hash", { approvedArguments: { path: "/a" }, approvedArgumentsHash: null }],
+    ["an approval that carries no arguments", { approvedArguments: null, approvedArgumentsHash: hashArguments({ path: "/a" }) }],
+  ] as const)("refuses to run %s", async (_label, patch) => {
+    const dashboard = new FakeDashboard();
+    const { deps, forward } = setup(HOLD, { dashboard });
+    const pending = gateToolCall(deps, call({ path: "/a" }));
+    await waitUntil(() => dashboard.created.length === 1);
+    dashboard.decide({ status: "approved", ...patch });
+    const result = (await pending) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect((result.content[0] as { text: string }).text).toMatch(/exact arguments|do not match the hash/);
+    expect(forward).not.toHaveBeenCalled();
+    expect(dashboard.results).toEqual([{ id: "a1", outcome: "failed_upstream" }]);
+  });
+
+  describe("an edit re-checked by the whole policy", () => {
+    const TIERED: TPolicyInput = {
+      default: "deny",
+      rules: [
+        { id: "r-tmp", name: "one reviewer for /tmp", match: { tool: "write_file" }, when: 'args.path.startsWith("/tmp/")', action: "require_approval" },
+        { id: "r-etc", name: "two admins for /etc", match: { tool: "write_file" }, when: 'args.path.startsWith("/etc/")', action: "require_approval", approvers: 2, approverRole: "admin" },
+        { id: "r-deny", name: "nothing under /proc", match: { tool: "write_file" }, when: 'args.path.startsWith("/proc/")', action: "deny" },
+        { id: "r-rest", name: "one reviewer elsewhere", match: { tool: "write_file" }, action: "require_approval" },
+      ],
+    };
+
+    it("holds an edit that moved into a stricter rule for that rule's approvers, and runs it only once they approve", async () => {
+      const dashboard = new FakeDashboard();
+      const { deps, forward, events } = setup(TIERED, { dashboard });
+      const pending = gateToolCall(deps, call({ path: "/tmp/a" }));
+      await waitUntil(() => dashboard.created.length === 1);
+      dashboard.decide({ status: "approved", approvedArguments: { path: "/etc/passwd" } });
+      await waitUntil(() => dashboard.created.length === 2);
+      expect(dashboard.created[1]).toMatchObject({ arguments: { path: "/etc/passwd" }, argumentsHash: hashArguments({ path: "/etc/passwd" }), ruleName: "two admins for /etc", approvers: 2, approverRole: "admin" });
+      expect(forward).not.toHaveBeenCalled();
+      expect(dashboard.results).toEqual([{ id: "a1", outcome: "reheld" }]);
+      dashboard.decide({ status: "approved", approvedArguments: { path: "/etc/passwd" } });
+      expect((await pending).isError).toBeUndefined();
+      expect(forward).toHaveBeenCalledOnce();
+      expect(forward).toHaveBeenCalledWith(expect.anything(), { path: "/etc/passwd" }, expect.anything());
+      expect(events).toMatchObject([{ kind: "held", approvalId: "a2", argumentsHash: hashArguments({ path: "/tmp/a" }) }]);
+    });
+
+    it("compares rules by id, not by name: a same-named rule with more approvers holds again", async () => {
+      const dashboard = new FakeDashboard();
+      const { deps, forward } = setup(TIERED, { dashboard });
+      const pending = gateToolCall(deps, call({ path: "/tmp/a" }));
+      await waitUntil(() => dashboard.created.length === 1);
+      // While the call waited, the policy changed: the rule keeps its name but a new id and asks for two approvers.
+      deps.policy.current = ZPolicy.parse({ ...TIERED, rules: [{ ...TIERED.rules[0], id: "r-tmp-2", approvers: 2 }, ...TIERED.rules.slice(1)] });
+      dashboard.decide({ status: "approved", approvedArguments: { path: "/tmp/a" } });
+      await waitUntil(() => dashboard.created.length === 2);
+      expect(dashboard.created[1]).toMatchObject({ ruleName: "one reviewer for /tmp", approvers: 2 });
+      expect(forward).not.toHaveBeenCalled();
+      dashboard.decide({ status: "rejected", comment: "no" });
+      expect((await pending).isError).toBe(true);
+      expect(forward).not.toHaveBeenCalled();
+    });
+
+    it("runs an edit that stays under the same rule, and refuses one the policy denies", async () => {
+      const dashboard = new FakeDashboard();
+      const { deps, forward } = setup(TIERED, { dashboard });
+      const same = gateToolCall(deps, call({ path: "/tmp/a" }));
+      await waitUntil(() => dashboard.created.length === 1);
+      dashboard.decide({ status: "approved", approvedArguments: { path: "/tmp/b" } });
+      expect((await same).isError).toBeUndefined();
+      expect(forward).toHaveBeenCalledWith(expect.anything(), { path: "/tmp/b" }, expect.anything());
+
+      const denied = gateToolCall(deps, call({ path: "/tmp/c" }));
+      await waitUntil(() => dashboard.created.length === 2);
+      dashboard.decide({ status: "approved", approvedArguments: { path: "/proc/x" } });
+      const result = (await denied) as CallToolResult;
+      expect(result.isError).toBe(true);
+      expect((result.content[0] as { text: string }).text).toContain("policy denies them");
+      expect(forward).toHaveBeenCalledOnce();
+    });
   });
 });

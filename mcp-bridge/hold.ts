@@ -2,7 +2,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { TApprovalState, TBridgeAuditEvent, TCreateApproval } from "../lib/bridge-api/bridge-api.types";
 import { hashArguments } from "../lib/crypto/canonical-hash";
 import { evaluatePolicy } from "../lib/policy/evaluate";
-import { restoreRedacted } from "../lib/policy/redact";
+import { redactArguments, restoreRedacted } from "../lib/policy/redact";
 import type { PolicyDecision } from "../lib/policy/policy.types";
 import { buildApprovalRequest } from "./approval-request";
 import { awaitDecision } from "./await-decision";
@@ -19,7 +19,12 @@ export interface HoldContext {
   forwardOnce: ForwardOnce;
   /** The arguments as reviewers see them: the deciding rule's redacted paths masked (the call's own object when none are). */
   shown: Record<string, unknown>;
+  /** How many times an edited call was held again under a stricter rule (bounded). */
+  reholds?: number;
 }
+
+/** An edit that keeps moving into stricter rules is refused after this many re-holds. */
+const MAX_REHOLDS = 3;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -31,7 +36,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
   const { deps, call, tool, decision, event, trace, shown } = ctx;
   const { dashboard } = deps;
-  const argumentsHash = (event.argumentsHash ??= hashArguments(call.args));
+  // A re-held edit is a new call for its reviewers; the audit event keeps the hash the agent proposed.
+  const argumentsHash = ctx.reholds ? hashArguments(call.args) : (event.argumentsHash ??= hashArguments(call.args));
   if (!dashboard) {
     event.detail = { reason: "approval required; no dashboard configured", heldReason: decision.reason };
     return refusal(
@@ -62,6 +68,7 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
     return refusal(`this call needs a human approval but ${messageOf(error)}; the call was not executed.`);
   }
   event.kind = "held";
+  if (ctx.reholds) event.detail = { ...event.detail, reheldFrom: event.approvalId ?? null };
   event.approvalId = approval.id;
   trace.outcome = "held";
 
@@ -107,34 +114,61 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
   }
 }
 
+/** Which rule decided: its stable id, else its name (a local policy file), else the default. */
+function ruleKey(decision: PolicyDecision): string {
+  return decision.rule ? (decision.rule.id ? `id:${decision.rule.id}` : `name:${decision.rule.name}`) : "default";
+}
+
+/** Whether the policy now asks more of this call than the approval it has: another rule, more approvers, or admins. */
+export function needsNewApproval(approvedUnder: PolicyDecision, now: PolicyDecision): boolean {
+  if (now.action !== "require_approval") return false;
+  return ruleKey(now) !== ruleKey(approvedUnder) || now.approvers > approvedUnder.approvers || (now.approverRole === "admin" && approvedUnder.approverRole !== "admin");
+}
+
+/** Why an approval cannot run: it must carry the hash of what the approvers approved, and the arguments must hash to it. */
+function bindingProblem(state: TApprovalState): string | null {
+  if (!state.approvedArguments || !state.approvedArgumentsHash) return "the approval does not say which exact arguments were approved";
+  if (hashArguments(state.approvedArguments) !== state.approvedArgumentsHash) return "the approved arguments do not match the hash the approvers approved";
+  return null;
+}
+
 /**
- * Runs an approved call exactly once. The approved arguments (a reviewer may
- * have edited them) must pass the input schema and the policy again: an edit
- * must not slip past another rule, and an edit that needs a different approval
- * is refused rather than sent around again.
+ * Runs an approved call exactly once. The approved arguments must be the ones
+ * the approvers approved (their hash), and (a reviewer may have edited them)
+ * must pass the input schema and the whole policy again: an edit must not slip
+ * past another rule. An edit that now needs a stricter approval (another rule,
+ * more approvers, admins) is held again for that approval.
  */
-async function runApproved(
-  { deps, call, tool, decision, event, trace, forwardOnce }: HoldContext,
-  state: TApprovalState,
-  proposedHash: string,
-  resolution?: string,
-): Promise<ToolAnswer> {
+async function runApproved(ctx: HoldContext, state: TApprovalState, proposedHash: string, resolution?: string): Promise<ToolAnswer> {
+  const { deps, call, tool, decision, event, trace, forwardOnce } = ctx;
   const dashboard = deps.dashboard!;
-  const args = state.approvedArguments ? restoreRedacted(state.approvedArguments, call.args, decision.redact) : call.args;
+  // onTimeout: allow runs the call as proposed; a reviewer's approval names exactly what it approved.
+  const binding = resolution ? null : bindingProblem(state);
+  const args = state.approvedArguments && !resolution ? restoreRedacted(state.approvedArguments, call.args, decision.redact) : call.args;
   const isEdited = hashArguments(args) !== proposedHash;
-  const problems = tool.checkArguments(args);
+  const problems = binding ? [] : tool.checkArguments(args);
   const policy = deps.policy.current;
+  // Always asked again: the edit, or a policy change while the call waited, may need more than was approved.
   const again = policy ? evaluatePolicy(policy, policyCall(deps, call, tool, args)) : null;
-  const why = problems.length
-    ? `they do not match the tool's input schema (${problems.join("; ")})`
-    : !again
-      ? "no policy is loaded"
-      : again.action === "deny"
-        ? `the policy now denies them (${again.reason})`
-        : again.action === "require_approval" && (again.rule?.name ?? null) !== (decision.rule?.name ?? null)
-          ? `they fall under a different approval rule (${again.reason}) and are not sent for review a second time`
-          : null;
+  const why = binding
+    ? binding
+    : problems.length
+      ? `they do not match the tool's input schema (${problems.join("; ")})`
+      : !policy
+        ? "no policy is loaded"
+        : again?.action === "deny"
+          ? `the policy denies them (${again.reason})`
+          : again && needsNewApproval(decision, again) && (ctx.reholds ?? 0) >= MAX_REHOLDS
+            ? `they still need another approval (${again.reason}) after ${MAX_REHOLDS} re-reviews`
+            : null;
   const base = { decidedBy: state.decidedBy ?? null, ...(state.comment ? { comment: state.comment } : {}) };
+  if (!why && again && needsNewApproval(decision, again)) {
+    // The edit moved the call under a stricter rule: its own reviewers decide the edited call.
+    event.detail = { ...event.detail, resolution: "edited into a stricter rule; held again", ...base, firstApprovalId: state.id };
+    dashboard.reportResultInBackground(state.id, { outcome: "reheld", error: `the edited arguments fall under ${again.reason}; held again for that approval` });
+    const shown = redactArguments(args, again.redact);
+    return holdForApproval({ ...ctx, call: { ...call, args }, decision: again, shown, reholds: (ctx.reholds ?? 0) + 1 });
+  }
   if (why) {
     event.detail = { resolution: "approved arguments refused", edited: isEdited, why, ...base };
     trace.outcome = "denied";

@@ -4,15 +4,24 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useAirlockSocket } from "@/components/realtime/use-airlock-socket";
 import { BUTTON_PRIMARY, BUTTON_SECONDARY } from "@/components/ui/field";
+import type { TApprovalDetail } from "@/lib/approvals/approval-views";
+import { JsonBlock } from "./json-block";
 
-type TBody = { decision: "approve" | "reject"; comment?: string; arguments?: Record<string, unknown> };
+type TBody = { decision: "approve" | "reject"; comment?: string; arguments?: Record<string, unknown>; argumentsHash?: string };
+type TProposal = TApprovalDetail["proposals"][number];
 
-/** Approve, reject, or edit-and-approve; disabled the moment someone else decides. */
-export function DecisionPanel({ approvalId, args }: { approvalId: string; args: Record<string, unknown> }) {
+/**
+ * Approve, reject, or edit-and-approve; disabled the moment someone else decides.
+ * Every approval is for one exact set of arguments: when reviewers proposed
+ * edits, the reviewer picks which proposal they approve and sees it in full.
+ */
+export function DecisionPanel({ approvalId, proposals, requiredApprovers }: { approvalId: string; proposals: TProposal[]; requiredApprovers: number }) {
   const router = useRouter();
   const [comment, setComment] = useState("");
   const [isEditing, setEditing] = useState(false);
-  const [draft, setDraft] = useState(() => JSON.stringify(args, null, 2));
+  const [selectedHash, setSelectedHash] = useState(() => proposals.at(-1)!.argumentsHash);
+  const selected = proposals.find((p) => p.argumentsHash === selectedHash) ?? proposals[0]!;
+  const [draft, setDraft] = useState(() => JSON.stringify(selected.arguments, null, 2));
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
   const [isBusy, setBusy] = useState(false);
   const [decidedElsewhere, setDecidedElsewhere] = useState<string | null>(null);
@@ -37,7 +46,8 @@ export function DecisionPanel({ approvalId, args }: { approvalId: string; args: 
     setBusy(false);
     if (res.ok) {
       const result = await res.json();
-      setMessage({ kind: "info", text: `Recorded: ${result.status}${result.edited ? " (with edits)" : ""}.` });
+      const tally = result.status === "pending" ? ` (${result.approvals} of ${result.requiredApprovers} approvals for these arguments)` : "";
+      setMessage({ kind: "info", text: `Recorded: ${result.status}${result.edited ? " (with edits)" : ""}${tally}.` });
       router.refresh();
       return;
     }
@@ -73,6 +83,20 @@ export function DecisionPanel({ approvalId, args }: { approvalId: string; args: 
         </label>
         <textarea id="comment" value={comment} onChange={(e) => setComment(e.target.value)} rows={3} className="block w-full rounded-md border border-slate-300 p-2 text-sm" placeholder="The agent receives this text" />
       </div>
+      {proposals.length > 1 && !isEditing && (
+        <fieldset className="space-y-2">
+          <legend className="text-sm font-medium">Which arguments do you approve?</legend>
+          {proposals.map((p, i) => (
+            <label key={p.argumentsHash} className="flex items-start gap-2 text-sm">
+              <input type="radio" name="proposal" value={p.argumentsHash} checked={p.argumentsHash === selected.argumentsHash} onChange={() => setSelectedHash(p.argumentsHash)} className="mt-1" />
+              <span>
+                {i === 0 ? "As the agent proposed" : `Edit proposed by ${p.proposedBy}`} — approved by {p.approvedBy.length ? p.approvedBy.join(", ") : "nobody yet"} ({p.approvedBy.length} of {requiredApprovers})
+              </span>
+            </label>
+          ))}
+          <JsonBlock label="You approve exactly" value={selected.arguments} />
+        </fieldset>
+      )}
       {isEditing && (
         <div className="space-y-1">
           <label htmlFor="edited-arguments" className="block text-sm font-medium">
@@ -92,14 +116,22 @@ export function DecisionPanel({ approvalId, args }: { approvalId: string; args: 
             Approve with edits
           </button>
         ) : (
-          <button type="button" disabled={isLocked} onClick={() => send({ decision: "approve" })} className={BUTTON_PRIMARY}>
+          <button type="button" disabled={isLocked} onClick={() => send({ decision: "approve", argumentsHash: selected.argumentsHash })} className={BUTTON_PRIMARY}>
             Approve
           </button>
         )}
-        <button type="button" disabled={isLocked} onClick={() => send({ decision: "reject" })} className={`${BUTTON_SECONDARY} text-red-800`}>
+        <button type="button" disabled={isLocked} onClick={() => send({ decision: "reject", argumentsHash: selected.argumentsHash })} className={`${BUTTON_SECONDARY} text-red-800`}>
           Reject
         </button>
-        <button type="button" disabled={isLocked} onClick={() => setEditing(!isEditing)} className={BUTTON_SECONDARY}>
+        <button
+          type="button"
+          disabled={isLocked}
+          onClick={() => {
+            if (!isEditing) setDraft(JSON.stringify(selected.arguments, null, 2));
+            setEditing(!isEditing);
+          }}
+          className={BUTTON_SECONDARY}
+        >
           {isEditing ? "Cancel edit" : "Edit arguments"}
         </button>
       </div>

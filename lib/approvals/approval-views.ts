@@ -41,6 +41,8 @@ export function toApprovalState(a: WithDecisions): TApprovalState & { outcome: s
     expiresAt: a.expiresAt.toISOString(),
     comment: last?.comment ?? null,
     approvedArguments: a.status === "approved" ? ((a.approvedArguments ?? a.arguments) as Record<string, unknown>) : null,
+    // Requests approved before approvals were bound to a hash have none: the bridge refuses to run those.
+    approvedArgumentsHash: a.status === "approved" ? a.approvedArgumentsHash : null,
     decidedBy: last?.reviewer.email ?? null,
     outcome: a.outcome,
   };
@@ -68,13 +70,34 @@ export function toApprovalDetail(a: WithBridge & WithDecisions) {
     policyVersion: a.policyVersion,
     decidedAt: a.decidedAt?.toISOString() ?? null,
     executedAt: a.executedAt?.toISOString() ?? null,
+    approvedArgumentsHash: a.approvedArgumentsHash,
     decisions: a.decisions.map((d) => ({
       reviewer: d.reviewer.email,
       decision: d.decision,
       comment: d.comment,
+      /** The hash of the arguments this reviewer saw and decided on. */
+      argumentsHash: d.argumentsHash,
       editedArguments: d.editedArguments as Record<string, unknown> | null,
       createdAt: d.createdAt.toISOString(),
     })),
+    proposals: toProposals(a),
   };
+}
+
+/**
+ * Every set of arguments reviewers can approve, oldest first: the agent's
+ * proposal, then each distinct edit, with who approved exactly those.
+ */
+function toProposals(a: WithDecisions) {
+  const proposals = [{ argumentsHash: a.argumentsHash, arguments: a.arguments as Record<string, unknown>, proposedBy: null as string | null, approvedBy: [] as string[] }];
+  for (const d of a.decisions) {
+    let proposal = proposals.find((p) => p.argumentsHash === d.argumentsHash);
+    if (!proposal && d.editedArguments) {
+      proposal = { argumentsHash: d.argumentsHash, arguments: d.editedArguments as Record<string, unknown>, proposedBy: d.reviewer.email, approvedBy: [] };
+      proposals.push(proposal);
+    }
+    if (proposal && d.decision === "approve") proposal.approvedBy.push(d.reviewer.email);
+  }
+  return proposals;
 }
 export type TApprovalDetail = ReturnType<typeof toApprovalDetail>;

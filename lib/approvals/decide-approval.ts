@@ -1,11 +1,11 @@
 import type { TRole } from "../auth/roles";
-import { hashArguments } from "../crypto/canonical-hash";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
-import { checkAgainstSchema } from "../validation/json-schema";
+import { isSameIdentity } from "../identity/normalize-identity";
 import type { TDecideApprovalBody } from "./decide-approval.types";
 import { expireApproval } from "./expire-approvals";
 import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
+import { resolveProposal } from "./resolve-proposal";
 
 export interface DecideApprovalOptions {
   approvalId: string;
@@ -18,9 +18,18 @@ function conflict(message: string) {
 }
 
 /**
- * Records one reviewer's decision. The pending → decided transition is a
- * conditional update inside the transaction, so of two reviewers deciding at
- * once exactly one wins and the other gets 409.
+ * Records one reviewer's decision on one exact proposal (argument hash).
+ *
+ * A quorum counts approvals of the same hash only: an edit is a new proposal
+ * that every required approver must approve, so nobody's approval is spent on
+ * arguments they never saw. What the bridge runs is the proposal that reached
+ * the quorum, with its hash.
+ *
+ * Concurrency: a quorum first bumps the request's revision, a row lock that
+ * serialises deciders on PostgreSQL under READ COMMITTED (the count that
+ * follows sees every committed approval); the pending → decided transition is
+ * conditional, so of two final decisions one wins and the other gets 409. The
+ * decision row, the state change and the audit event commit together or not at all.
  */
 export async function decideApproval({ approvalId, reviewer, body }: DecideApprovalOptions) {
   const approval = await db.approvalRequest.findUnique({ where: { id: approvalId } });
@@ -33,28 +42,20 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
   if (approval.approverRole === "admin" && reviewer.role !== "admin") {
     throw new AppError("forbidden", { message: "this request needs an admin's approval" });
   }
-  if (approval.principal && approval.principal.toLowerCase() === reviewer.email.toLowerCase()) {
+  if (isSameIdentity(approval.principal, reviewer.email)) {
     throw new AppError("forbidden", { message: "you cannot decide a request made on your own behalf" });
   }
 
-  let approvedArguments: Record<string, unknown> | undefined;
-  if (body.decision === "approve" && body.arguments) {
-    const schema = approval.inputSchema as Record<string, unknown> | null;
-    if (schema) {
-      const check = checkAgainstSchema(schema, body.arguments);
-      if (!check.ok) {
-        throw new AppError("invalid_input", {
-          message: `edited arguments do not match the tool's inputSchema: ${check.errors.join("; ")}`,
-          details: check.errors,
-        });
-      }
-    }
-    approvedArguments = body.arguments;
-  }
-  const isEdited = approvedArguments !== undefined && hashArguments(approvedArguments) !== approval.argumentsHash;
+  const proposal =
+    body.decision === "approve" ? await resolveProposal(approval, body) : { args: null, hash: body.argumentsHash ?? approval.argumentsHash, isEdit: false };
+  const isQuorum = body.decision === "approve" && approval.requiredApprovers > 1;
   const now = new Date();
 
   const result = await db.$transaction(async (tx) => {
+    if (isQuorum) {
+      const { count } = await tx.approvalRequest.updateMany({ where: { id: approvalId, status: "pending" }, data: { revision: { increment: 1 } } });
+      if (count !== 1) throw conflict("this request was decided by someone else a moment ago");
+    }
     try {
       await tx.decision.create({
         data: {
@@ -62,20 +63,22 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
           reviewerId: reviewer.id,
           decision: body.decision,
           comment: body.comment || null,
-          editedArguments: isEdited ? (approvedArguments as object) : undefined,
+          argumentsHash: proposal.hash,
+          editedArguments: proposal.isEdit ? (proposal.args as object) : undefined,
         },
       });
     } catch (error) {
-      // One decision per reviewer and request: the unique index says so, whatever the timing.
-      if ((error as { code?: string }).code === "P2002") throw conflict("you have already decided this request");
+      // One decision per reviewer and proposal: the unique index says so, whatever the timing.
+      if ((error as { code?: string }).code === "P2002") throw conflict("you have already decided on these arguments");
       throw error;
     }
 
     let status: "pending" | "approved" | "rejected" = "pending";
+    let approvals = body.decision === "approve" ? 1 : 0;
     if (body.decision === "reject") status = "rejected";
-    else if (approval.requiredApprovers <= 1) status = "approved";
+    else if (!isQuorum) status = "approved";
     else {
-      const approvals = await tx.decision.count({ where: { approvalId, decision: "approve" } });
+      approvals = await tx.decision.count({ where: { approvalId, decision: "approve", argumentsHash: proposal.hash } });
       if (approvals >= approval.requiredApprovers) status = "approved";
     }
 
@@ -85,8 +88,9 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
         data: {
           status,
           decidedAt: now,
-          outcome: status === "rejected" ? "rejected" : isEdited ? "approved_with_edits" : "approved",
-          approvedArguments: status === "approved" ? ((isEdited ? approvedArguments : approval.arguments) as object) : undefined,
+          outcome: status === "rejected" ? "rejected" : proposal.isEdit ? "approved_with_edits" : "approved",
+          approvedArguments: status === "approved" ? (proposal.args as object) : undefined,
+          approvedArgumentsHash: status === "approved" ? proposal.hash : undefined,
         },
       });
       if (count !== 1) throw conflict("this request was decided by someone else a moment ago");
@@ -98,33 +102,48 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
         sessionId: approval.sessionId,
         server: approval.server,
         tool: approval.tool,
-        argumentsHash: isEdited ? hashArguments(approvedArguments) : approval.argumentsHash,
+        argumentsHash: proposal.hash,
         ruleName: approval.ruleName,
         policyVersion: approval.policyVersion,
         approvalId,
         actorId: reviewer.id,
         latencyMs: now.getTime() - approval.createdAt.getTime(),
-        detail: { decision: body.decision, edited: isEdited, comment: body.comment ?? null, resultingStatus: status },
+        detail: {
+          decision: body.decision,
+          edited: proposal.isEdit,
+          comment: body.comment ?? null,
+          resultingStatus: status,
+          approvalsOfTheseArguments: approvals,
+          requiredApprovers: approval.requiredApprovers,
+        },
       },
     });
-    return { status };
+    return { status, approvals };
   });
 
   if (result.status === "pending") {
-    // Another approver is still needed: reviewers see who has approved so far.
+    // Another approver is still needed: reviewers see who has approved which arguments so far.
     await publishApprovalUpdate(approvalId);
   } else {
     // Decided: the bridge waits on this push, so it is built from what was just written rather than read back.
-    const outcome = result.status === "rejected" ? "rejected" : isEdited ? "approved_with_edits" : "approved";
+    const isApproved = result.status === "approved";
     publishApprovalState(approval.bridgeId, {
       id: approvalId,
       status: result.status,
       expiresAt: approval.expiresAt.toISOString(),
       comment: body.comment || null,
-      approvedArguments: result.status === "approved" ? ((isEdited ? approvedArguments : approval.arguments) as Record<string, unknown>) : null,
+      approvedArguments: isApproved ? proposal.args : null,
+      approvedArgumentsHash: isApproved ? proposal.hash : null,
       decidedBy: reviewer.email,
-      outcome,
+      outcome: result.status === "rejected" ? "rejected" : proposal.isEdit ? "approved_with_edits" : "approved",
     });
   }
-  return { id: approvalId, status: result.status, edited: isEdited };
+  return {
+    id: approvalId,
+    status: result.status,
+    edited: proposal.isEdit,
+    argumentsHash: proposal.hash,
+    approvals: result.approvals,
+    requiredApprovers: approval.requiredApprovers,
+  };
 }

@@ -44,7 +44,7 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
   }
   await db.auditEvent.create({
     data: {
-      kind: result.outcome === "withdrawn" ? "withdrawn" : result.outcome === "executed" ? "executed" : "failed",
+      kind: result.outcome === "withdrawn" ? "withdrawn" : result.outcome === "executed" ? "executed" : result.outcome === "reheld" ? "reheld" : "failed",
       bridgeId,
       sessionId: approval.sessionId,
       server: approval.server,

@@ -28,4 +28,6 @@ export type TApprovalOutcome =
   | "expired"
   | "withdrawn"
   | "executed"
-  | "failed_upstream";
+  | "failed_upstream"
+  /** Approved with edits that fall under a stricter rule: not run; the bridge held the edited call again. */
+  | "reheld";

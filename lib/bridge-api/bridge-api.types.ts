@@ -54,13 +54,20 @@ export const ZApprovalState = z.object({
   comment: z.string().nullable().optional(),
   /** The arguments to forward when approved (the reviewer's edit, or the proposed ones). */
   approvedArguments: ZJsonObject.nullable().optional(),
+  /** The canonical hash of approvedArguments as the approvers approved them: the bridge runs nothing that hashes otherwise. */
+  approvedArgumentsHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .optional(),
   decidedBy: z.string().nullable().optional(),
 });
 export type TApprovalState = z.infer<typeof ZApprovalState>;
 
 /** POST /api/bridge/approvals/{id}/result: what happened when the bridge forwarded the call. */
 export const ZApprovalResult = z.object({
-  outcome: z.enum(["executed", "failed_upstream", "withdrawn"]),
+  /** reheld: the approved (edited) arguments need a stricter approval; the bridge asked for it in a new request. */
+  outcome: z.enum(["executed", "failed_upstream", "withdrawn", "reheld"]),
   executedArguments: ZJsonObject.optional(),
   error: z.string().max(4000).optional(),
 });

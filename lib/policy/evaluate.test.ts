@@ -202,3 +202,22 @@ describe("explainPolicy (the rules test panel)", () => {
     expect(inside.decision.rule?.name).toBe("later");
   });
 });
+
+describe("a policy's rule names and ids", () => {
+  const rule = (name: string, extra: object = {}) => ({ name, match: { tool: "*" }, action: "require_approval" as const, ...extra });
+
+  it.each([
+    ["the same name twice", [rule("hold writes"), rule("hold writes", { approvers: 2 })], ["rules", 1, "name"]],
+    ["names that differ only in case", [rule("Hold writes"), rule("hold WRITES")], ["rules", 1, "name"]],
+    ["names that differ only in width (NFKC)", [rule("hold"), rule("ｈｏｌｄ")], ["rules", 1, "name"]],
+    ["the same id twice", [rule("a", { id: "r1" }), rule("b", { id: "r1" })], ["rules", 1, "id"]],
+  ])("refuses %s, naming the second", (_label, rules, path) => {
+    const result = ZPolicy.safeParse({ default: "deny", rules });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path)).toEqual([path]);
+  });
+
+  it("accepts distinct names and ids", () => {
+    expect(ZPolicy.safeParse({ default: "deny", rules: [rule("a", { id: "r1" }), rule("b"), rule("c", { id: "r3" })] }).success).toBe(true);
+  });
+});

@@ -24,7 +24,8 @@ function compilePolicy(policy: TPolicy): CompiledRule[] {
         server: compileGlob(rule.match.server),
         tool: compileGlob(rule.match.tool),
         bridge: compileGlob(rule.match.bridge),
-        principal: compileGlob(rule.match.principal),
+        // Principals are compared in their normalised spelling (lower case), so the glob is too.
+        principal: compileGlob(rule.match.principal.toLowerCase()),
         annotations: Object.entries(rule.match.annotations ?? ({} as TAnnotationMatch)) as [string, boolean][],
       }));
     compiled.set(policy, rules);

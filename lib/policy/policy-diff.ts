@@ -12,8 +12,10 @@ export interface PolicyDiff {
 
 /** What changes between two policies, by rule name (names are unique). */
 export function diffPolicies(before: Pick<TPolicy, "default" | "rules">, after: Pick<TPolicy, "default" | "rules">): PolicyDiff {
-  const old = new Map(before.rules.map((r) => [r.name, canonicalJson(r)]));
-  const next = new Map(after.rules.map((r) => [r.name, canonicalJson(r)]));
+  // A rule's id is its identity, not its content: a snapshot with ids and a stored policy without them compare equal.
+  const content = ({ id: _id, ...rule }: TPolicy["rules"][number]) => canonicalJson(rule);
+  const old = new Map(before.rules.map((r) => [r.name, content(r)]));
+  const next = new Map(after.rules.map((r) => [r.name, content(r)]));
   const kept = (rules: TPolicy["rules"], other: Map<string, string>) => rules.map((r) => r.name).filter((n) => other.has(n));
   return {
     added: [...next.keys()].filter((n) => !old.has(n)),

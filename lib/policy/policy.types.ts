@@ -37,8 +37,13 @@ const ZCel = z
   });
 
 /** A rule as `POST /api/rules` takes it and as the policy file lists it (DESIGN.md). */
+/** A rule's stable id: kept across versions, renames and rollbacks; what an edited call's re-check compares. */
+export const ZRuleId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a rule id holds 1 to 64 letters, digits, _ or -");
+
 export const ZRule = z
   .object({
+    /** Assigned by the dashboard when absent; a policy file may carry it to keep a rule's identity through a rename. */
+    id: ZRuleId.optional(),
     name: z.string().trim().min(1).max(120),
     match: z
       .object({
@@ -73,7 +78,23 @@ export const ZPolicy = z
     defaultTimeoutSeconds: z.number().int().min(1).max(7 * 24 * 3600).default(600),
     rules: z.array(ZRule).max(10_000),
   })
-  .strict();
+  .strict()
+  .superRefine((policy, ctx) => {
+    // Rules are named and re-checked by identity: two rules under one name (or id) would let an
+    // edited call be matched to the wrong one. Names compare case- and width-insensitively.
+    const names = new Map<string, number>();
+    const ids = new Map<string, number>();
+    policy.rules.forEach((rule, i) => {
+      const name = rule.name.normalize("NFKC").toLowerCase();
+      const first = names.get(name);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["rules", i, "name"], message: `rule name "${rule.name}" is already used by rule ${first + 1}; names must be unique` });
+      else names.set(name, i);
+      if (!rule.id) return;
+      const firstId = ids.get(rule.id);
+      if (firstId !== undefined) ctx.addIssue({ code: "custom", path: ["rules", i, "id"], message: `rule id "${rule.id}" is already used by rule ${firstId + 1}; ids must be unique` });
+      else ids.set(rule.id, i);
+    });
+  });
 export type TPolicy = z.infer<typeof ZPolicy>;
 export type TPolicyInput = z.input<typeof ZPolicy>;
 

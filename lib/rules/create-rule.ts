@@ -10,15 +10,19 @@ export interface CreateRuleOptions {
   /** Index in the order; the end by default. */
   position?: number;
   comment?: string;
+  /** The user who added it, for the audit event. */
+  actorId?: string;
 }
 
 /** Adds one rule as a new policy version. */
-export async function createRule({ rule, author, position, comment }: CreateRuleOptions) {
+export async function createRule({ rule, author, position, comment, actorId }: CreateRuleOptions) {
   const change = await replacePolicy({
     author,
+    actorId,
     comment: comment ?? `add rule "${rule.name}"`,
     policy: (before) => {
-      if (before.rules.some((r) => r.name === rule.name)) {
+      const key = (name: string) => name.normalize("NFKC").toLowerCase();
+      if (before.rules.some((r) => key(r.name) === key(rule.name))) {
         throw new AppError("conflict", { message: `a rule named "${rule.name}" already exists` });
       }
       const rules = [...before.rules];

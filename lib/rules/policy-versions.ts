@@ -17,6 +17,8 @@ export interface ReplacePolicyOptions {
   comment?: string;
   /** Compute the plan only; change nothing. */
   isDryRun?: boolean;
+  /** The user who made the change, for the audit event (none for the CLI). */
+  actorId?: string;
 }
 
 export interface PolicyChange {
@@ -42,11 +44,39 @@ async function ensureFirstVersion(tx: Tx) {
 }
 
 /**
+ * Writes the rules in order and returns them with their stable ids. A rule
+ * keeps its row (and id) when the policy names its id, else when it keeps its
+ * name; a new rule gets the id it brings or a generated one.
+ */
+async function storeRules(tx: Tx, rules: TPolicy["rules"]): Promise<TPolicy["rules"]> {
+  const existing = await tx.rule.findMany({ select: { id: true, name: true } });
+  const byId = new Map(existing.map((r) => [r.id, r]));
+  const byName = new Map(existing.map((r) => [r.name, r]));
+  const plan = rules.map((rule) => ({ rule, row: (rule.id ? byId.get(rule.id) : undefined) ?? byName.get(rule.name) }));
+  const keptIds = plan.flatMap(({ row }) => (row ? [row.id] : []));
+  await tx.rule.deleteMany({ where: { id: { notIn: keptIds } } });
+  // Names and positions move out of the way first so that renames and reordering cannot collide.
+  for (const { rule, row } of plan) {
+    if (row && row.name !== rule.name) await tx.rule.update({ where: { id: row.id }, data: { name: `~renaming~${row.id}` } });
+  }
+  await tx.rule.updateMany({ data: { position: { increment: 1_000_000 } } });
+  const stored: TPolicy["rules"] = [];
+  for (const [position, { rule, row }] of plan.entries()) {
+    const columns = { ...toRuleColumns(rule), position };
+    const { id } = row
+      ? await tx.rule.update({ where: { id: row.id }, data: columns, select: { id: true } })
+      : await tx.rule.create({ data: { ...columns, ...(rule.id ? { id: rule.id } : {}) }, select: { id: true } });
+    stored.push({ ...rule, id });
+  }
+  return stored;
+}
+
+/**
  * The one way rules change: the whole new policy replaces the old in one
  * transaction, as a new numbered version with author, comment and diff.
  * Running bridges are told after the commit. An unchanged policy makes no version.
  */
-export async function replacePolicy({ policy, author, comment, isDryRun = false }: ReplacePolicyOptions): Promise<PolicyChange> {
+export async function replacePolicy({ policy, author, comment, isDryRun = false, actorId }: ReplacePolicyOptions): Promise<PolicyChange> {
   const result = await db.$transaction(async (tx) => {
     const current = await ensureFirstVersion(tx);
     const before = await readPolicy(tx);
@@ -54,17 +84,15 @@ export async function replacePolicy({ policy, author, comment, isDryRun = false 
     const diff = diffPolicies(before, next);
     if (isDryRun || isEmptyDiff(diff)) return { version: current.number, diff, isApplied: false };
 
-    const names = next.rules.map((r) => r.name);
-    await tx.rule.deleteMany({ where: { name: { notIn: names } } });
-    // Positions move out of the way first so reordering cannot collide.
-    await tx.rule.updateMany({ data: { position: { increment: 1_000_000 } } });
-    for (const [position, rule] of next.rules.entries()) {
-      const columns = { ...toRuleColumns(rule), position };
-      await tx.rule.upsert({ where: { name: rule.name }, create: columns, update: columns });
-    }
+    const stored = await storeRules(tx, next.rules);
     await tx.setting.upsert({ where: { key: DEFAULT_KEY }, create: { key: DEFAULT_KEY, value: next.default }, update: { value: next.default } });
+    // The snapshot bridges enforce carries each rule's stable id.
+    const snapshot = { ...stripVersion(next), rules: stored };
     const version = await tx.policyVersion.create({
-      data: { number: current.number + 1, author, comment: comment ?? null, policy: stripVersion(next) as object, diff: diff as object },
+      data: { number: current.number + 1, author, comment: comment ?? null, policy: snapshot as object, diff: diff as object },
+    });
+    await tx.auditEvent.create({
+      data: { kind: "policy_changed", policyVersion: version.number, actorId: actorId ?? null, detail: { author, comment: comment ?? null, from: current.number, diff } as object },
     });
     return { version: version.number, diff, isApplied: true };
   }).catch((error) => {
@@ -92,8 +120,8 @@ export async function listPolicyVersions({ limit = 50 }: { limit?: number } = {}
 }
 
 /** Makes an earlier version's policy current again, as a new version (history is never rewritten). */
-export async function rollbackPolicy({ toVersion, author, comment }: { toVersion: number; author: string; comment?: string }) {
+export async function rollbackPolicy({ toVersion, author, actorId, comment }: { toVersion: number; author: string; actorId?: string; comment?: string }) {
   const target = await db.policyVersion.findUnique({ where: { number: toVersion } });
   if (!target) throw new AppError("not_found", { message: `there is no policy version ${toVersion}` });
-  return replacePolicy({ policy: ZPolicy.parse(target.policy), author, comment: comment ?? `rollback to version ${toVersion}` });
+  return replacePolicy({ policy: ZPolicy.parse(target.policy), author, actorId, comment: comment ?? `rollback to version ${toVersion}` });
 }

@@ -208,8 +208,15 @@ export async function markToolsUsed(events: { kind: string; server?: string; too
 }
 
 /** Whether tools a bridge reports for the first time start enabled (trusted) or disabled (the default). */
-export async function setBridgeNewTools(bridgeId: string, newTools: "enabled" | "disabled") {
-  const bridge = await db.bridge.findUnique({ where: { id: bridgeId } });
-  if (!bridge) throw new AppError("not_found", { message: "no such bridge" });
-  return db.bridge.update({ where: { id: bridgeId }, data: { newTools }, select: { id: true, name: true, newTools: true } });
+export async function setBridgeNewTools(bridgeId: string, newTools: "enabled" | "disabled", actorId?: string) {
+  return db.$transaction(async (tx) => {
+    const bridge = await tx.bridge.findUnique({ where: { id: bridgeId } });
+    if (!bridge) throw new AppError("not_found", { message: "no such bridge" });
+    const updated = await tx.bridge.update({ where: { id: bridgeId }, data: { newTools }, select: { id: true, name: true, newTools: true } });
+    // Turning inventory review off for a bridge widens what reaches the model: it is on the record with who did it.
+    await tx.auditEvent.create({
+      data: { kind: "bridge_updated", bridgeId, actorId: actorId ?? null, detail: { setting: "newTools", from: bridge.newTools, to: newTools } },
+    });
+    return updated;
+  });
 }

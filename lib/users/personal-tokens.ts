@@ -1,3 +1,4 @@
+import { normalizeIdentity } from "../identity/normalize-identity";
 import { generateToken, hashToken, tokenKind } from "../auth/tokens";
 import type { TRole } from "../auth/roles";
 import { db } from "../db/prisma";
@@ -11,7 +12,7 @@ export interface AuthenticatedUser {
 
 /** Creates a personal access token for a user; returns the token once. */
 export async function createPersonalToken({ email, name }: { email: string; name: string }) {
-  const user = await db.user.findUnique({ where: { email: email.toLowerCase() } });
+  const user = await db.user.findUnique({ where: { email: normalizeIdentity(email) } });
   if (!user) throw new AppError("not_found", { message: `no user with email ${email}` });
   const { token, tokenHash, prefix } = generateToken("pat");
   try {

@@ -23,7 +23,7 @@ export const GET = withAuth(
 export const PUT = withAuth(
   async (req, { user }) => {
     const { policy, comment, dryRun } = await parseJsonBody(req, ZApplyBody);
-    return Response.json(await replacePolicy({ policy, author: user.email, comment, isDryRun: dryRun }));
+    return Response.json(await replacePolicy({ policy, author: user.email, actorId: user.id, comment, isDryRun: dryRun }));
   },
   { permission: "rules:write" },
 );

@@ -15,6 +15,6 @@ export const GET = withAuth(
 
 // POST /api/rules: appends a rule (the DESIGN.md rule shape) as a new policy version; running bridges reload at once.
 export const POST = withAuth(
-  async (req, { user }) => Response.json(await createRule({ rule: await parseJsonBody(req, ZRule), author: user.email }), { status: 201 }),
+  async (req, { user }) => Response.json(await createRule({ rule: await parseJsonBody(req, ZRule), author: user.email, actorId: user.id }), { status: 201 }),
   { permission: "rules:write" },
 );

@@ -78,7 +78,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
           </Section>
         </div>
         <div className="space-y-4">
-          {mayDecide && <DecisionPanel approvalId={a.id} args={a.arguments} />}
+          {mayDecide && <DecisionPanel approvalId={a.id} proposals={a.proposals} requiredApprovers={a.requiredApprovers} />}
           <Section title="Who asked">
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
               <dt className="font-medium text-slate-600">Bridge</dt>

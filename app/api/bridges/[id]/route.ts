@@ -7,9 +7,9 @@ const ZBridgeSettings = z.object({ newTools: z.enum(["enabled", "disabled"]) }).
 
 // PATCH /api/bridges/:id: a bridge's settings (whether tools it reports for the first time start enabled).
 export const PATCH = withAuth<{ id: string }>(
-  async (req, { params }) => {
+  async (req, { params, user }) => {
     const { newTools } = await parseJsonBody(req, ZBridgeSettings);
-    return Response.json(await setBridgeNewTools(params.id, newTools));
+    return Response.json(await setBridgeNewTools(params.id, newTools, user.id));
   },
   { permission: "admin:write" },
 );

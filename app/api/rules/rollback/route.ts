@@ -9,7 +9,7 @@ const ZRollbackBody = z.object({ version: z.number().int().min(1), comment: z.st
 export const POST = withAuth(
   async (req, { user }) => {
     const { version, comment } = await parseJsonBody(req, ZRollbackBody);
-    return Response.json(await rollbackPolicy({ toVersion: version, author: user.email, comment }));
+    return Response.json(await rollbackPolicy({ toVersion: version, author: user.email, actorId: user.id, comment }));
   },
   { permission: "rules:write" },
 );
