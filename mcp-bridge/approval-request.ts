@@ -43,6 +43,8 @@ export interface ApprovalRequestInput {
   client?: { name: string; version: string };
   decision: PolicyDecision;
   policyVersion?: number;
+  idempotencyKey?: string;
+  bridgeInstance?: string;
 }
 
 /** What reviewers see of a held call, checked against the contract before it is sent. Throws if it cannot fit. */
@@ -71,5 +73,7 @@ export function buildApprovalRequest(input: ApprovalRequestInput): TCreateApprov
     approvers: decision.approvers,
     approverRole: decision.approverRole,
     timeoutSeconds: decision.timeoutSeconds,
+    idempotencyKey: input.idempotencyKey,
+    bridgeInstance: input.bridgeInstance,
   });
 }

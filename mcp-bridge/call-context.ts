@@ -37,6 +37,8 @@ export interface GateDeps {
   dashboard?: DashboardClient;
   forward: Forward;
   timing?: WaitTiming;
+  /** How long a held call retries creating its request (tests shorten it); AIRLOCK_CREATE_RETRY_SECONDS otherwise. */
+  createRetryWindowMs?: number;
 }
 
 /** Progress notifications for one request (present only when the client sent a progress token). */

@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import { z, type ZodType } from "zod";
 import {
+  BRIDGE_INSTANCE_HEADER,
   ZApprovalState,
   type TApprovalResult,
   type TApprovalState,
@@ -43,7 +45,11 @@ export type TPolicyResponse = { bridge: { id: string; name: string }; policy: TP
  */
 export class DashboardClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  /** This process, as the dashboard knows it: while it is alive its held calls may be approved. */
+  readonly instanceId = randomUUID();
   private readonly reports = new Set<Promise<void>>();
+  /** Requests this process is waiting on: withdrawn at shutdown, so no reviewer approves a call nobody will run. */
+  private readonly holding = new Set<string>();
 
   constructor(
     readonly baseUrl: string,
@@ -53,7 +59,7 @@ export class DashboardClient {
     const url = new URL(baseUrl);
     this.socket = io(url.origin, {
       path: `${url.pathname.replace(/\/+$/, "")}/socket.io`,
-      auth: { token },
+      auth: { token, instance: this.instanceId },
       transports: ["websocket"],
       reconnectionDelayMax: 5_000,
       autoConnect: false,
@@ -67,7 +73,12 @@ export class DashboardClient {
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method: init.body === undefined ? "GET" : "POST",
-        headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json", accept: "application/json" },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          "content-type": "application/json",
+          accept: "application/json",
+          [BRIDGE_INSTANCE_HEADER]: this.instanceId,
+        },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
         signal: AbortSignal.any(signals),
         // A redirect would carry the token somewhere the operator did not configure.
@@ -101,6 +112,24 @@ export class DashboardClient {
     return this.request("/api/bridge/approvals", ZApprovalState, { body: input });
   }
 
+  /**
+   * Withdraws, in the background and with retries, the request made with this
+   * idempotency key if the dashboard created it (the bridge gave up on the
+   * creation). Nothing to withdraw (404) is success.
+   */
+  withdrawByKeyInBackground(idempotencyKey: string): void {
+    let notFound = 0;
+    this.inBackground(`withdraw the request with key ${idempotencyKey}`, async () => {
+      try {
+        await this.request("/api/bridge/approvals/withdraw", null, { body: { idempotencyKey } });
+      } catch (error) {
+        if (!(error instanceof DashboardError && error.status === 404)) throw error;
+        // A creation still in progress on the dashboard may land after the first answer: ask once more.
+        if (++notFound < 2) throw new DashboardError("no request with this key yet");
+      }
+    });
+  }
+
   getApproval(id: string, signal?: AbortSignal): Promise<TApprovalState> {
     return this.request(`/api/bridge/approvals/${encodeURIComponent(id)}`, ZApprovalState, { signal });
   }
@@ -114,13 +143,18 @@ export class DashboardClient {
    * dashboard is unreachable; `drain()` waits for these at shutdown.
    */
   reportResultInBackground(id: string, result: TApprovalResult): void {
+    this.inBackground(`report the ${result.outcome} result of approval ${id}`, () => this.reportResult(id, result));
+  }
+
+  /** Runs a report to the dashboard off the agent's path, retrying while the dashboard is unreachable; `drain()` waits for these. */
+  private inBackground(what: string, send: () => Promise<void>): void {
     const attempt = async () => {
       for (let i = 0; ; i++) {
         try {
-          return await this.reportResult(id, result);
+          return await send();
         } catch (error) {
           const isLast = i >= REPORT_RETRY_MS.length || !(error instanceof DashboardError && error.isTransient);
-          if (isLast) return log(`could not report the ${result.outcome} result of approval ${id}`, error);
+          if (isLast) return log(`could not ${what}`, error);
           await new Promise((resolve) => setTimeout(resolve, REPORT_RETRY_MS[i]));
         }
       }
@@ -158,8 +192,16 @@ export class DashboardClient {
     return parsed.data;
   }
 
-  /** Waits (bounded) for background reports still in flight. */
+  /** Marks a request as waited on by this process until the returned function is called. */
+  trackHold(approvalId: string): () => void {
+    this.holding.add(approvalId);
+    return () => void this.holding.delete(approvalId);
+  }
+
+  /** Withdraws the requests still held (the process is ending), then waits (bounded) for background reports still in flight. */
   async drain(timeoutMs = 5_000): Promise<void> {
+    for (const id of this.holding) this.reportResultInBackground(id, { outcome: "withdrawn" });
+    this.holding.clear();
     if (!this.reports.size) return;
     await Promise.race([Promise.allSettled([...this.reports]), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }

@@ -63,6 +63,13 @@ class FakeDashboard {
   reportResultInBackground(id: string, result: { outcome: string }) {
     void this.reportResult(id, result);
   }
+  withdrawn: string[] = [];
+  trackHold() {
+    return () => undefined;
+  }
+  withdrawByKeyInBackground(key: string) {
+    this.withdrawn.push(key);
+  }
   onApprovalUpdated(listener: (state: TApprovalState) => void) {
     this.socket.on("approval:updated", listener);
     return () => void this.socket.off("approval:updated", listener);

@@ -4,7 +4,11 @@ import { hashArguments } from "../lib/crypto/canonical-hash";
 import { evaluatePolicy } from "../lib/policy/evaluate";
 import { redactArguments, restoreRedacted } from "../lib/policy/redact";
 import type { PolicyDecision } from "../lib/policy/policy.types";
+import { randomUUID } from "node:crypto";
 import { buildApprovalRequest } from "./approval-request";
+import { createApprovalWithRetry, createRetryWindowMs } from "./create-approval-with-retry";
+import { DashboardError } from "./dashboard-client";
+import { log } from "./log";
 import { awaitDecision } from "./await-decision";
 import { isTaskCreated, policyCall, refusal, type CallTrace, type ForwardOnce, type GateCall, type GateDeps, type ToolAnswer } from "./call-context";
 import type { RegisteredTool } from "./tool-registry";
@@ -47,6 +51,8 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
 
   let request: TCreateApproval;
   let approval: TApprovalState;
+  // One key for every attempt: a retried creation finds the request an earlier attempt made.
+  const idempotencyKey = randomUUID();
   try {
     // Reviewers see the arguments minus the rule's redacted paths; the bridge keeps the real ones.
     request = buildApprovalRequest({
@@ -60,10 +66,27 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
       client: call.client,
       decision,
       policyVersion: event.policyVersion,
+      idempotencyKey,
+      bridgeInstance: dashboard.instanceId,
     });
-    // Not bound to the client's signal: a request the dashboard did create must be withdrawn, not orphaned.
-    approval = await dashboard.createApproval(request);
   } catch (error) {
+    event.detail = { reason: "approval required; the request could not be built", error: messageOf(error) };
+    return refusal(`this call needs a human approval but ${messageOf(error)}; the call was not executed.`);
+  }
+  try {
+    approval = await createApprovalWithRetry({
+      dashboard,
+      request,
+      signal: call.signal,
+      windowMs: Math.min(deps.createRetryWindowMs ?? createRetryWindowMs(), decision.timeoutSeconds * 1000),
+      onRetry: (error, attempt, delayMs) => {
+        log(`could not create the approval request for ${call.name} (attempt ${attempt}): ${error.message}; retrying in ${delayMs} ms`);
+        call.progress?.waiting(`The Airlock dashboard did not answer; asking again (attempt ${attempt + 1})`);
+      },
+    });
+  } catch (error) {
+    // The dashboard may have created it after all (a slow answer): it must not wait for a reviewer nobody waits on.
+    if (!(error instanceof DashboardError) || error.isTransient) dashboard.withdrawByKeyInBackground(idempotencyKey);
     event.detail = { reason: "approval required; the request could not be created", error: messageOf(error) };
     return refusal(`this call needs a human approval but ${messageOf(error)}; the call was not executed.`);
   }
@@ -72,6 +95,7 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
   event.approvalId = approval.id;
   trace.outcome = "held";
 
+  const untrack = dashboard.trackHold(approval.id);
   const outcome = await awaitDecision({
     dashboard,
     approval,
@@ -79,7 +103,7 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
     signal: call.signal,
     timing: deps.timing,
     onWaiting: (ms) => call.progress?.waiting(`Waiting for human approval (request ${approval.id}, ${Math.round(ms / 1000)} s)`),
-  });
+  }).finally(untrack);
 
   switch (outcome.status) {
     case "approved":

@@ -1,4 +1,5 @@
 import type { TRole } from "../auth/roles";
+import { isBridgeInstanceGone } from "../bridges/bridge-presence";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import { isSameIdentity } from "../identity/normalize-identity";
@@ -34,10 +35,17 @@ function conflict(message: string) {
 export async function decideApproval({ approvalId, reviewer, body }: DecideApprovalOptions) {
   const approval = await db.approvalRequest.findUnique({ where: { id: approvalId } });
   if (!approval) throw new AppError("not_found", { message: "approval request not found" });
-  if (approval.status !== "pending") throw conflict(`this request is already ${approval.status}`);
+  if (approval.status !== "pending") {
+    throw conflict(approval.outcome === "bridge_gone" ? "the bridge holding this call is gone (its agent disconnected); the request expired and nothing will run" : `this request is already ${approval.status}`);
+  }
   if (approval.expiresAt.getTime() <= Date.now()) {
     await expireApproval(approval.id);
     throw conflict("this request has expired");
+  }
+  if (isBridgeInstanceGone(approval.bridgeInstance)) {
+    // Nobody would run it: an approval now would be a record of something that never happens.
+    await expireApproval(approval.id, "bridge_gone");
+    throw conflict("the bridge holding this call is gone (its agent disconnected); the request expired and nothing will run");
   }
   if (approval.approverRole === "admin" && reviewer.role !== "admin") {
     throw new AppError("forbidden", { message: "this request needs an admin's approval" });

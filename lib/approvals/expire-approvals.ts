@@ -1,17 +1,32 @@
+import { isBridgeInstanceGone } from "../bridges/bridge-presence";
 import { db } from "../db/prisma";
 import { publishApprovalUpdate } from "./publish-approval-update";
 
-/** Expires one pending request whose deadline passed; returns whether it changed. */
-export async function expireApproval(approvalId: string): Promise<boolean> {
+/** Expires one pending request whose deadline passed (or whose bridge is gone); returns whether it changed. */
+export async function expireApproval(approvalId: string, reason: "expired" | "bridge_gone" = "expired"): Promise<boolean> {
   const { count } = await db.approvalRequest.updateMany({
-    where: { id: approvalId, status: "pending", expiresAt: { lte: new Date() } },
-    data: { status: "expired", outcome: "expired", decidedAt: new Date() },
+    where: { id: approvalId, status: "pending", ...(reason === "expired" ? { expiresAt: { lte: new Date() } } : {}) },
+    data: { status: "expired", outcome: reason, decidedAt: new Date() },
   });
   if (count === 1) {
-    await recordExpiry([approvalId]);
+    await recordExpiry([approvalId], reason);
     await publishApprovalUpdate(approvalId);
   }
   return count === 1;
+}
+
+/**
+ * Expires the pending requests whose bridge process is gone (no socket, no
+ * request for the grace period): nobody would run them, so nobody may approve
+ * them. They end as expired with the outcome "bridge_gone".
+ */
+export async function expireAbandonedApprovals(now = Date.now()): Promise<string[]> {
+  const pending = await db.approvalRequest.findMany({ where: { status: "pending", bridgeInstance: { not: null } }, select: { id: true, bridgeInstance: true }, take: 5_000 });
+  const gone: string[] = [];
+  for (const { id, bridgeInstance } of pending) {
+    if (isBridgeInstanceGone(bridgeInstance, now) && (await expireApproval(id, "bridge_gone"))) gone.push(id);
+  }
+  return gone;
 }
 
 /** Expires every pending request past its deadline (the server runs this every second). */
@@ -28,7 +43,7 @@ export async function expireDueApprovals(now = new Date()): Promise<string[]> {
   return expired;
 }
 
-async function recordExpiry(ids: string[]) {
+async function recordExpiry(ids: string[], reason: "expired" | "bridge_gone") {
   const rows = await db.approvalRequest.findMany({ where: { id: { in: ids } } });
   await db.auditEvent.createMany({
     data: rows.map((a) => ({
@@ -42,7 +57,7 @@ async function recordExpiry(ids: string[]) {
       policyVersion: a.policyVersion,
       approvalId: a.id,
       latencyMs: Date.now() - a.createdAt.getTime(),
-      detail: { decision: "expire", resultingStatus: "expired" },
+      detail: { decision: "expire", resultingStatus: "expired", ...(reason === "bridge_gone" ? { reason: "the bridge holding the call is gone" } : {}) },
     })),
   });
 }

@@ -30,4 +30,6 @@ export type TApprovalOutcome =
   | "executed"
   | "failed_upstream"
   /** Approved with edits that fall under a stricter rule: not run; the bridge held the edited call again. */
-  | "reheld";
+  | "reheld"
+  /** Expired because the bridge process holding the call went away: nobody would run it. */
+  | "bridge_gone";

@@ -6,6 +6,15 @@ import { z } from "zod";
 
 const ZJsonObject = z.record(z.string(), z.unknown());
 
+/** The header in which a bridge names its process on every request. */
+export const BRIDGE_INSTANCE_HEADER = "x-airlock-bridge-instance";
+
+/** Idempotency keys and bridge instance ids: random, URL-safe. */
+export const ZBridgeKey = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "8 to 64 letters, digits, _ or -");
+
+/** POST /api/bridge/approvals/withdraw: the bridge gave up on a creation it could not confirm. */
+export const ZWithdrawByKey = z.object({ idempotencyKey: ZBridgeKey }).strict();
+
 /** One earlier step of the MCP session, shown to reviewers as a timeline. */
 export const ZContextEntry = z.object({
   at: z.string().datetime(),
@@ -40,6 +49,10 @@ export const ZCreateApproval = z.object({
   approvers: z.number().int().min(1).max(5).default(1),
   approverRole: z.enum(["reviewer", "admin"]).default("reviewer"),
   timeoutSeconds: z.number().int().min(1).max(7 * 24 * 3600),
+  /** The bridge's key for this hold: a retried creation with the same key returns the same request. */
+  idempotencyKey: ZBridgeKey.optional(),
+  /** The bridge process that waits for the decision: once it is gone the request cannot be approved. */
+  bridgeInstance: ZBridgeKey.optional(),
 });
 export type TCreateApproval = z.infer<typeof ZCreateApproval>;
 

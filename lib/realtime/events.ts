@@ -32,9 +32,15 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   /** A bridge asks for the state of its own requests (after a reconnect). */
   "approval:watch": (ids: string[], ack: (states: TApprovalState[]) => void) => void;
+  /** A reviewer decides over the socket (the same rules as POST /api/approvals/{id}/decision). */
+  "approval:decide": (payload: unknown, ack: (answer: TSocketDecisionAnswer) => void) => void;
   /** A bridge reports the policy version it now enforces. */
   "bridge:policy": (report: { version: string }) => void;
 }
+
+export type TSocketDecisionAnswer =
+  | { ok: true; result: { id: string; status: string; edited: boolean; argumentsHash: string; approvals: number; requiredApprovers: number } }
+  | { ok: false; error: { code: string; message: string } };
 
 export type InterServerEvents = Record<string, never>;
 
@@ -43,6 +49,8 @@ export interface SocketData {
   userId?: string;
   role?: "admin" | "reviewer" | "auditor";
   bridgeId?: string;
+  /** The bridge process behind this socket (its presence keeps its held calls alive). */
+  bridgeInstance?: string;
 }
 
 export const ROOM_REVIEWERS = "reviewers";

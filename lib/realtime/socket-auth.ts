@@ -2,6 +2,7 @@ import { parse as parseCookie } from "cookie";
 import { decode } from "next-auth/jwt";
 import type { Socket } from "socket.io";
 import { can } from "../auth/roles";
+import { parseInstance } from "../bridges/bridge-presence";
 import { authenticateBridge } from "../bridges/bridge-tokens";
 import { findActiveUser } from "../users/personal-tokens";
 import { bridgeRoom, ROOM_BRIDGES, ROOM_REVIEWERS, type SocketData } from "./events";
@@ -13,7 +14,8 @@ export async function authenticateSocket(socket: Socket, secret: string): Promis
   const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
   if (typeof token === "string") {
     const bridge = await authenticateBridge(token);
-    return bridge ? { kind: "bridge", bridgeId: bridge.id } : null;
+    const instance = parseInstance((socket.handshake.auth as { instance?: unknown }).instance);
+    return bridge ? { kind: "bridge", bridgeId: bridge.id, ...(instance ? { bridgeInstance: instance } : {}) } : null;
   }
   const headers = socket.request.headers;
   // A cookie-authenticated socket must come from our own pages (cross-site WebSocket hijacking).

@@ -1,9 +1,11 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { getApprovalState } from "../approvals/get-approval-state";
+import { onBridgeSocketConnected, onBridgeSocketDisconnected } from "../bridges/bridge-presence";
 import { db } from "../db/prisma";
 import { findActiveUser } from "../users/personal-tokens";
 import type { AirlockIo } from "./hub";
+import { decideOverSocket } from "./socket-decision";
 import { authenticateSocket, roomsFor } from "./socket-auth";
 
 const REVALIDATE_MS = 60_000;
@@ -26,6 +28,17 @@ export function createSocketServer(httpServer: HttpServer, secret: string): Airl
   });
 
   io.on("connection", (socket) => {
+    const instance = socket.data.kind === "bridge" ? socket.data.bridgeInstance : undefined;
+    if (instance) {
+      onBridgeSocketConnected(instance);
+      socket.on("disconnect", () => onBridgeSocketDisconnected(instance));
+    }
+
+    socket.on("approval:decide", async (payload, ack) => {
+      if (typeof ack !== "function") return;
+      ack(await decideOverSocket(socket.data, payload));
+    });
+
     socket.on("bridge:policy", async (report) => {
       // Only a bridge reports, and only about itself.
       const bridgeId = socket.data.kind === "bridge" ? socket.data.bridgeId : undefined;

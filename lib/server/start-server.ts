@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import next from "next";
-import { expireDueApprovals } from "../approvals/expire-approvals";
+import { expireAbandonedApprovals, expireDueApprovals } from "../approvals/expire-approvals";
+import { pruneBridgeInstances } from "../bridges/bridge-presence";
 import { ROOT_DIR, resolveDatabaseTarget } from "../db/database-url";
 import { migrateDatabase } from "../db/migrate";
 import { setIo } from "../realtime/hub";
@@ -14,6 +15,7 @@ export interface StartServerOptions {
 }
 
 const EXPIRY_SWEEP_MS = 1000;
+const ABANDONED_SWEEP_EVERY = 2;
 
 /** One process serves the Next.js dashboard, the REST API and socket.io on one port. */
 export async function startServer({ port, hostname, dev = false }: StartServerOptions) {
@@ -40,8 +42,14 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   const io = createSocketServer(httpServer, secret);
   setIo(io);
 
+  let sweeps = 0;
   const sweeper = setInterval(() => {
     expireDueApprovals().catch((error) => console.error("[airlock] expiry sweep failed", error));
+    // Abandoned holds (their bridge process is gone) are looked for less often: it takes a grace period anyway.
+    if (++sweeps % ABANDONED_SWEEP_EVERY === 0) {
+      expireAbandonedApprovals().catch((error) => console.error("[airlock] abandoned-request sweep failed", error));
+      pruneBridgeInstances();
+    }
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
 

@@ -15,6 +15,8 @@ export interface BridgeClientOptions {
   clientOptions?: ClientOptions;
   /** Installs handlers on the client before it connects. */
   configure?: (client: Client) => void;
+  /** Extra environment for the bridge process. */
+  env?: Record<string, string>;
 }
 
 /** Launches the real `airlock-bridge` as an MCP client would (stdio) and connects an SDK Client to it. */
@@ -26,7 +28,7 @@ export async function connectThroughBridge(options: BridgeClientOptions) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args,
-    env: { ...(process.env as Record<string, string>), ...(options.token ? { AIRLOCK_BRIDGE_TOKEN: options.token } : {}) },
+    env: { ...(process.env as Record<string, string>), ...(options.token ? { AIRLOCK_BRIDGE_TOKEN: options.token } : {}), ...options.env },
     stderr: "pipe",
   });
   let stderr = "";
@@ -34,7 +36,7 @@ export async function connectThroughBridge(options: BridgeClientOptions) {
   const client = new Client({ name: "airlock-test-agent", version: "1.0.0" }, options.clientOptions);
   options.configure?.(client);
   await client.connect(transport);
-  return { client, stderr: () => stderr, close: () => client.close() };
+  return { client, stderr: () => stderr, close: () => client.close(), pid: () => transport.pid };
 }
 
 export function textOf(result: unknown): string {

@@ -36,10 +36,10 @@ export interface Dashboard {
 }
 
 /** Starts the real dashboard (the built Next app + socket.io) on a free port with a fresh database. */
-export async function startDashboard(options: { port?: number; database?: TestDatabase } = {}): Promise<Dashboard> {
+export async function startDashboard(options: { port?: number; database?: TestDatabase; env?: Record<string, string> } = {}): Promise<Dashboard> {
   const database = options.database ?? (await createTestDatabase());
   const port = options.port ?? (await freePort());
-  const env = { ...process.env, ...database.env, PORT: String(port), HOST: "127.0.0.1", NEXTAUTH_URL: `http://127.0.0.1:${port}` } as NodeJS.ProcessEnv;
+  const env = { ...process.env, ...database.env, PORT: String(port), HOST: "127.0.0.1", NEXTAUTH_URL: `http://127.0.0.1:${port}`, ...options.env } as NodeJS.ProcessEnv;
   let log = "";
   const child: ChildProcess = spawn(process.execPath, [AIRLOCK_BIN, "start", "--no-build"], { env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d) => (log += d));

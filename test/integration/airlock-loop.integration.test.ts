@@ -281,7 +281,13 @@ describe("a rule whose timeout allows", () => {
 
 describe("dashboard unreachable", () => {
   it("fails a held call closed with a clear message, while allowed calls still pass", async () => {
-    const bridge = await connectThroughBridge({ upstreams: [`node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
+    // The bridge retries creating the request for a few seconds (a dashboard restart is not a refusal), then fails closed.
+    const bridge = await connectThroughBridge({
+      upstreams: [`node ${FILESYSTEM_SERVER} ${workspace}`],
+      dashboardUrl: dashboard.url,
+      token: bridgeToken,
+      env: { AIRLOCK_CREATE_RETRY_SECONDS: "2" },
+    });
     try {
       // Make sure the bridge has loaded the policy before the dashboard goes away.
       await bridge.client.listTools();

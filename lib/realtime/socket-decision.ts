@@ -1,0 +1,41 @@
+import { z, ZodError } from "zod";
+import { decideApproval } from "../approvals/decide-approval";
+import { ZDecideApprovalBody } from "../approvals/decide-approval.types";
+import { can } from "../auth/roles";
+import { AppError, fromZodError } from "../errors/app-error";
+import { findActiveUser } from "../users/personal-tokens";
+import type { SocketData, TSocketDecisionAnswer } from "./events";
+
+/** `{ approvalId, ...the body of POST /api/approvals/{id}/decision }`. */
+const ZSocketDecision = z.looseObject({ approvalId: z.string().min(1).max(100) }).transform(({ approvalId, ...body }, ctx) => {
+  const parsed = ZDecideApprovalBody.safeParse(body);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: "custom", message: issue.message });
+    return z.NEVER;
+  }
+  return { approvalId, body: parsed.data };
+});
+
+/**
+ * `approval:decide`: a reviewer decides over their socket, with exactly the
+ * checks of the REST route. The user is read again for every event (a role
+ * changed or an account disabled since the socket connected counts now), and
+ * the payload is validated like a request body.
+ */
+export async function decideOverSocket(data: SocketData, payload: unknown): Promise<TSocketDecisionAnswer> {
+  try {
+    const user = data.kind === "user" && data.userId ? await findActiveUser(data.userId) : null;
+    if (!user) throw new AppError("unauthorized", { message: "sign in to decide" });
+    if (!can(user.role, "approvals:decide")) throw new AppError("forbidden", { message: `the ${user.role} role may not decide approval requests` });
+    const { approvalId, body } = ZSocketDecision.parse(payload);
+    return { ok: true, result: await decideApproval({ approvalId, reviewer: user, body }) };
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
+    if (error instanceof ZodError) {
+      const mapped = fromZodError(error, "payload");
+      return { ok: false, error: { code: mapped.code, message: mapped.message } };
+    }
+    console.error("[airlock] a socket decision failed", error);
+    return { ok: false, error: { code: "internal", message: "internal error" } };
+  }
+}
