@@ -11,17 +11,36 @@ export async function createBridgeToken({ name, newTools = "disabled" }: { name:
   return { ...bridge, token };
 }
 
+/**
+ * Valid bridge tokens seen in the last few seconds, by hash (never the token).
+ * Every held call costs a bridge three or four requests; a database read for
+ * each is a fifth of the dashboard's work under load. A revoked token stops
+ * working within AUTH_CACHE_MS; unknown tokens are never cached.
+ */
+const AUTH_CACHE_MS = 5_000;
+const globalForCache = globalThis as unknown as { __airlockBridgeAuth?: Map<string, { bridge: { id: string; name: string }; until: number }> };
+const authCache = (globalForCache.__airlockBridgeAuth ??= new Map());
+
 /** The bridge a token belongs to, or null (unknown, revoked or not a bridge token). */
 export async function authenticateBridge(token: string | undefined | null) {
   if (!token || tokenKind(token) !== "bridge") return null;
+  const tokenHash = hashToken(token);
+  const cached = authCache.get(tokenHash);
+  if (cached && cached.until > Date.now()) return cached.bridge;
   const bridge = await db.bridge.findUnique({
-    where: { tokenHash: hashToken(token) },
+    where: { tokenHash },
     select: { id: true, name: true, revokedAt: true, lastSeenAt: true },
   });
-  if (!bridge || bridge.revokedAt) return null;
-  // Touch at most once a minute: this runs on every bridge request.
+  if (!bridge || bridge.revokedAt) {
+    authCache.delete(tokenHash);
+    return null;
+  }
+  // Touch at most once a minute: this runs on every bridge request that misses the cache.
   if (!bridge.lastSeenAt || Date.now() - bridge.lastSeenAt.getTime() > 60_000) {
     await db.bridge.update({ where: { id: bridge.id }, data: { lastSeenAt: new Date() } });
   }
-  return { id: bridge.id, name: bridge.name };
+  const result = { id: bridge.id, name: bridge.name };
+  if (authCache.size > 10_000) authCache.clear();
+  authCache.set(tokenHash, { bridge: result, until: Date.now() + AUTH_CACHE_MS });
+  return result;
 }

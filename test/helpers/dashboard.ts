@@ -41,7 +41,9 @@ export async function startDashboard(options: { port?: number; database?: TestDa
   const port = options.port ?? (await freePort());
   const env = { ...process.env, ...database.env, PORT: String(port), HOST: "127.0.0.1", NEXTAUTH_URL: `http://127.0.0.1:${port}`, ...options.env } as NodeJS.ProcessEnv;
   let log = "";
-  const child: ChildProcess = spawn(process.execPath, [AIRLOCK_BIN, "start", "--no-build"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile of the dashboard when it stops (for benchmarks).
+  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, AIRLOCK_BIN, "start", "--no-build"], { env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d) => (log += d));
   child.stderr!.on("data", (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
