@@ -1,4 +1,6 @@
 import { ZodError } from "zod";
+import { isDatabaseUnavailable } from "../db/database-errors";
+import { resetDatabaseClient } from "../db/prisma";
 import { AppError, fromZodError } from "../errors/app-error";
 
 export function errorResponse(error: AppError): Response {
@@ -12,6 +14,11 @@ export function errorResponse(error: AppError): Response {
 export function handleApiError(error: unknown): Response {
   if (error instanceof AppError) return errorResponse(error);
   if (error instanceof ZodError) return errorResponse(fromZodError(error));
+  if (isDatabaseUnavailable(error)) {
+    // A failed write can leave the client wedged (a transaction lock never released): start afresh for the next request.
+    resetDatabaseClient(`a request failed: ${String((error as Error)?.message ?? error).split("\n").filter(Boolean).at(-1)}`);
+    return errorResponse(new AppError("unavailable", { message: "the database is unavailable; nothing was changed, try again shortly" }));
+  }
   if ((error as { code?: string })?.code === "P2002") {
     return errorResponse(new AppError("conflict", { message: "a record with these values already exists" }));
   }

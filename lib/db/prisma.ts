@@ -20,7 +20,36 @@ function createClient(): Db {
 }
 
 // One client per process: Next's route bundles and the custom server share it
-// through globalThis, and dev-mode reloads do not open new pools.
-const globalForDb = globalThis as unknown as { __airlockDb?: Db };
+// through globalThis, and dev-mode reloads do not open new pools. It sits
+// behind a holder so that a client wedged by a database failure can be
+// replaced (see resetDatabaseClient) without every importer holding the old one.
+const globalForDb = globalThis as unknown as { __airlockDbHolder?: { client: Db; resets: number; resetAt: number } };
+const holder = (globalForDb.__airlockDbHolder ??= { client: createClient(), resets: 0, resetAt: 0 });
 
-export const db: Db = globalForDb.__airlockDb ?? (globalForDb.__airlockDb = createClient());
+export const db: Db = new Proxy({} as Db, {
+  get(_target, property) {
+    const value = Reflect.get(holder.client, property);
+    return typeof value === "function" ? value.bind(holder.client) : value;
+  },
+});
+
+/**
+ * Replaces the database client with a fresh one (a new SQLite connection or
+ * PostgreSQL pool). After a write fails mid-transaction (a read-only or
+ * deleted file, a full disk), better-sqlite3's adapter can keep its
+ * transaction lock forever, and every later transaction would wait on it:
+ * a new connection is the way out. The old client is closed in the background.
+ */
+export function resetDatabaseClient(reason: string): void {
+  // Many requests fail at once in an outage: one new client a second is enough.
+  if (Date.now() - holder.resetAt < 1_000) return;
+  holder.resetAt = Date.now();
+  const old = holder.client;
+  holder.client = createClient();
+  holder.resets++;
+  console.error(`[airlock] database client reopened (${reason})`);
+  void old.$disconnect().catch(() => undefined);
+}
+
+/** How many times the client was reopened since start (for /api/health). */
+export const databaseResets = () => holder.resets;

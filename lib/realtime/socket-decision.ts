@@ -2,6 +2,8 @@ import { z, ZodError } from "zod";
 import { decideApproval } from "../approvals/decide-approval";
 import { ZDecideApprovalBody } from "../approvals/decide-approval.types";
 import { can } from "../auth/roles";
+import { isDatabaseUnavailable } from "../db/database-errors";
+import { resetDatabaseClient } from "../db/prisma";
 import { AppError, fromZodError } from "../errors/app-error";
 import { findActiveUser } from "../users/personal-tokens";
 import type { SocketData, TSocketDecisionAnswer } from "./events";
@@ -34,6 +36,10 @@ export async function decideOverSocket(data: SocketData, payload: unknown): Prom
     if (error instanceof ZodError) {
       const mapped = fromZodError(error, "payload");
       return { ok: false, error: { code: mapped.code, message: mapped.message } };
+    }
+    if (isDatabaseUnavailable(error)) {
+      resetDatabaseClient("a socket decision failed");
+      return { ok: false, error: { code: "unavailable", message: "the database is unavailable; nothing was changed, try again shortly" } };
     }
     console.error("[airlock] a socket decision failed", error);
     return { ok: false, error: { code: "internal", message: "internal error" } };

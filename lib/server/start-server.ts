@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import next from "next";
 import { expireAbandonedApprovals, expireDueApprovals } from "../approvals/expire-approvals";
 import { pruneBridgeInstances } from "../bridges/bridge-presence";
+import { checkDatabase } from "../db/check-database";
 import { ROOT_DIR, resolveDatabaseTarget } from "../db/database-url";
 import { migrateDatabase } from "../db/migrate";
 import { setIo } from "../realtime/hub";
@@ -16,6 +17,7 @@ export interface StartServerOptions {
 
 const EXPIRY_SWEEP_MS = 1000;
 const ABANDONED_SWEEP_EVERY = 2;
+const DATABASE_PROBE_EVERY = 10;
 
 /** One process serves the Next.js dashboard, the REST API and socket.io on one port. */
 export async function startServer({ port, hostname, dev = false }: StartServerOptions) {
@@ -46,6 +48,8 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   const sweeper = setInterval(() => {
     expireDueApprovals().catch((error) => console.error("[airlock] expiry sweep failed", error));
     // Abandoned holds (their bridge process is gone) are looked for less often: it takes a grace period anyway.
+    // A database that failed and came back is noticed (and the client reopened) without anyone asking /api/health.
+    if (sweeps % DATABASE_PROBE_EVERY === 0) void checkDatabase();
     if (++sweeps % ABANDONED_SWEEP_EVERY === 0) {
       expireAbandonedApprovals().catch((error) => console.error("[airlock] abandoned-request sweep failed", error));
       pruneBridgeInstances();

@@ -1,13 +1,13 @@
-import { db } from "@/lib/db/prisma";
+import { checkDatabase } from "@/lib/db/check-database";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/health: 200 when the database answers (for load balancers and start scripts).
+// GET /api/health: 200 when the database can be read and written (for load balancers and start scripts), else 503 saying which.
 export async function GET() {
-  try {
-    await db.user.count();
-    return Response.json({ ok: true });
-  } catch {
-    return Response.json({ ok: false, error: { code: "unavailable", message: "database unreachable" } }, { status: 503 });
-  }
+  const database = await checkDatabase();
+  if (database.writable) return Response.json({ ok: true, database });
+  return Response.json(
+    { ok: false, database, error: { code: "unavailable", message: database.error ?? "database unavailable" } },
+    { status: 503, headers: { "cache-control": "no-store" } },
+  );
 }

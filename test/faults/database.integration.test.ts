@@ -1,0 +1,94 @@
+// The database failing under a running dashboard: SQLite made read-only (and its
+// files immutable) then writable again; PostgreSQL connections cut. The dashboard
+// must fail fast with a clear 503 (never hang), say so on /api/health, and work
+// again without a restart once the database does.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashArguments } from "../../lib/crypto/canonical-hash";
+import { afterBlockingCalls, api, startDashboard, waitFor, type Dashboard } from "../helpers/dashboard";
+
+let dashboard: Dashboard;
+let alice: string;
+let bridgeToken: string;
+
+beforeAll(async () => {
+  dashboard = await startDashboard();
+  alice = dashboard.addUser("alice@example.com", "reviewer");
+  bridgeToken = dashboard.cli("bridge-token", "create", "--name", "db-fault", "--new-tools", "enabled");
+  await afterBlockingCalls();
+});
+
+afterAll(async () => {
+  await dashboard?.stop();
+});
+
+async function held(by: number) {
+  const args = { by };
+  const res = await api(dashboard, bridgeToken, "/api/bridge/approvals", {
+    body: { sessionId: "s-db", server: "counter", tool: "increment", arguments: args, argumentsHash: hashArguments(args), heldReason: "test", timeoutSeconds: 300 },
+  });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+/** A request that must answer within `ms` (a hang is the failure this file is about). */
+async function timed<T>(ms: number, run: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([run(), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The database and its write-ahead log. (Not the -shm file: SQLite maps it into memory, and a write to it that the kernel refuses kills the process with SIGBUS.) */
+const sqliteFiles = () => {
+  const file = dashboard.env.DATABASE_URL!.slice("file:".length);
+  return [file, `${file}-wal`].filter((f) => existsSync(f));
+};
+const chattr = (flag: "+i" | "-i", files: string[]) => execFileSync("chattr", [flag, ...files]);
+
+describe("the database failing", () => {
+  it("SQLite read-only: decisions fail fast with 503, health says so, and both recover without a restart", async (ctx) => {
+    if (dashboard.database.provider !== "sqlite") ctx.skip();
+    const id = await held(1);
+    const files = sqliteFiles();
+    chattr("+i", files);
+    try {
+      const refused = await timed(10_000, () => api(dashboard, alice, `/api/approvals/${id}/decision`, { body: { decision: "approve" } }));
+      expect(refused.status).toBe(503);
+      expect(refused.body.error.code).toBe("unavailable");
+      const health = await timed(10_000, () => fetch(`${dashboard.url}/api/health`));
+      expect(health.status).toBe(503);
+      expect((await health.json()).database).toMatchObject({ writable: false });
+    } finally {
+      chattr("-i", files);
+    }
+    // Within seconds, without a restart: /api/health (and the dashboard's own probe every 10 s) reopens the database.
+    await waitFor(async () => ((await fetch(`${dashboard.url}/api/health`)).status === 200 ? true : undefined), { timeoutMs: 15_000, intervalMs: 500 });
+    const approved = await timed(10_000, () => api(dashboard, alice, `/api/approvals/${id}/decision`, { body: { decision: "approve" } }));
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe("approved");
+    expect((await fetch(`${dashboard.url}/api/health`)).status).toBe(200);
+    // And the next held call goes through the whole write path.
+    const next = await held(2);
+    expect((await api(dashboard, alice, `/api/approvals/${next}/decision`, { body: { decision: "reject" } })).status).toBe(200);
+  });
+
+  it("PostgreSQL connections cut: the next requests recover without a restart", async (ctx) => {
+    if (dashboard.database.provider !== "postgresql") ctx.skip();
+    const id = await held(3);
+    const url = new URL(dashboard.env.DATABASE_URL!);
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [url.pathname.slice(1)]);
+    await admin.end();
+    expect((await timed(10_000, () => api(dashboard, alice, `/api/approvals/${id}`))).status).toBe(200);
+    const approved = await timed(10_000, () => api(dashboard, alice, `/api/approvals/${id}/decision`, { body: { decision: "approve" } }));
+    expect(approved.status).toBe(200);
+    expect((await fetch(`${dashboard.url}/api/health`)).status).toBe(200);
+  });
+});
