@@ -48,7 +48,7 @@ async function main() {
   const names = options.upstreams.map((u) => u.name).join(", ");
 
   if (options.http) {
-    const http = await serveHttp(core, options.http);
+    const http = await serveHttp(core, { ...options.http, maxUpstreamProcesses: options.maxUpstreamProcesses });
     closeHttp = http.close;
     log(`ready at ${http.url}: ${names} (connected per client session); policy from ${source}`);
     return;

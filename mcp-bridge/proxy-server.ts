@@ -208,15 +208,15 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
 
   const stopWatchingPolicy = core.policy.onChange(toolsChanged);
   const stopWatchingInventory = core.admission?.onChange(() => void refreshAll().then(toolsChanged));
-  let isClosed = false;
-  const close = async () => {
-    if (isClosed) return;
-    isClosed = true;
-    isOpen = false;
-    stopWatchingPolicy();
-    stopWatchingInventory?.();
-    await Promise.allSettled(upstreams.map((u) => u.close()));
-  };
+  // Every caller waits for the same closing: whoever frees the session's capacity must see its processes gone.
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      isOpen = false;
+      stopWatchingPolicy();
+      stopWatchingInventory?.();
+      await Promise.allSettled(upstreams.map((u) => u.close()));
+    })());
   server.onerror = (error) => log(`session ${sessionId}:`, error);
   server.onclose = () => {
     void close();
