@@ -14,6 +14,9 @@ import { ToolAdmission } from "./tool-admission";
 import { PolicySource } from "./policy-source";
 import { openSession, type BridgeCore } from "./proxy-server";
 
+/** How long an orderly shutdown may take (upstreams get 3 s to end, the audit trail a few more) before the bridge just exits. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 async function main() {
@@ -29,18 +32,23 @@ async function main() {
   const shutdown = async (code = 0) => {
     if (isShuttingDown) return;
     isShuttingDown = true;
-    await closeHttp?.().catch(() => undefined);
-    await audit.flush().catch(() => undefined);
+    // Bounded: a dashboard that never answers must not keep the bridge alive (the exit still ends the upstreams).
+    setTimeout(() => process.exit(code), SHUTDOWN_DEADLINE_MS).unref();
+    // The upstream process trees first: their client is gone, and nothing of them may outlive the bridge.
+    await closeHttp?.().catch((error) => log("closing the HTTP sessions failed", error));
+    await closeSession?.().catch((error) => log("closing the session failed", error));
+    await audit.flush().catch((error) => log("flushing the audit trail failed", error));
     await dashboard?.drain();
     policy.close();
     dashboard?.close();
-    await closeSession?.().catch(() => undefined);
     process.exit(code);
   };
   process.once("SIGINT", () => void shutdown());
   process.once("SIGTERM", () => void shutdown());
   // logrotate's convention: after moving the audit log away, SIGHUP makes the bridge write a new one.
-  if (audit instanceof FileAuditSink) process.on("SIGHUP", () => audit.reopen());
+  // Otherwise SIGHUP is what it means to a terminal's children: the client hung up, end everything.
+  if (audit instanceof FileAuditSink && options.auditLog) process.on("SIGHUP", () => audit.reopen());
+  else process.once("SIGHUP", () => void shutdown());
 
   const admission = dashboard ? new ToolAdmission(dashboard) : undefined;
   const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, version: VERSION };
@@ -56,6 +64,7 @@ async function main() {
   // One stdio process is one MCP session.
   // The SDK's stdio transport does not notice the client closing stdin; the bridge must not linger.
   process.stdin.once("end", () => void shutdown());
+  process.stdin.once("close", () => void shutdown());
   // The upstreams are opened once the client said what it can do (its initialize request), so they see the same.
   const { first, transport } = await readFirstMessage(new StdioServerTransport());
   let session;

@@ -79,16 +79,26 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
   const toolsChanged = () => {
     if (isOpen) server?.sendToolListChanged().catch(() => undefined);
   };
-  const refresh = async (upstream: ManagedUpstream) => {
+  /** Re-lists an upstream's tools; returns how many it lists, or undefined when listing failed. */
+  const refresh = async (upstream: ManagedUpstream): Promise<number | undefined> => {
     const client = upstream.client;
-    if (!client || !upstream.capabilities?.tools) return registry.setUpstreamTools(upstream.name, []);
+    if (!client || !upstream.capabilities?.tools) {
+      registry.setUpstreamTools(upstream.name, []);
+      return 0;
+    }
     try {
       const tools = await listAllTools(client);
       const admissions = await core.admission?.review(upstream.name, upstream.instructions, tools);
       registry.setUpstreamTools(upstream.name, tools, admissions);
+      return tools.length;
     } catch (error) {
       log(`upstream ${upstream.name}: cannot list its tools`, error);
+      return undefined;
     }
+  };
+  const reportReady = (upstream: ManagedUpstream, toolCount: number | undefined) => {
+    const tools = toolCount === undefined ? "tools not listed" : `${toolCount} tool${toolCount === 1 ? "" : "s"}`;
+    log(`upstream ${upstream.name}: ready (${tools}) in ${Date.now() - upstream.attemptStartedAt} ms`);
   };
   const refreshAll = () => Promise.all(upstreams.filter((u) => u.isUp).map(refresh));
 
@@ -111,8 +121,10 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
         },
         onUp(upstream) {
           if (!isOpen) return;
-          log(`upstream ${upstream.name} is back`);
-          void refresh(upstream).then(toolsChanged);
+          void refresh(upstream).then((count) => {
+            reportReady(upstream, count);
+            toolsChanged();
+          });
         },
         onDown(upstream) {
           registry.setUpstreamTools(upstream.name, []);
@@ -122,24 +134,27 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
   ));
 
   const started = await Promise.allSettled(upstreams.map((u) => u.start()));
-  const failures = started.flatMap((r, i) => (r.status === "rejected" ? [`${upstreams[i].name}: ${(r.reason as Error).message}`] : []));
-  if (failures.length === upstreams.length) {
+  const failed = started.flatMap((r, i) => (r.status === "rejected" ? [{ upstream: upstreams[i], error: r.reason as Error }] : []));
+  if (failed.length === upstreams.length) {
+    for (const { upstream, error } of failed) log(`upstream ${upstream.name}: failed to start: ${error.message}`);
     await Promise.allSettled(upstreams.map((u) => u.close()));
-    throw new Error(`no upstream could be reached: ${failures.join("; ")}`);
+    throw new Error(`no upstream could be reached: ${failed.map(({ upstream, error }) => `${upstream.name}: ${error.message}`).join("; ")}`);
   }
-  for (const failure of failures) log(`upstream unreachable for now, retrying in the background: ${failure}`);
-  await Promise.all(upstreams.map(refresh));
+  for (const { upstream, error } of failed) upstream.retryLater(error);
+  const counts = await Promise.all(upstreams.map(refresh));
+  upstreams.forEach((u, i) => u.isUp && reportReady(u, counts[i]));
 
   const live = upstreams.filter((u) => u.isUp);
+  const relayed = passthroughCapabilities(live);
   server = new Server(
     { name: "airlock-bridge", version: core.version },
     {
       // The bridge itself changes the list (an upstream leaves or returns, a policy hides a tool): listChanged is true.
-      capabilities: { tools: { listChanged: true }, ...passthroughCapabilities(live) },
+      capabilities: { tools: { listChanged: true }, ...relayed },
       instructions: upstreams.length === 1 ? upstreams[0].instructions : undefined,
     },
   );
-  passthrough.attach(server, passthroughCapabilities(live));
+  passthrough.attach(server, relayed);
 
   // Only the gate holds this function (GateDeps.forward): there is no other route to an upstream's tools.
   const byName = new Map(upstreams.map((u) => [u.name, u]));
