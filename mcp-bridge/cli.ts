@@ -7,6 +7,7 @@ import { DashboardAuditSink, FileAuditSink, type AuditSink } from "./audit-sink"
 import { AuditSpool } from "./audit-spool";
 import { parseBridgeOptions, USAGE, UsageError, type BridgeOptions } from "./bridge-options";
 import { DashboardClient } from "./dashboard-client";
+import { describeDashboardProblem } from "./dashboard-problem";
 import { serveHttp } from "./http-server";
 import { initializeCapabilities, readFirstMessage } from "./first-message";
 import { log } from "./log";
@@ -51,7 +52,10 @@ async function main() {
   else process.once("SIGHUP", () => void shutdown());
 
   const admission = dashboard ? new ToolAdmission(dashboard) : undefined;
-  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, version: VERSION };
+  const dashboardProblem = () => (dashboard && !policy.current && policy.lastError ? describeDashboardProblem(dashboard.baseUrl, policy.lastError) : undefined);
+  const problem = dashboardProblem();
+  if (problem) log(`${problem}; no tool is exposed until the dashboard gives the bridge its policy`);
+  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, dashboardProblem, version: VERSION };
   const source = dashboard ? dashboard.baseUrl : options.policyFile;
   const names = options.upstreams.map((u) => u.name).join(", ");
 

@@ -15,6 +15,7 @@ import type { AuditSink } from "./audit-sink";
 import type { WaitTiming } from "./await-decision";
 import { isTaskCreated, type Forward, type GateDeps } from "./call-context";
 import type { DashboardClient } from "./dashboard-client";
+import { noToolsNotice } from "./dashboard-problem";
 import { mirroredCapabilities } from "./first-message";
 import { gateToolCall, UnknownToolError } from "./gate";
 import { log } from "./log";
@@ -42,6 +43,8 @@ export interface BridgeCore {
   backoff?: Backoff;
   /** With a dashboard: which tools an admin enabled, pinned by hash. */
   admission?: ToolAdmission;
+  /** What keeps the bridge from its dashboard's policy right now (a refused token, no answer), if anything. */
+  dashboardProblem?: () => string | undefined;
 }
 
 export interface SessionOptions {
@@ -146,15 +149,24 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
 
   const live = upstreams.filter((u) => u.isUp);
   const relayed = passthroughCapabilities(live);
+  // Without a policy no tool is listed: the instructions say why, so the agent does not face an unexplained empty list.
+  const problem = core.dashboardProblem?.();
+  const instructions = [problem && noToolsNotice(problem), upstreams.length === 1 ? upstreams[0].instructions : undefined].filter(Boolean).join("\n\n");
   server = new Server(
     { name: "airlock-bridge", version: core.version },
     {
       // The bridge itself changes the list (an upstream leaves or returns, a policy hides a tool): listChanged is true.
       capabilities: { tools: { listChanged: true }, ...relayed },
-      instructions: upstreams.length === 1 ? upstreams[0].instructions : undefined,
+      instructions: instructions || undefined,
     },
   );
   passthrough.attach(server, relayed);
+  // Clients that show server log messages get the same notice there; logging is declared only when an upstream has it.
+  if (problem && relayed.logging) {
+    server.oninitialized = () => {
+      server!.sendLoggingMessage({ level: "error", logger: "airlock-bridge", data: noToolsNotice(problem) }).catch((error) => log(`session ${sessionId}: cannot send the notice`, error));
+    };
+  }
 
   // Only the gate holds this function (GateDeps.forward): there is no other route to an upstream's tools.
   const byName = new Map(upstreams.map((u) => [u.name, u]));

@@ -22,6 +22,8 @@ export interface BridgeProcess {
   /** Sends a JSON-RPC request over stdin and waits for its response. */
   request(method: string, params?: object): Promise<{ result?: any; error?: { code: number; message: string } }>;
   notify(method: string): void;
+  /** Notifications and requests the bridge sent its client, in order. */
+  received: { method: string; params?: any }[];
   exited: Promise<number | null>;
 }
 
@@ -30,13 +32,15 @@ export function spawnBridge(args: string[], env: NodeJS.ProcessEnv = process.env
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const pending = new Map<number, (message: any) => void>();
+  const received: { method: string; params?: any }[] = [];
   let buffer = "";
   child.stdout!.on("data", (chunk) => {
     buffer += chunk;
     for (let at = buffer.indexOf("\n"); at >= 0; at = buffer.indexOf("\n")) {
       const message = JSON.parse(buffer.slice(0, at));
       buffer = buffer.slice(at + 1);
-      if (message.id !== undefined && !message.method) pending.get(message.id)?.(message);
+      if (message.method) received.push(message);
+      else pending.get(message.id)?.(message);
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -44,6 +48,7 @@ export function spawnBridge(args: string[], env: NodeJS.ProcessEnv = process.env
   return {
     child,
     exited,
+    received,
     stderr: () => stderr,
     async waitForStderr(pattern, timeoutMs) {
       const started = Date.now();
