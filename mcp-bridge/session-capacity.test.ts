@@ -26,7 +26,7 @@ describe("SessionCapacity", () => {
     const a = claimOf(capacity.tryClaim());
     claimOf(capacity.tryClaim());
     expect(capacity.tryClaim()).toEqual({
-      refusal: "a new session needs 2 upstream processes and 4 of the 5 allowed are running (--max-upstream-processes 5): end a session or restart the bridge with a higher --max-upstream-processes",
+      refusal: "a new session needs 2 upstream processes, and the bridge already runs 4 of its 5 (--max-upstream-processes 5): end a session or restart the bridge with a higher --max-upstream-processes",
     });
     a.release();
     claimOf(capacity.tryClaim());

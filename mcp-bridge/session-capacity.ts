@@ -37,7 +37,7 @@ export class SessionCapacity {
     }
     if (this.processes + processesPerSession > maxProcesses) {
       return {
-        refusal: `a new session needs ${processesPerSession} upstream processes and ${this.processes} of the ${maxProcesses} allowed are running (--max-upstream-processes ${maxProcesses}): end a session or restart the bridge with a higher --max-upstream-processes`,
+        refusal: `a new session needs ${processesPerSession} upstream process${processesPerSession === 1 ? "" : "es"}, and the bridge already runs ${this.processes} of its ${maxProcesses} (--max-upstream-processes ${maxProcesses}): end a session or restart the bridge with a higher --max-upstream-processes`,
       };
     }
     this.sessions++;

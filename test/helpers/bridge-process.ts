@@ -84,3 +84,13 @@ export function isAlive(pid: number): boolean {
 export function parentOf(pid: number): number {
   return Number(execFileSync("ps", ["-o", "ppid=", "-p", String(pid)], { encoding: "utf8" }).trim());
 }
+
+/** The live processes whose parent is `pid`. */
+export function childrenOf(pid: number): number[] {
+  return execFileSync("ps", ["-eo", "pid=,ppid=,stat="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, ppid, stat]) => Number(ppid) === pid && !stat.startsWith("Z"))
+    .map(([child]) => Number(child));
+}
