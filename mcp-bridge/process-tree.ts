@@ -30,7 +30,9 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 }
 
 function isTreeAlive(child: ChildProcess): boolean {
-  if (!HAS_PROCESS_GROUPS || child.pid === undefined) return child.exitCode === null && child.signalCode === null;
+  // No pid: the spawn itself failed (a missing command), so there is nothing to end.
+  if (child.pid === undefined) return false;
+  if (!HAS_PROCESS_GROUPS) return child.exitCode === null && child.signalCode === null;
   return signalGroup(child.pid, 0);
 }
 
