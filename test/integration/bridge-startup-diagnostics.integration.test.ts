@@ -14,6 +14,12 @@ const ALLOW_ALL = writePolicyFile({ default: "allow", rules: [] });
 const STUBBORN_SERVER = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "servers", "stubborn-server.ts")}`;
 const MISSING = "/nonexistent/airlock-test-server";
 const CRASHING = `${process.execPath} -e "console.error('boom: API_KEY is not set'); process.exit(1)"`;
+/** SIGTERM, not SIGKILL: the bridge ends its upstream servers on the way out. */
+async function stop(bridge: BridgeProcess) {
+  if (bridge.child.exitCode !== null) return;
+  bridge.child.kill("SIGTERM");
+  await bridge.exited;
+}
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 describe("upstreams that fail to start", () => {
@@ -33,7 +39,7 @@ describe("upstreams that fail to start", () => {
       await new Promise((r) => setTimeout(r, 1_500));
       expect(bridge.stderr().match(/upstream missing: failed to start/g)).toHaveLength(1);
     } finally {
-      bridge.child.kill("SIGKILL");
+      await stop(bridge);
     }
   });
 
@@ -45,7 +51,7 @@ describe("upstreams that fail to start", () => {
       expect(await bridge.exited).toBe(1);
       expect(bridge.stderr()).toMatch(/fatal: no upstream could be reached: crashing: the process exited/);
     } finally {
-      bridge.child.kill("SIGKILL");
+      await stop(bridge);
     }
   });
 });
@@ -79,7 +85,7 @@ describe("a bridge that cannot get its policy from the dashboard", () => {
       expect(notice.params).toMatchObject({ level: "error", logger: "airlock-bridge", data: expect.stringContaining(problem) });
       expect(bridge.stderr()).not.toContain(token);
     } finally {
-      bridge.child.kill("SIGKILL");
+      await stop(bridge);
     }
   });
 
@@ -95,7 +101,7 @@ describe("a bridge that cannot get its policy from the dashboard", () => {
         `Airlock: no tools are available through this bridge because ${problem}. Calls are refused until this is fixed (the bridge keeps retrying); tell the user, who should ask whoever runs the bridge.`,
       );
     } finally {
-      bridge.child.kill("SIGKILL");
+      await stop(bridge);
     }
   });
 });
