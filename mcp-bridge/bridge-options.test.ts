@@ -35,6 +35,10 @@ describe("parseBridgeOptions", () => {
     [["--upstream", "node a.js", "--policy", "p.yaml", "--idle-timeout", "60"], /goes with --http/],
     [["--upstream", "node a.js", "--policy", "p.yaml", "--http", "127.0.0.1:0", "--idle-timeout", "0"], /at least 1 second/],
     [["--upstream", "node a.js", "--policy", "p.yaml", "--http", "127.0.0.1:0", "--idle-timeout", "soon"], /number of seconds/],
+    [["--upstream", "node a.js", "--policy", "p.yaml", "--max-sessions", "4"], /--max-sessions goes with --http/],
+    [["--upstream", "node a.js", "--policy", "p.yaml", "--http", "127.0.0.1:0", "--max-sessions", "0"], /--max-sessions: must be at least 1/],
+    [["--upstream", "node a.js", "--policy", "p.yaml", "--max-upstream-processes", "many"], /--max-upstream-processes: expected a whole number/],
+    [["--upstream", "a=node a.js", "--upstream", "b=node b.js", "--policy", "p.yaml", "--max-upstream-processes", "1"], /one session needs 2 processes/],
   ])("%j is refused", (argv, message) => {
     expect(() => parseBridgeOptions(argv as string[], env)).toThrow(UsageError);
     expect(() => parseBridgeOptions(argv as string[], env)).toThrow(message);
@@ -49,5 +53,14 @@ describe("parseBridgeOptions", () => {
     const base = ["--upstream", "node a.js", "--policy", "p.yaml", "--http", "127.0.0.1:8808"];
     expect(parseBridgeOptions(base, env)).toMatchObject({ http: { host: "127.0.0.1", port: 8808, idleTimeoutMs: 1_800_000 } });
     expect(parseBridgeOptions([...base, "--idle-timeout", "90"], env)).toMatchObject({ http: { idleTimeoutMs: 90_000 } });
+  });
+
+  it("caps HTTP sessions at 64 and upstream processes at 256 unless told otherwise", () => {
+    const base = ["--upstream", "node a.js", "--policy", "p.yaml", "--http", "127.0.0.1:8808"];
+    expect(parseBridgeOptions(base, env)).toMatchObject({ http: { maxSessions: 64 }, maxUpstreamProcesses: 256 });
+    expect(parseBridgeOptions([...base, "--max-sessions", "3", "--max-upstream-processes", "5"], env)).toMatchObject({
+      http: { maxSessions: 3 },
+      maxUpstreamProcesses: 5,
+    });
   });
 });

@@ -16,6 +16,11 @@ export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstr
   --http HOST:PORT    serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio
   --idle-timeout SEC  with --http: close a session (and its upstream sessions) after SEC
                       seconds with no request and no open stream (default 1800)
+  --max-sessions N    with --http: at most N MCP sessions at once (default 64); an
+                      initialize over the cap gets HTTP 503 and starts nothing
+  --max-upstream-processes N
+                      at most N upstream server processes at once (default 256); each
+                      session runs one per command-line upstream
   --help              this text`;
 
 const ZHostPort = z
@@ -30,6 +35,12 @@ const ZHostPort = z
     }
     return { host: value.slice(0, at).replace(/^\[|\]$/g, ""), port };
   });
+
+const ZCount = z.coerce
+  .number({ error: "expected a whole number" })
+  .int("expected a whole number")
+  .min(1, "must be at least 1")
+  .max(100_000, "must be at most 100000");
 
 const ZOptions = z
   .object({
@@ -46,6 +57,8 @@ const ZOptions = z
       .min(1, "must be at least 1 second")
       .max(7 * 24 * 3600, "must be at most a week")
       .optional(),
+    "max-sessions": ZCount.optional(),
+    "max-upstream-processes": ZCount.optional(),
   })
   .refine((o) => !(o.dashboard && o.policy), { message: "use either --dashboard or --policy, not both" })
   .refine((o) => o.dashboard || o.policy, {
@@ -54,6 +67,7 @@ const ZOptions = z
   })
   .refine((o) => !o.dashboard || o.token, { message: "--dashboard needs a bridge token (--token or AIRLOCK_BRIDGE_TOKEN)" })
   .refine((o) => o["idle-timeout"] === undefined || o.http, { message: "--idle-timeout goes with --http: a stdio session ends when its client does" })
+  .refine((o) => o["max-sessions"] === undefined || o.http, { message: "--max-sessions goes with --http: a stdio bridge serves one session" })
   .refine((o) => !o["audit-log"] || o.policy, { message: "--audit-log goes with --policy; with --dashboard the audit trail is the dashboard's" });
 
 export interface BridgeOptions {
@@ -62,10 +76,16 @@ export interface BridgeOptions {
   policyFile?: string;
   auditLog?: string;
   name?: string;
-  http?: { host: string; port: number; idleTimeoutMs: number };
+  http?: { host: string; port: number; idleTimeoutMs: number; maxSessions: number };
+  /** How many upstream server processes may run at once, across all sessions. */
+  maxUpstreamProcesses: number;
 }
 
 const DEFAULT_IDLE_TIMEOUT_SECONDS = 1800;
+// Each session of an --http bridge spawns its own upstream processes: without a cap,
+// anyone who can reach the port can make the machine run one process per initialize.
+const DEFAULT_MAX_SESSIONS = 64;
+const DEFAULT_MAX_UPSTREAM_PROCESSES = 256;
 
 export class UsageError extends Error {}
 
@@ -86,6 +106,8 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
         name: { type: "string" },
         http: { type: "string" },
         "idle-timeout": { type: "string" },
+        "max-sessions": { type: "string" },
+        "max-upstream-processes": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -115,12 +137,22 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
   const names = upstreams.map((u) => u.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new UsageError(`--upstream: two upstreams are named "${duplicate}"; name them with name=<command>`);
+  const maxUpstreamProcesses = o["max-upstream-processes"] ?? DEFAULT_MAX_UPSTREAM_PROCESSES;
+  const processesPerSession = upstreams.filter((u) => u.kind === "stdio").length;
+  if (processesPerSession > maxUpstreamProcesses) {
+    throw new UsageError(`--max-upstream-processes: one session needs ${processesPerSession} processes (one per command-line --upstream); allow at least that many`);
+  }
   return {
     upstreams,
     dashboard: o.dashboard && o.token ? { url: o.dashboard.replace(/\/+$/, ""), token: o.token } : undefined,
     policyFile: o.policy,
     auditLog: o["audit-log"],
     name: o.name,
-    http: o.http && { ...o.http, idleTimeoutMs: (o["idle-timeout"] ?? DEFAULT_IDLE_TIMEOUT_SECONDS) * 1000 },
+    http: o.http && {
+      ...o.http,
+      idleTimeoutMs: (o["idle-timeout"] ?? DEFAULT_IDLE_TIMEOUT_SECONDS) * 1000,
+      maxSessions: o["max-sessions"] ?? DEFAULT_MAX_SESSIONS,
+    },
+    maxUpstreamProcesses,
   };
 }

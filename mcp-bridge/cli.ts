@@ -7,12 +7,16 @@ import { DashboardAuditSink, FileAuditSink, type AuditSink } from "./audit-sink"
 import { AuditSpool } from "./audit-spool";
 import { parseBridgeOptions, USAGE, UsageError, type BridgeOptions } from "./bridge-options";
 import { DashboardClient } from "./dashboard-client";
+import { describeDashboardProblem } from "./dashboard-problem";
 import { serveHttp } from "./http-server";
 import { initializeCapabilities, readFirstMessage } from "./first-message";
 import { log } from "./log";
 import { ToolAdmission } from "./tool-admission";
 import { PolicySource } from "./policy-source";
 import { openSession, type BridgeCore } from "./proxy-server";
+
+/** How long an orderly shutdown may take (upstreams get 3 s to end, the audit trail a few more) before the bridge just exits. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -29,26 +33,34 @@ async function main() {
   const shutdown = async (code = 0) => {
     if (isShuttingDown) return;
     isShuttingDown = true;
-    await closeHttp?.().catch(() => undefined);
-    await audit.flush().catch(() => undefined);
+    // Bounded: a dashboard that never answers must not keep the bridge alive (the exit still ends the upstreams).
+    setTimeout(() => process.exit(code), SHUTDOWN_DEADLINE_MS).unref();
+    // The upstream process trees first: their client is gone, and nothing of them may outlive the bridge.
+    await closeHttp?.().catch((error) => log("closing the HTTP sessions failed", error));
+    await closeSession?.().catch((error) => log("closing the session failed", error));
+    await audit.flush().catch((error) => log("flushing the audit trail failed", error));
     await dashboard?.drain();
     policy.close();
     dashboard?.close();
-    await closeSession?.().catch(() => undefined);
     process.exit(code);
   };
   process.once("SIGINT", () => void shutdown());
   process.once("SIGTERM", () => void shutdown());
   // logrotate's convention: after moving the audit log away, SIGHUP makes the bridge write a new one.
-  if (audit instanceof FileAuditSink) process.on("SIGHUP", () => audit.reopen());
+  // Otherwise SIGHUP is what it means to a terminal's children: the client hung up, end everything.
+  if (audit instanceof FileAuditSink && options.auditLog) process.on("SIGHUP", () => audit.reopen());
+  else process.once("SIGHUP", () => void shutdown());
 
   const admission = dashboard ? new ToolAdmission(dashboard) : undefined;
-  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, version: VERSION };
+  const dashboardProblem = () => (dashboard && !policy.current && policy.lastError ? describeDashboardProblem(dashboard.baseUrl, policy.lastError) : undefined);
+  const problem = dashboardProblem();
+  if (problem) log(`${problem}; no tool is exposed until the dashboard gives the bridge its policy`);
+  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, dashboardProblem, version: VERSION };
   const source = dashboard ? dashboard.baseUrl : options.policyFile;
   const names = options.upstreams.map((u) => u.name).join(", ");
 
   if (options.http) {
-    const http = await serveHttp(core, options.http);
+    const http = await serveHttp(core, { ...options.http, maxUpstreamProcesses: options.maxUpstreamProcesses });
     closeHttp = http.close;
     log(`ready at ${http.url}: ${names} (connected per client session); policy from ${source}`);
     return;
@@ -56,6 +68,7 @@ async function main() {
   // One stdio process is one MCP session.
   // The SDK's stdio transport does not notice the client closing stdin; the bridge must not linger.
   process.stdin.once("end", () => void shutdown());
+  process.stdin.once("close", () => void shutdown());
   // The upstreams are opened once the client said what it can do (its initialize request), so they see the same.
   const { first, transport } = await readFirstMessage(new StdioServerTransport());
   let session;

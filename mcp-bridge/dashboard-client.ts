@@ -25,6 +25,8 @@ export class DashboardError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    /** When the dashboard was not reached: the network's reason (refused, timed out, unknown host). */
+    readonly detail?: string,
   ) {
     super(message);
   }
@@ -86,7 +88,10 @@ export class DashboardClient {
       });
       text = await res.text();
     } catch (error) {
-      throw new DashboardError(`the Airlock dashboard cannot be reached at ${this.baseUrl} (${(error as Error).message})`);
+      // fetch says only "fetch failed"; the reason an operator can act on (ECONNREFUSED, ENOTFOUND) is its cause.
+      const cause = (error as Error & { cause?: unknown }).cause;
+      const reason = cause instanceof Error ? cause.message : (error as Error).message;
+      throw new DashboardError(`the Airlock dashboard cannot be reached at ${this.baseUrl} (${reason})`, undefined, reason);
     }
     let json: unknown;
     try {

@@ -4,9 +4,9 @@ import { initializeCapabilities } from "./first-message";
 import { HttpError, HttpSessionTransport, writeJsonRpcError } from "./http-session-transport";
 import { log } from "./log";
 import { openSession, type BridgeCore, type BridgeSession } from "./proxy-server";
+import { SessionCapacity } from "./session-capacity";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1"]);
-const MAX_SESSIONS = 1_000;
 /** Larger JSON-RPC bodies are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -64,6 +64,8 @@ function isAllowedOrigin(req: IncomingMessage, isLoopback: boolean): boolean {
 
 interface HttpSession {
   transport: HttpSessionTransport;
+  /** Ends the session's upstream connections and processes, then frees its capacity. */
+  end(): Promise<void>;
   /** Responses still open (a call in flight, a held call waiting for a human, the GET stream). */
   openResponses: number;
   lastActiveAt: number;
@@ -86,8 +88,18 @@ function trackActivity(session: HttpSession, res: ServerResponse): void {
  * with its upstream sessions: clients that vanish without DELETE do not keep
  * upstream processes alive.
  */
-export async function serveHttp(core: BridgeCore, { host, port, idleTimeoutMs }: { host: string; port: number; idleTimeoutMs: number }): Promise<HttpBridge> {
+export async function serveHttp(
+  core: BridgeCore,
+  { host, port, idleTimeoutMs, maxSessions, maxUpstreamProcesses }: { host: string; port: number; idleTimeoutMs: number; maxSessions: number; maxUpstreamProcesses: number },
+): Promise<HttpBridge> {
   const sessions = new Map<string, HttpSession>();
+  const capacity = new SessionCapacity({
+    maxSessions,
+    maxProcesses: maxUpstreamProcesses,
+    processesPerSession: core.upstreams.filter((u) => u.kind === "stdio").length,
+  });
+  // A client retrying in a loop would repeat the refusal hundreds of times: say it once until a slot frees.
+  let isRefusalLogged = false;
   const isLoopback = LOOPBACK.has(host);
   if (!isLoopback) log(`warning: serving on ${host}, not loopback; the MCP endpoint has no authentication of its own`);
 
@@ -103,13 +115,37 @@ export async function serveHttp(core: BridgeCore, { host, port, idleTimeoutMs }:
   sweep.unref();
 
   const startSession = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
-    if (sessions.size >= MAX_SESSIONS) return writeJsonRpcError(res, 503, "too many open MCP sessions");
+    // Claimed before anything is spawned, and synchronously: a burst of initialize requests cannot overshoot.
+    const claimed = capacity.tryClaim();
+    if ("refusal" in claimed) {
+      if (!isRefusalLogged) log(`refusing new MCP sessions: ${claimed.refusal}`);
+      isRefusalLogged = true;
+      return writeJsonRpcError(res, 503, claimed.refusal);
+    }
+    const release = () => {
+      claimed.claim.release();
+      isRefusalLogged = false;
+    };
     const sessionId = randomUUID();
-    const transport = new HttpSessionTransport(sessionId, () => void sessions.set(sessionId, { transport, openResponses: 0, lastActiveAt: Date.now() }));
-    let session: BridgeSession;
+    let session: BridgeSession | undefined;
+    // The slot is freed only once the upstream processes are gone, so the cap counts processes still dying.
+    const end = async () => {
+      sessions.delete(sessionId);
+      try {
+        await session?.close();
+      } finally {
+        release();
+      }
+    };
+    const transport = new HttpSessionTransport(sessionId, () => void sessions.set(sessionId, { transport, end, openResponses: 0, lastActiveAt: Date.now() }));
     try {
-      session = await openSession(core, { sessionId, clientCapabilities: initializeCapabilities(body), onClose: () => sessions.delete(sessionId) });
+      session = await openSession(core, {
+        sessionId,
+        clientCapabilities: initializeCapabilities(body),
+        onClose: () => void end().catch((error) => log(`closing session ${sessionId} failed`, error)),
+      });
     } catch (error) {
+      release();
       log("cannot open a session", error);
       return writeJsonRpcError(res, 502, `the bridge cannot reach its upstream servers: ${(error as Error).message}`);
     }
@@ -120,7 +156,7 @@ export async function serveHttp(core: BridgeCore, { host, port, idleTimeoutMs }:
       // Anything but a valid initialize leaves no session (and no upstream connections) behind.
       if (!transport.initialized) {
         await session.server.close();
-        await session.close();
+        await end();
       }
     }
   };
@@ -159,7 +195,11 @@ export async function serveHttp(core: BridgeCore, { host, port, idleTimeoutMs }:
     url,
     async close() {
       clearInterval(sweep);
-      await Promise.allSettled([...sessions.values()].map((s) => s.transport.close()));
+      // Waits for the upstream process trees to end: the bridge must not exit leaving them behind.
+      await Promise.allSettled([...sessions.values()].map(async (s) => {
+        await s.transport.close();
+        await s.end();
+      }));
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

@@ -10,6 +10,7 @@ export interface Backoff {
 }
 
 export const DEFAULT_BACKOFF: Backoff = { firstMs: 250, maxMs: 30_000 };
+const SLOW_START_MS = 10_000;
 
 export interface ManagedUpstreamOptions {
   version: string;
@@ -34,8 +35,12 @@ export class ManagedUpstream {
   /** What the server declared the last time it connected (kept while it is down). */
   capabilities: ServerCapabilities | undefined;
   instructions: string | undefined;
+  /** When the current (or last) connection attempt began: "ready in X ms" counts from here. */
+  attemptStartedAt = 0;
   private failures = 0;
+  private lastFailure = "";
   private retryTimer: NodeJS.Timeout | undefined;
+  private connecting: Promise<void> | undefined;
   private isClosed = false;
 
   constructor(
@@ -51,17 +56,28 @@ export class ManagedUpstream {
     return this.client !== null;
   }
 
-  /** The first connection. On failure it keeps retrying in the background and rethrows. */
+  /** The first connection; throws with the reason. The caller decides whether to retry (`retryLater`). */
   async start(): Promise<void> {
-    try {
-      await this.connect();
-    } catch (error) {
-      this.scheduleRetry();
-      throw error;
-    }
+    const target = this.spec.kind === "stdio" ? [this.spec.command, ...this.spec.args].join(" ") : this.spec.url.href;
+    log(`upstream ${this.name}: starting \`${target}\``);
+    await this.connect();
   }
 
-  private async connect(): Promise<void> {
+  /** After a failed start: says why and when the next attempt comes, then keeps retrying in the background. */
+  retryLater(error: unknown): void {
+    this.scheduleRetry(error);
+  }
+
+  private connect(): Promise<void> {
+    this.attemptStartedAt = Date.now();
+    // Silence while `npx -y` downloads a package looks like a hang: say so after a while.
+    const slow = setTimeout(() => log(`upstream ${this.name}: still starting after ${SLOW_START_MS / 1000} s (no answer to initialize yet)`), SLOW_START_MS);
+    slow.unref();
+    this.connecting = this.connectOnce().finally(() => clearTimeout(slow));
+    return this.connecting;
+  }
+
+  private async connectOnce(): Promise<void> {
     const client = await connectUpstream(this.spec, this.options.version, {
       capabilities: this.options.clientCapabilities,
       configure: (c) => this.options.configure(c, this),
@@ -71,6 +87,7 @@ export class ManagedUpstream {
       return;
     }
     this.failures = 0;
+    this.lastFailure = "";
     this.client = client;
     this.capabilities = client.getServerCapabilities();
     this.instructions = client.getInstructions();
@@ -85,28 +102,37 @@ export class ManagedUpstream {
     this.options.onUp(this);
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(error?: unknown): void {
     if (this.isClosed || this.retryTimer) return;
     const { firstMs, maxMs } = this.options.backoff ?? DEFAULT_BACKOFF;
     const ceiling = Math.min(maxMs, firstMs * 2 ** this.failures);
     // Full jitter: many bridges restarting together do not hammer a server in step.
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
     this.failures++;
+    if (error !== undefined) this.reportFailure(error, delay);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      this.connect().catch((error) => {
-        if (this.failures === 1 || this.failures % 10 === 0) log(`upstream ${this.name} still unreachable`, error);
-        this.scheduleRetry();
-      });
+      this.connect().catch((error) => this.scheduleRetry(error));
     }, delay);
     this.retryTimer.unref();
   }
 
+  /** Each new reason is said at once; the same one again only every tenth attempt (retries go on for as long as the session). */
+  private reportFailure(error: unknown, delayMs: number): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (reason === this.lastFailure && this.failures % 10 !== 0) return;
+    this.lastFailure = reason;
+    const seconds = delayMs < 10_000 ? (delayMs / 1000).toFixed(1) : String(Math.round(delayMs / 1000));
+    log(`upstream ${this.name}: failed to start: ${reason}; retrying in ${seconds} s`);
+  }
+
+  /** Resolves once the upstream's connection, and its process tree, are gone, including one still being opened. */
   async close(): Promise<void> {
     this.isClosed = true;
     clearTimeout(this.retryTimer);
+    await this.connecting?.catch(() => undefined);
     const client = this.client;
     this.client = null;
-    await client?.close().catch(() => undefined);
+    await client?.close().catch((error) => log(`upstream ${this.name}: closing failed`, error));
   }
 }

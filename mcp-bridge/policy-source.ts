@@ -38,6 +38,8 @@ export class PolicySource {
   current: TPolicy | null = null;
   /** The bridge's name as rules' `match.bridge` sees it ("" when unknown). */
   bridgeName: string | null = null;
+  /** Why the last load failed; null once a load succeeded. */
+  lastError: unknown = null;
   /** Resolves once the first load attempt finished (successfully or not). */
   ready: Promise<void> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | null = null;
@@ -69,6 +71,8 @@ export class PolicySource {
       try {
         const { bridge, policy } = await dashboard.fetchPolicy();
         if (seq !== latest) return;
+        if (source.lastError) log(`the policy is loaded from the dashboard (version ${policy.version ?? "unversioned"}) after failed attempts`);
+        source.lastError = null;
         const isChanged = source.current?.version !== policy.version || source.current === null;
         source.current = policy;
         source.bridgeName = bridge.name;
@@ -78,6 +82,7 @@ export class PolicySource {
         if (policy.version) dashboard.socket.emit("bridge:policy", { version: policy.version });
       } catch (error) {
         if (seq !== latest) return;
+        source.lastError = error;
         // A stale policy stays in force (it was valid); without any, calls stay refused.
         log(`could not load the policy${source.current ? " (keeping the previous one)" : ""}; retrying in ${Math.round(delay / 1000)} s`, error);
         source.retryTimer = setTimeout(() => void refresh(), delay);

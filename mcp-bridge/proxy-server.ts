@@ -15,6 +15,7 @@ import type { AuditSink } from "./audit-sink";
 import type { WaitTiming } from "./await-decision";
 import { isTaskCreated, type Forward, type GateDeps } from "./call-context";
 import type { DashboardClient } from "./dashboard-client";
+import { noToolsNotice } from "./dashboard-problem";
 import { mirroredCapabilities } from "./first-message";
 import { gateToolCall, UnknownToolError } from "./gate";
 import { log } from "./log";
@@ -42,6 +43,8 @@ export interface BridgeCore {
   backoff?: Backoff;
   /** With a dashboard: which tools an admin enabled, pinned by hash. */
   admission?: ToolAdmission;
+  /** What keeps the bridge from its dashboard's policy right now (a refused token, no answer), if anything. */
+  dashboardProblem?: () => string | undefined;
 }
 
 export interface SessionOptions {
@@ -79,16 +82,26 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
   const toolsChanged = () => {
     if (isOpen) server?.sendToolListChanged().catch(() => undefined);
   };
-  const refresh = async (upstream: ManagedUpstream) => {
+  /** Re-lists an upstream's tools; returns how many it lists, or undefined when listing failed. */
+  const refresh = async (upstream: ManagedUpstream): Promise<number | undefined> => {
     const client = upstream.client;
-    if (!client || !upstream.capabilities?.tools) return registry.setUpstreamTools(upstream.name, []);
+    if (!client || !upstream.capabilities?.tools) {
+      registry.setUpstreamTools(upstream.name, []);
+      return 0;
+    }
     try {
       const tools = await listAllTools(client);
       const admissions = await core.admission?.review(upstream.name, upstream.instructions, tools);
       registry.setUpstreamTools(upstream.name, tools, admissions);
+      return tools.length;
     } catch (error) {
       log(`upstream ${upstream.name}: cannot list its tools`, error);
+      return undefined;
     }
+  };
+  const reportReady = (upstream: ManagedUpstream, toolCount: number | undefined) => {
+    const tools = toolCount === undefined ? "tools not listed" : `${toolCount} tool${toolCount === 1 ? "" : "s"}`;
+    log(`upstream ${upstream.name}: ready (${tools}) in ${Date.now() - upstream.attemptStartedAt} ms`);
   };
   const refreshAll = () => Promise.all(upstreams.filter((u) => u.isUp).map(refresh));
 
@@ -111,8 +124,10 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
         },
         onUp(upstream) {
           if (!isOpen) return;
-          log(`upstream ${upstream.name} is back`);
-          void refresh(upstream).then(toolsChanged);
+          void refresh(upstream).then((count) => {
+            reportReady(upstream, count);
+            toolsChanged();
+          });
         },
         onDown(upstream) {
           registry.setUpstreamTools(upstream.name, []);
@@ -122,24 +137,36 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
   ));
 
   const started = await Promise.allSettled(upstreams.map((u) => u.start()));
-  const failures = started.flatMap((r, i) => (r.status === "rejected" ? [`${upstreams[i].name}: ${(r.reason as Error).message}`] : []));
-  if (failures.length === upstreams.length) {
+  const failed = started.flatMap((r, i) => (r.status === "rejected" ? [{ upstream: upstreams[i], error: r.reason as Error }] : []));
+  if (failed.length === upstreams.length) {
+    for (const { upstream, error } of failed) log(`upstream ${upstream.name}: failed to start: ${error.message}`);
     await Promise.allSettled(upstreams.map((u) => u.close()));
-    throw new Error(`no upstream could be reached: ${failures.join("; ")}`);
+    throw new Error(`no upstream could be reached: ${failed.map(({ upstream, error }) => `${upstream.name}: ${error.message}`).join("; ")}`);
   }
-  for (const failure of failures) log(`upstream unreachable for now, retrying in the background: ${failure}`);
-  await Promise.all(upstreams.map(refresh));
+  for (const { upstream, error } of failed) upstream.retryLater(error);
+  const counts = await Promise.all(upstreams.map(refresh));
+  upstreams.forEach((u, i) => u.isUp && reportReady(u, counts[i]));
 
   const live = upstreams.filter((u) => u.isUp);
+  const relayed = passthroughCapabilities(live);
+  // Without a policy no tool is listed: the instructions say why, so the agent does not face an unexplained empty list.
+  const problem = core.dashboardProblem?.();
+  const instructions = [problem && noToolsNotice(problem), upstreams.length === 1 ? upstreams[0].instructions : undefined].filter(Boolean).join("\n\n");
   server = new Server(
     { name: "airlock-bridge", version: core.version },
     {
       // The bridge itself changes the list (an upstream leaves or returns, a policy hides a tool): listChanged is true.
-      capabilities: { tools: { listChanged: true }, ...passthroughCapabilities(live) },
-      instructions: upstreams.length === 1 ? upstreams[0].instructions : undefined,
+      capabilities: { tools: { listChanged: true }, ...relayed },
+      instructions: instructions || undefined,
     },
   );
-  passthrough.attach(server, passthroughCapabilities(live));
+  passthrough.attach(server, relayed);
+  // Clients that show server log messages get the same notice there; logging is declared only when an upstream has it.
+  if (problem && relayed.logging) {
+    server.oninitialized = () => {
+      server!.sendLoggingMessage({ level: "error", logger: "airlock-bridge", data: noToolsNotice(problem) }).catch((error) => log(`session ${sessionId}: cannot send the notice`, error));
+    };
+  }
 
   // Only the gate holds this function (GateDeps.forward): there is no other route to an upstream's tools.
   const byName = new Map(upstreams.map((u) => [u.name, u]));
@@ -208,15 +235,15 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
 
   const stopWatchingPolicy = core.policy.onChange(toolsChanged);
   const stopWatchingInventory = core.admission?.onChange(() => void refreshAll().then(toolsChanged));
-  let isClosed = false;
-  const close = async () => {
-    if (isClosed) return;
-    isClosed = true;
-    isOpen = false;
-    stopWatchingPolicy();
-    stopWatchingInventory?.();
-    await Promise.allSettled(upstreams.map((u) => u.close()));
-  };
+  // Every caller waits for the same closing: whoever frees the session's capacity must see its processes gone.
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      isOpen = false;
+      stopWatchingPolicy();
+      stopWatchingInventory?.();
+      await Promise.allSettled(upstreams.map((u) => u.close()));
+    })());
   server.onerror = (error) => log(`session ${sessionId}:`, error);
   server.onclose = () => {
     void close();

@@ -1,10 +1,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ClientCapabilities, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { LeanHttpClientTransport } from "./lean-http-transport";
 import { log } from "./log";
+import { StdioUpstreamTransport } from "./stdio-upstream-transport";
 import type { TUpstreamSpec } from "./upstream-spec";
 
 /** The environment an upstream process gets: the bridge's, minus the bridge's own secrets. */
@@ -14,6 +15,27 @@ function upstreamEnvironment(): Record<string, string> {
       (entry): entry is [string, string] => typeof entry[1] === "string" && !entry[0].startsWith("AIRLOCK_"),
     ),
   );
+}
+
+/** The last few lines of a server's stderr, on one line: usually where it says why it stopped. */
+function tailLines(text: string, count = 3, maxChars = 500): string {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return lines.slice(-count).join(" | ").slice(-maxChars);
+}
+
+/** Why a server process did not come up, in words an operator can act on (the exit code and its last words). */
+export function describeStartFailure(command: string, error: unknown, transport: StdioUpstreamTransport): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return `command not found: ${command}`;
+  if (code === "EACCES") return `permission denied running ${command}`;
+  const { exit } = transport;
+  const stderr = tailLines(transport.stderrTail);
+  const details = [
+    ...(exit ? [exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`] : []),
+    ...(stderr ? [`stderr: ${stderr}`] : []),
+  ];
+  const reason = exit ? "the process exited before completing the MCP handshake" : (error as Error).message;
+  return details.length ? `${reason} (${details.join("; ")})` : reason;
 }
 
 /**
@@ -34,8 +56,15 @@ export async function connectUpstream(
   let client = newClient();
   try {
     if (spec.kind === "stdio") {
-      // stderr is inherited: the upstream's diagnostics join the bridge's on stderr, never stdout.
-      await client.connect(new StdioClientTransport({ command: spec.command, args: spec.args, env: upstreamEnvironment(), stderr: "inherit" }));
+      // The upstream's stderr joins the bridge's (never stdout); its process tree ends with the connection.
+      const transport = new StdioUpstreamTransport({ command: spec.command, args: spec.args, env: upstreamEnvironment() });
+      try {
+        await client.connect(transport);
+      } catch (error) {
+        // Waiting for the tree to end also lets the last stderr lines arrive before they are quoted.
+        await transport.close();
+        throw new Error(describeStartFailure(spec.command, error, transport));
+      }
     } else {
       // The lean transport first (the allow path's cost), then the SDK's (redirects and
       // anything else it knows), then the legacy HTTP+SSE transport of older servers.
@@ -57,8 +86,8 @@ export async function connectUpstream(
       }
     }
   } catch (error) {
-    const target = spec.kind === "stdio" ? [spec.command, ...spec.args].join(" ") : spec.url.href;
-    throw new Error(`cannot connect to upstream "${spec.name}" (${target}): ${(error as Error).message}`);
+    if (spec.kind === "stdio") throw error;
+    throw new Error(`cannot connect to ${spec.url.href}: ${(error as Error).message}`);
   }
   client.onerror = (error) => log(`upstream ${spec.name} error`, error);
   return client;

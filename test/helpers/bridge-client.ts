@@ -58,6 +58,7 @@ export function writePolicyFile(policy: object): string {
 
 export interface HttpBridge {
   url: string;
+  pid: number;
   stderr(): string;
   stop(): Promise<void>;
 }
@@ -83,6 +84,7 @@ export async function startHttpBridge(options: { upstreams: string[]; policyFile
   });
   return {
     url,
+    pid: child.pid!,
     stderr: () => stderr,
     stop: async () => {
       if (child.exitCode !== null) return;
