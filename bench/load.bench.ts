@@ -198,6 +198,10 @@ async function main() {
       if (runs.length && decidedAt.has(note)) toUpstream[channelOf.get(note)!].push(runs[0]! - decidedAt.get(note)!);
     }
     lost += failures.length;
+    if (process.env.BENCH_LOAD_SLOWEST) {
+      const slowest = [...arrived.keys()].map((n) => [n, arrived.get(n)! - started.get(n)!, started.get(n)! - t0] as const).sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_LOAD_SLOWEST));
+      for (const [n, ms, at] of slowest) console.log(`  slow creation ${n}: ${ms.toFixed(0)} ms, started at +${at.toFixed(0)} ms`);
+    }
 
     const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(10);
     const row = (name: string, s: Summary) =>

@@ -72,6 +72,14 @@ it("an admin creates a rule in the UI, fixes a CEL error, dry-runs and saves it;
     await admin.getByRole("button", { name: "Check and add to draft" }).click();
     await admin.getByTestId("rule-row").filter({ hasText: "hold writes outside the inbox" }).waitFor();
 
+    // A second rule under the same name, spelled in other case, is refused at its name field.
+    await admin.getByRole("button", { name: "Add rule" }).click();
+    await admin.getByLabel("Name").fill("Hold Writes Outside The Inbox");
+    await admin.getByRole("button", { name: "Check and add to draft" }).click();
+    await admin.getByText(/names must be unique/).first().waitFor();
+    expect(await admin.getByTestId("rule-row").count()).toBe(1);
+    await admin.getByRole("button", { name: "Cancel" }).click();
+
     await admin.getByLabel("Last N calls").fill("50");
     await admin.getByRole("button", { name: "Run dry run" }).click();
     const dryRun = admin.getByTestId("dry-run-result");

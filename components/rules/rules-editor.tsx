@@ -24,6 +24,11 @@ const LABEL = "block text-xs font-semibold text-slate-700";
 
 /** The rule form's text fields; converted to a rule on submit. */
 interface Draft {
+  /** Kept from the rule being edited, so a rename keeps its identity. */
+  id?: string;
+  /** Matchers the form does not show; kept as they were, so editing a rule never widens it. */
+  bridge: string;
+  principal: string;
   name: string;
   server: string;
   tool: string;
@@ -41,6 +46,8 @@ interface Draft {
 }
 
 const EMPTY: Draft = {
+  bridge: "*",
+  principal: "*",
   name: "",
   server: "*",
   tool: "*",
@@ -60,6 +67,9 @@ const EMPTY: Draft = {
 function toDraft(rule: TRule): Draft {
   const hint = (v: boolean | undefined) => (v === undefined ? "" : v ? "true" : "false");
   return {
+    ...(rule.id ? { id: rule.id } : {}),
+    bridge: rule.match.bridge,
+    principal: rule.match.principal,
     name: rule.name,
     server: rule.match.server,
     tool: rule.match.tool,
@@ -85,8 +95,9 @@ function fromDraft(d: Draft): TRule {
   };
   const redact = d.redact.split(",").map((p) => p.trim()).filter(Boolean);
   return {
+    ...(d.id ? { id: d.id } : {}),
     name: d.name.trim(),
-    match: { server: d.server.trim(), tool: d.tool.trim(), bridge: "*", principal: "*", ...(Object.keys(annotations).length ? { annotations } : {}) },
+    match: { server: d.server.trim(), tool: d.tool.trim(), bridge: d.bridge, principal: d.principal, ...(Object.keys(annotations).length ? { annotations } : {}) },
     ...(d.when.trim() ? { when: d.when.trim() } : {}),
     action: d.action,
     approvers: Number(d.approvers),

@@ -8,6 +8,7 @@ import { migrateDatabase } from "../db/migrate";
 import { setIo } from "../realtime/hub";
 import { createSocketServer } from "../realtime/socket-server";
 import { ensureAuthSecret } from "./auth-secret";
+import { serveBridgeApi } from "./serve-bridge-api";
 
 export interface StartServerOptions {
   port: number;
@@ -31,10 +32,13 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   await app.prepare();
   const handle = app.getRequestHandler();
   const httpServer = createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      console.error("[airlock] request failed", error);
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+    // The bridge API skips Next's router (see serve-bridge-api.ts); everything else is Next's.
+    serveBridgeApi(req, res)
+      .then((isServed) => (isServed ? undefined : handle(req, res)))
+      .catch((error) => {
+        console.error("[airlock] request failed", error);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
   });
   // Idle kept-alive connections stay open 65 s (Node's default is 5 s): longer than the
   // usual 60 s of load balancers, so a proxy or a client never reuses a connection the

@@ -29,6 +29,7 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown }> =
   "POST /api/bridge/approvals": { allowed: ["bridge"], body: {} },
   "GET /api/bridge/approvals/[id]": { allowed: ["bridge"] },
   "POST /api/bridge/approvals/[id]/result": { allowed: ["bridge"], body: { outcome: "withdrawn" } },
+  "POST /api/bridge/approvals/withdraw": { allowed: ["bridge"], body: { idempotencyKey: "not-a-key-in-use" } },
   "POST /api/bridge/audit": { allowed: ["bridge"], body: { events: [] } },
   "POST /api/bridge/tools": { allowed: ["bridge"], body: { server: "s", tools: [] } },
   "GET /api/tools": { allowed: ["admin", "auditor"] },
