@@ -23,6 +23,8 @@ export interface AwaitDecisionOptions {
   timing?: WaitTiming;
   /** Called every few seconds while waiting (progress notifications keep clients from timing out). */
   onWaiting?: (elapsedMs: number) => void;
+  /** The socket's connection number when the request was sent (DashboardClient.connectionEpoch). */
+  epochAtCreation?: number | null;
 }
 
 export type TDecisionOutcome =
@@ -37,7 +39,7 @@ export type TDecisionOutcome =
  * the bridge asks for the state of its request. Whichever reports first wins and
  * the promise settles exactly once; later reports are ignored. Never rejects.
  */
-export function awaitDecision({ dashboard, approval, timeoutSeconds, signal, timing = DEFAULT_TIMING, onWaiting }: AwaitDecisionOptions): Promise<TDecisionOutcome> {
+export function awaitDecision({ dashboard, approval, timeoutSeconds, signal, timing = DEFAULT_TIMING, onWaiting, epochAtCreation }: AwaitDecisionOptions): Promise<TDecisionOutcome> {
   return new Promise((resolve) => {
     const started = Date.now();
     const expiresAt = Date.parse(approval.expiresAt);
@@ -94,9 +96,17 @@ export function awaitDecision({ dashboard, approval, timeoutSeconds, signal, tim
     consider(approval);
     if (isSettled) return;
     // A decision made before this subscription (a fast reviewer, or an automated
-    // one) was pushed to nobody: ask once right away (over the socket when it is
-    // up, which skips an HTTP round trip through the dashboard), then keep polling.
-    if (dashboard.socket.connected) {
+    // one) reached the client's cache of recent pushes, if the socket stayed up
+    // since the request was sent; otherwise it was pushed to nobody: ask once
+    // right away (over the socket when it is up, which skips an HTTP round trip
+    // through the dashboard), then keep polling.
+    const pushed = dashboard.recentDecision?.(approval.id);
+    if (pushed) consider(pushed);
+    if (isSettled) return;
+    const isConnectedThroughout = epochAtCreation != null && epochAtCreation === dashboard.connectionEpoch;
+    if (isConnectedThroughout) {
+      pollTimer = setTimeout(poll, timing.pollMs);
+    } else if (dashboard.socket.connected) {
       onReconnect();
       pollTimer = setTimeout(poll, timing.pollMs);
     } else {

@@ -52,6 +52,10 @@ export class DashboardClient {
   private readonly reports = new Set<Promise<void>>();
   /** Requests this process is waiting on: withdrawn at shutdown, so no reviewer approves a call nobody will run. */
   private readonly holding = new Set<string>();
+  /** Decisions pushed in the last minute, by request id: one pushed before its hold started listening is found here. */
+  private readonly recent = new Map<string, { state: TApprovalState; at: number }>();
+  /** Counts the socket's connections: the same number before and after a creation means no push was lost in between. */
+  private epoch = 0;
 
   constructor(
     readonly baseUrl: string,
@@ -66,6 +70,27 @@ export class DashboardClient {
       reconnectionDelayMax: 5_000,
       autoConnect: false,
     });
+    this.socket.on("connect", () => void this.epoch++);
+    this.onApprovalUpdated((state) => {
+      if (state.status === "pending") return;
+      const now = Date.now();
+      this.recent.set(state.id, { state, at: now });
+      // Bounded: entries older than a minute, or beyond the newest 2,000, are dropped.
+      for (const [id, entry] of this.recent) {
+        if (this.recent.size <= 2_000 && now - entry.at < 60_000) break;
+        this.recent.delete(id);
+      }
+    });
+  }
+
+  /** The connection number while the socket is up, else null (see `epoch`). */
+  get connectionEpoch(): number | null {
+    return this.socket.connected ? this.epoch : null;
+  }
+
+  /** A decision on this request pushed in the last minute, if any. */
+  recentDecision(approvalId: string): TApprovalState | undefined {
+    return this.recent.get(approvalId)?.state;
   }
 
   private async request<T>(path: string, schema: ZodType<T> | null, init: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {

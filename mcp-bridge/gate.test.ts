@@ -147,9 +147,19 @@ describe("gate", () => {
   class FastReviewer extends FakeDashboard {
     polls = 0;
     watches = 0;
-    constructor(isSocketUp: boolean) {
+    constructor(
+      isSocketUp: boolean,
+      private readonly keepsPushes = false,
+    ) {
       super();
       Object.assign(this.socket, { connected: isSocketUp });
+    }
+    /** As DashboardClient: a connection number while up, and the decisions pushed recently. */
+    get connectionEpoch() {
+      return this.keepsPushes ? 1 : undefined;
+    }
+    recentDecision(id: string) {
+      return this.keepsPushes && this.state?.id === id && this.state.status !== "pending" ? this.state : undefined;
     }
     override async createApproval(input: TCreateApproval): Promise<TApprovalState> {
       const created = await super.createApproval(input);
@@ -167,10 +177,11 @@ describe("gate", () => {
   }
 
   it.each([
-    ["over HTTP when the socket is down", false, { watches: 0, polls: 1 }],
-    ["over the socket when it is up", true, { watches: 1, polls: 0 }],
-  ])("does not miss a decision pushed before the bridge listened: it asks once right away, %s", async (_label, isSocketUp, asked) => {
-    const dashboard = new FastReviewer(isSocketUp);
+    ["over HTTP when the socket is down", false, false, { watches: 0, polls: 1 }],
+    ["over the socket when it is up", true, false, { watches: 1, polls: 0 }],
+    ["or not at all when the socket stayed up and the push is in the client's recent decisions", true, true, { watches: 0, polls: 0 }],
+  ])("does not miss a decision pushed before the bridge listened: it asks once right away, %s", async (_label, isSocketUp, keepsPushes, asked) => {
+    const dashboard = new FastReviewer(isSocketUp, keepsPushes);
     const { deps, forward } = setup(HOLD, { dashboard });
     // Polling every minute: only the immediate check can find the decision within the test's time.
     const result = await gateToolCall({ ...deps, timing: { pollMs: 60_000, progressMs: 60_000, graceMs: 100 } }, call({ path: "/a" }));

@@ -53,6 +53,7 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
   let approval: TApprovalState;
   // One key for every attempt: a retried creation finds the request an earlier attempt made.
   const idempotencyKey = randomUUID();
+  const epochAtCreation = dashboard.connectionEpoch;
   try {
     // Reviewers see the arguments minus the rule's redacted paths; the bridge keeps the real ones.
     request = buildApprovalRequest({
@@ -103,6 +104,7 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
     signal: call.signal,
     timing: deps.timing,
     onWaiting: (ms) => call.progress?.waiting(`Waiting for human approval (request ${approval.id}, ${Math.round(ms / 1000)} s)`),
+    epochAtCreation,
   }).finally(untrack);
 
   switch (outcome.status) {
