@@ -28,7 +28,9 @@ const CONCURRENT_PER_ROUND = Number(process.env.BENCH_CONCURRENT ?? 1_000);
 const IN_FLIGHT = 64;
 
 const children: ChildProcess[] = [];
-process.on("exit", () => children.forEach((c) => c.kill("SIGKILL")));
+process.on("exit", () => {
+  for (const c of children) c.kill("SIGKILL");
+});
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -17,7 +17,6 @@
 // error), run twice, run without an approval. Any of those fails the run (exit 1).
 // Targets (issue 9): 0 lost, 0 twice, 0 unapproved; both p99 ≤ 250 ms.
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";

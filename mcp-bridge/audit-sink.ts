@@ -135,7 +135,7 @@ export class FileAuditSink implements AuditSink {
   constructor(private readonly path?: string) {}
 
   record(event: TBridgeAuditEvent): void {
-    const line = JSON.stringify({ audit: event }) + "\n";
+    const line = `${JSON.stringify({ audit: event })}\n`;
     if (!this.path) return void process.stderr.write(line);
     try {
       this.fd ??= openSync(this.path, "a", 0o600);

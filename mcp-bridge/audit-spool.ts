@@ -80,7 +80,7 @@ export class AuditSpool {
     try {
       if (!events.length) return this.clear();
       const temp = `${this.path}.tmp`;
-      writeFileSync(temp, events.map((e) => JSON.stringify(e)).join("\n") + "\n", { mode: 0o600 });
+      writeFileSync(temp, `${events.map((e) => JSON.stringify(e)).join("\n")}\n`, { mode: 0o600 });
       renameSync(temp, this.path);
       this.hasFile = true;
       for (const file of this.claimed.splice(0)) tryUnlink(file);

@@ -71,7 +71,7 @@ async function main() {
   process.stdin.once("close", () => void shutdown());
   // The upstreams are opened once the client said what it can do (its initialize request), so they see the same.
   const { first, transport } = await readFirstMessage(new StdioServerTransport());
-  let session;
+  let session: Awaited<ReturnType<typeof openSession>>;
   try {
     session = await openSession(core, { sessionId: randomUUID(), clientCapabilities: initializeCapabilities(first), onClose: () => void shutdown() });
   } catch (error) {

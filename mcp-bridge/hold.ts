@@ -41,7 +41,8 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
   const { deps, call, tool, decision, event, trace, shown } = ctx;
   const { dashboard } = deps;
   // A re-held edit is a new call for its reviewers; the audit event keeps the hash the agent proposed.
-  const argumentsHash = ctx.reholds ? hashArguments(call.args) : (event.argumentsHash ??= hashArguments(call.args));
+  event.argumentsHash ??= hashArguments(call.args);
+  const argumentsHash = ctx.reholds ? hashArguments(call.args) : event.argumentsHash;
   if (!dashboard) {
     event.detail = { reason: "approval required; no dashboard configured", heldReason: decision.reason };
     return refusal(

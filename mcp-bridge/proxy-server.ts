@@ -145,7 +145,9 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
   }
   for (const { upstream, error } of failed) upstream.retryLater(error);
   const counts = await Promise.all(upstreams.map(refresh));
-  upstreams.forEach((u, i) => u.isUp && reportReady(u, counts[i]));
+  upstreams.forEach((u, i) => {
+    if (u.isUp) reportReady(u, counts[i]);
+  });
 
   const live = upstreams.filter((u) => u.isUp);
   const relayed = passthroughCapabilities(live);

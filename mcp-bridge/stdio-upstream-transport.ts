@@ -118,7 +118,7 @@ export class StdioUpstreamTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
-    if (!stdin || !stdin.writable || this.ending) return Promise.reject(new Error("Not connected"));
+    if (!stdin?.writable || this.ending) return Promise.reject(new Error("Not connected"));
     return new Promise((resolve) => {
       if (stdin.write(serializeMessage(message))) resolve();
       else stdin.once("drain", resolve);

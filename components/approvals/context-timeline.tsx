@@ -15,6 +15,7 @@ export function ContextTimeline({ entries }: { entries: TContextEntry[] }) {
   return (
     <ol className="relative space-y-3 border-l border-slate-200 pl-4">
       {entries.map((e, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a timeline never reorders, and its entries have no id of their own
         <li key={i} className="text-sm">
           <div className="flex flex-wrap items-baseline gap-2">
             <span className="font-medium">{LABEL[e.kind]}</span>

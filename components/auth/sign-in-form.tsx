@@ -7,7 +7,7 @@ import { BUTTON_PRIMARY, Field } from "@/components/ui/field";
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 function safePath(callbackUrl: string | undefined): string {
-  return callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  return callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
 }
 
 export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {

@@ -200,6 +200,7 @@ export function RulesEditor({ initial, canEdit, recentCalls }: { initial: TPolic
         <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white" data-testid="rules-list">
           {rules.length === 0 && <li className="px-3 py-4 text-sm text-slate-600">No rules: every call gets the default.</li>}
           {rules.map((rule, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: names are unique; the index keeps a half-typed duplicate from colliding
             <li key={`${rule.name}-${i}`} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm" data-testid="rule-row">
               <span className="w-6 text-slate-500">{i + 1}.</span>
               <span className={`font-medium ${rule.enabled ? "" : "text-slate-400 line-through"}`}>{rule.name}</span>

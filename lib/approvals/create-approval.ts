@@ -31,7 +31,7 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
   }
   const { timeoutSeconds, approvers, arguments: args, inputSchema, context, principal, ...fields } = input;
   touchBridgeInstance(input.bridgeInstance ?? null);
-  let approval;
+  let approval: Awaited<ReturnType<typeof db.approvalRequest.create>>;
   try {
     approval = await db.approvalRequest.create({
       data: {

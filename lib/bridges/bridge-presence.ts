@@ -18,7 +18,8 @@ interface Presence {
 }
 
 const globalForPresence = globalThis as unknown as { __airlockPresence?: Presence };
-const presence: Presence = (globalForPresence.__airlockPresence ??= { startedAt: Date.now(), sockets: new Map(), lastSeen: new Map() });
+globalForPresence.__airlockPresence ??= { startedAt: Date.now(), sockets: new Map(), lastSeen: new Map() };
+const presence: Presence = globalForPresence.__airlockPresence;
 
 /** A bridge instance id, as bridges send it: anything else is ignored. */
 export function parseInstance(value: unknown): string | null {

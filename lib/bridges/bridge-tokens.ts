@@ -19,7 +19,8 @@ export async function createBridgeToken({ name, newTools = "disabled" }: { name:
  */
 const AUTH_CACHE_MS = 5_000;
 const globalForCache = globalThis as unknown as { __airlockBridgeAuth?: Map<string, { bridge: { id: string; name: string }; until: number }> };
-const authCache = (globalForCache.__airlockBridgeAuth ??= new Map());
+globalForCache.__airlockBridgeAuth ??= new Map();
+const authCache = globalForCache.__airlockBridgeAuth;
 
 /** The bridge a token belongs to, or null (unknown, revoked or not a bridge token). */
 export async function authenticateBridge(token: string | undefined | null) {

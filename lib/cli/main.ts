@@ -46,9 +46,10 @@ async function withDb<T>(work: () => Promise<T>): Promise<T> {
 }
 
 async function applyRules(args: string[]): Promise<void> {
-  let values;
+  const options = { file: { type: "string", short: "f" }, comment: { type: "string" }, "dry-run": { type: "boolean" } } as const;
+  let values: ReturnType<typeof parseArgs<{ args: string[]; strict: true; options: typeof options }>>["values"];
   try {
-    values = parseArgs({ args, strict: true, options: { file: { type: "string", short: "f" }, comment: { type: "string" }, "dry-run": { type: "boolean" } } }).values;
+    values = parseArgs({ args, strict: true, options }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -91,7 +92,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (key === "bridge-token create") {
     const input = options(rest, {
-      name: z.string().trim().min(1).max(100).regex(/^[\w.\-]+$/, "letters, digits, _ . - only"),
+      name: z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, "letters, digits, _ . - only"),
       "new-tools": z.enum(["disabled", "enabled"]).default("disabled"),
     });
     const { createBridgeToken } = await import("../bridges/bridge-tokens");

@@ -24,7 +24,8 @@ function createClient(): Db {
 // behind a holder so that a client wedged by a database failure can be
 // replaced (see resetDatabaseClient) without every importer holding the old one.
 const globalForDb = globalThis as unknown as { __airlockDbHolder?: { client: Db; resets: number; resetAt: number } };
-const holder = (globalForDb.__airlockDbHolder ??= { client: createClient(), resets: 0, resetAt: 0 });
+globalForDb.__airlockDbHolder ??= { client: createClient(), resets: 0, resetAt: 0 };
+const holder = globalForDb.__airlockDbHolder;
 
 export const db: Db = new Proxy({} as Db, {
   get(_target, property) {

@@ -1,4 +1,4 @@
-import { ZodError } from "zod";
+import type { ZodError } from "zod";
 
 /** Error codes and the HTTP status each maps to; the one table for the whole API. */
 export const ERROR_STATUS = {

@@ -31,7 +31,9 @@ export async function serveBridgeApi(req: IncomingMessage, res: ServerResponse):
   const body = Buffer.from(await response.arrayBuffer());
   // Answers about held calls must never be cached by anything in between.
   const out: Record<string, string> = { "content-length": String(body.length), "cache-control": "no-store" };
-  response.headers.forEach((value, name) => (out[name] = value));
+  response.headers.forEach((value, name) => {
+    out[name] = value;
+  });
   res.writeHead(response.status, out).end(body);
   return true;
 }

@@ -20,15 +20,15 @@ async function stop(bridge: BridgeProcess) {
   bridge.child.kill("SIGTERM");
   await bridge.exited;
 }
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 describe("upstreams that fail to start", () => {
   it("are named on stderr within seconds, with the reason, while the good one serves", async () => {
     const bridge = spawnBridge(["--policy", ALLOW_ALL, "--upstream", `good=${STUBBORN_SERVER}`, "--upstream", `missing=${MISSING}`, "--upstream", `crashing=${CRASHING}`]);
     try {
       const initialized = bridge.request("initialize", INITIALIZE_PARAMS);
-      await bridge.waitForStderr(new RegExp(`upstream missing: starting \`${escape(MISSING)}\``), 5_000);
-      await bridge.waitForStderr(new RegExp(`upstream missing: failed to start: command not found: ${escape(MISSING)}; retrying in \\d+\\.\\d s`), 5_000);
+      await bridge.waitForStderr(new RegExp(`upstream missing: starting \`${escapeRegExp(MISSING)}\``), 5_000);
+      await bridge.waitForStderr(new RegExp(`upstream missing: failed to start: command not found: ${escapeRegExp(MISSING)}; retrying in \\d+\\.\\d s`), 5_000);
       await bridge.waitForStderr(
         /upstream crashing: failed to start: the process exited before completing the MCP handshake \(exit code 1; stderr: boom: API_KEY is not set\); retrying in \d+\.\d s/,
         5_000,
@@ -76,7 +76,7 @@ describe("a bridge that cannot get its policy from the dashboard", () => {
     const bridge = spawnBridge(["--dashboard", dashboard.url, "--upstream", EVERYTHING_SERVER], { ...process.env, AIRLOCK_BRIDGE_TOKEN: token });
     try {
       const problem = `the dashboard at ${dashboard.url} refused the bridge token (HTTP 401): check AIRLOCK_BRIDGE_TOKEN / --token`;
-      await bridge.waitForStderr(new RegExp(escape(problem)), 15_000);
+      await bridge.waitForStderr(new RegExp(escapeRegExp(problem)), 15_000);
       const agent = await connectAgent(bridge);
       expect(agent.tools).toEqual([]);
       expect(agent.instructions?.startsWith(`Airlock: no tools are available through this bridge because ${problem}.`)).toBe(true);
@@ -94,7 +94,7 @@ describe("a bridge that cannot get its policy from the dashboard", () => {
     const bridge = spawnBridge(["--dashboard", url, "--upstream", STUBBORN_SERVER], { ...process.env, AIRLOCK_BRIDGE_TOKEN: "alk_brg_whatever" });
     try {
       const problem = `cannot reach the dashboard at ${url}: connect ECONNREFUSED ${url.slice("http://".length)}`;
-      await bridge.waitForStderr(new RegExp(escape(problem)), 15_000);
+      await bridge.waitForStderr(new RegExp(escapeRegExp(problem)), 15_000);
       const agent = await connectAgent(bridge);
       expect(agent.tools).toEqual([]);
       expect(agent.instructions).toBe(

@@ -73,7 +73,9 @@ describe.skipIf(!isSupported)("MCP conformance through the bridge", () => {
       /ready at (http:\/\/\S+\/mcp)/,
     );
   });
-  afterAll(() => children.forEach((c) => c.kill("SIGTERM")));
+  afterAll(() => {
+    for (const c of children) c.kill("SIGTERM");
+  });
 
   it("passes through the bridge every scenario that passes directly", async () => {
     const direct = await runSuite(fixtureUrl);

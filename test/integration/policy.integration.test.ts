@@ -47,7 +47,7 @@ describe("rules", () => {
   });
 
   it("holds only the writes outside the inbox, and a new rule reaches the running bridge", async () => {
-    const condition = `!args.path.startsWith(${JSON.stringify(inbox + "/")})`;
+    const condition = `!args.path.startsWith(${JSON.stringify(`${inbox}/`)})`;
     for (const rule of [
       { name: "hold writes outside the inbox", match: { tool: "*write_file" }, when: condition, action: "require_approval", timeoutSeconds: 60 },
       { name: "other writes pass", match: { tool: "*write_file" }, action: "allow" },

@@ -49,7 +49,7 @@ function discoverRoutes(): string[] {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name === "route.ts") {
-        const url = "/" + relative(join(ROOT_DIR, "app"), dir);
+        const url = `/${relative(join(ROOT_DIR, "app"), dir)}`;
         const source = readFileSync(path, "utf8");
         for (const [, method] of source.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b/g)) routes.push(`${method} ${url}`);
         for (const [, names] of source.matchAll(/export \{([^}]+)\}/g)) {
