@@ -1,3 +1,4 @@
+import { isBridgeInstanceConnected } from "../bridges/bridge-presence";
 import { db, type Prisma } from "../db/prisma";
 import type { TApprovalStatus } from "../bridge-api/bridge-api.types";
 import { APPROVAL_DETAIL_INCLUDE, APPROVAL_SUMMARY_INCLUDE, toApprovalDetail, toApprovalSummary } from "./approval-views";
@@ -39,5 +40,6 @@ export async function listApprovals(options: ListApprovalsOptions = {}) {
 export async function getApproval(approvalId: string) {
   const approval = await db.approvalRequest.findUnique({ where: { id: approvalId }, include: APPROVAL_DETAIL_INCLUDE });
   if (!approval) throw new AppError("not_found", { message: "approval request not found" });
-  return toApprovalDetail(approval);
+  // Reviewers should know when nobody is waiting for their decision any more.
+  return { ...toApprovalDetail(approval), isBridgeConnected: approval.status === "pending" ? isBridgeInstanceConnected(approval.bridgeInstance) : null };
 }

@@ -53,6 +53,11 @@ export function isBridgeInstanceGone(instance: string | null, now = Date.now()):
   return now - since > BRIDGE_GRACE_MS;
 }
 
+/** Whether the bridge process has a socket open now (null when the request names no process). */
+export function isBridgeInstanceConnected(instance: string | null): boolean | null {
+  return instance ? presence.sockets.has(instance) : null;
+}
+
 /** Forgets instances unheard-of for long (their requests have long expired). */
 export function pruneBridgeInstances(now = Date.now()): void {
   for (const [instance, at] of presence.lastSeen) {

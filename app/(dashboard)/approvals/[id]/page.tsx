@@ -7,6 +7,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { getApproval } from "@/lib/approvals/list-approvals";
 import { can } from "@/lib/auth/roles";
+import { BRIDGE_GRACE_MS } from "@/lib/bridges/bridge-presence";
 import type { TContextEntry } from "@/lib/bridge-api/bridge-api.types";
 import { AppError } from "@/lib/errors/app-error";
 import { requirePageUser } from "@/lib/ui/session";
@@ -50,6 +51,12 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
           </span>
         )}
       </header>
+      {a.isBridgeConnected === false && (
+        <p role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          The bridge holding this call is not connected. If it does not come back within {BRIDGE_GRACE_MS / 1000} s, the request expires as
+          &ldquo;bridge gone&rdquo; and nothing runs.
+        </p>
+      )}
       <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
         <div className="space-y-4">
           <Section title="Prompt (the agent's claim, not verified)">
