@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashArguments } from "../../lib/crypto/canonical-hash";
+import { connectThroughBridge, COUNTER_SERVER, textOf } from "../helpers/bridge-client";
 import { afterBlockingCalls, api, startDashboard, waitFor, type Dashboard } from "../helpers/dashboard";
 
 let dashboard: Dashboard;
@@ -15,9 +16,12 @@ let bridgeToken: string;
 
 beforeAll(async () => {
   dashboard = await startDashboard();
+  const admin = dashboard.addUser("admin@example.com", "admin");
   alice = dashboard.addUser("alice@example.com", "reviewer");
   bridgeToken = dashboard.cli("bridge-token", "create", "--name", "db-fault", "--new-tools", "enabled");
   await afterBlockingCalls();
+  const policy = { default: "allow", rules: [{ name: "hold increments", match: { tool: "increment" }, action: "require_approval", timeoutSeconds: 300 }] };
+  expect((await api(dashboard, admin, "/api/policy", { method: "PUT", body: { policy } })).status).toBe(200);
 });
 
 afterAll(async () => {
@@ -55,12 +59,17 @@ describe("the database failing", () => {
   it("SQLite read-only: decisions fail fast with 503, health says so, and both recover without a restart", async (ctx) => {
     if (dashboard.database.provider !== "sqlite") ctx.skip();
     const id = await held(1);
+    // A real agent's call is held through the outage too.
+    const bridge = await connectThroughBridge({ upstreams: [COUNTER_SERVER], dashboardUrl: dashboard.url, token: bridgeToken });
+    const call = bridge.client.callTool({ name: "increment", arguments: { by: 7 } });
+    const agentsRequest = await waitFor(async () => (await api(dashboard, alice, "/api/approvals?status=pending")).body.items.find((a: { sessionId: string }) => a.sessionId !== "s-db"));
     const files = sqliteFiles();
     chattr("+i", files);
     try {
       const refused = await timed(10_000, () => api(dashboard, alice, `/api/approvals/${id}/decision`, { body: { decision: "approve" } }));
       expect(refused.status).toBe(503);
       expect(refused.body.error.code).toBe("unavailable");
+      expect((await timed(10_000, () => api(dashboard, alice, `/api/approvals/${agentsRequest.id}/decision`, { body: { decision: "approve" } }))).status).toBe(503);
       const health = await timed(10_000, () => fetch(`${dashboard.url}/api/health`));
       expect(health.status).toBe(503);
       expect((await health.json()).database).toMatchObject({ writable: false });
@@ -76,6 +85,15 @@ describe("the database failing", () => {
     // And the next held call goes through the whole write path.
     const next = await held(2);
     expect((await api(dashboard, alice, `/api/approvals/${next}/decision`, { body: { decision: "reject" } })).status).toBe(200);
+    // The agent's call waited through the outage and runs exactly once, after its approval.
+    try {
+      expect(textOf(await bridge.client.callTool({ name: "get_count", arguments: {} }))).toBe("0");
+      expect((await api(dashboard, alice, `/api/approvals/${agentsRequest.id}/decision`, { body: { decision: "approve" } })).body.status).toBe("approved");
+      expect((await call).isError).toBeFalsy();
+      expect(textOf(await bridge.client.callTool({ name: "get_count", arguments: {} }))).toBe("7");
+    } finally {
+      await bridge.close();
+    }
   });
 
   it("PostgreSQL connections cut: the next requests recover without a restart", async (ctx) => {
