@@ -16,7 +16,13 @@ function createClient(): Db {
   if (target.provider === "postgresql") {
     return new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as Db;
   }
-  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: target.url }) });
+  const client = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: target.url }) });
+  // WAL with synchronous=NORMAL: a commit no longer waits for an fsync of the log (better-sqlite3
+  // runs on the event loop, so every fsync stalled every request). Still atomic and consistent;
+  // a power loss (not a crash of the process) can lose the last commits. PostgreSQL is for
+  // deployments that need more (README: Databases).
+  void client.$queryRawUnsafe("PRAGMA synchronous = NORMAL").catch((error) => console.error("[airlock] could not set SQLite synchronous=NORMAL", error));
+  return client;
 }
 
 // One client per process: Next's route bundles and the custom server share it
