@@ -42,6 +42,8 @@ export interface SocketData {
   kind: "user" | "bridge";
   userId?: string;
   role?: "admin" | "reviewer" | "auditor";
+  /** The session version the socket's cookie was issued under (re-checked every minute). */
+  sessionVersion?: number;
   bridgeId?: string;
 }
 

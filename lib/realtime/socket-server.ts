@@ -2,7 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { getApprovalState } from "../approvals/get-approval-state";
 import { db } from "../db/prisma";
-import { findActiveUser } from "../users/personal-tokens";
+import { findSessionUser } from "../auth/session-user";
 import type { AirlockIo } from "./hub";
 import { authenticateSocket, roomsFor } from "./socket-auth";
 
@@ -53,11 +53,12 @@ export function createSocketServer(httpServer: HttpServer, secret: string): Airl
     });
   });
 
-  // A user disabled or removed after connecting stops receiving events within a minute.
+  // A user disabled, removed or signed out after connecting (elsewhere: the CLI, another
+  // instance) stops receiving events within a minute; this process closes such sockets at once.
   const timer = setInterval(async () => {
     for (const socket of await io.fetchSockets()) {
       if (socket.data.kind !== "user" || !socket.data.userId) continue;
-      const user = await findActiveUser(socket.data.userId).catch(() => null);
+      const user = await findSessionUser({ userId: socket.data.userId, sessionVersion: socket.data.sessionVersion }).catch(() => null);
       if (!user || user.role !== socket.data.role) socket.disconnect(true);
     }
   }, REVALIDATE_MS);
