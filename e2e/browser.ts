@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { ROOT_DIR } from "../lib/db/database-url";
 
 export const SCREENSHOT_DIR = join(ROOT_DIR, "test-results", "screenshots");
@@ -21,4 +21,16 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/**
+ * Collects the page's Content-Security-Policy violations (Chromium reports each one
+ * on the console); a test asserts the list is empty once the page has been used.
+ */
+export function watchCspViolations(page: Page): string[] {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  return violations;
 }

@@ -8,7 +8,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectThroughBridge } from "../test/helpers/bridge-client";
 import { api, FILESYSTEM_SERVER, startDashboard, type Dashboard } from "../test/helpers/dashboard";
-import { launchBrowser, SCREENSHOT_DIR } from "./browser";
+import { launchBrowser, SCREENSHOT_DIR, watchCspViolations } from "./browser";
 
 let dashboard: Dashboard;
 let browser: Browser;
@@ -32,6 +32,7 @@ it("a reviewer approves a held write from the live queue", async () => {
   const workspace = mkdtempSync(join(tmpdir(), "airlock-e2e-"));
   const bridgeToken = dashboard.cli("bridge-token", "create", "--name", "e2e-laptop", "--new-tools", "enabled");
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  const cspViolations = watchCspViolations(page);
 
   await page.goto(`${dashboard.url}/`);
   await page.waitForURL(/\/signin/);
@@ -72,6 +73,8 @@ it("a reviewer approves a held write from the live queue", async () => {
     expect(result.isError).toBeFalsy();
     expect(readFileSync(target, "utf8")).toBe("# Quarterly report");
     await page.screenshot({ path: join(SCREENSHOT_DIR, "decided.png"), fullPage: true });
+    // Sign-in, the live queue (socket.io), the detail page and the decision all ran under the CSP.
+    expect(cspViolations).toEqual([]);
   } finally {
     await bridge.close();
     await page.close();

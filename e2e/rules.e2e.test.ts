@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectThroughBridge, textOf } from "../test/helpers/bridge-client";
 import { api, FILESYSTEM_SERVER, startDashboard, waitFor, type Dashboard } from "../test/helpers/dashboard";
-import { launchBrowser, SCREENSHOT_DIR } from "./browser";
+import { launchBrowser, SCREENSHOT_DIR, watchCspViolations } from "./browser";
 
 let dashboard: Dashboard;
 let browser: Browser;
@@ -53,6 +53,7 @@ it("an admin creates a rule in the UI, fixes a CEL error, dry-runs and saves it;
     await waitFor(async () => ((await api(dashboard, adminToken, "/api/audit/export?format=json")).body.events?.length ? true : undefined));
 
     const admin = await adminContext.newPage();
+    const cspViolations = watchCspViolations(admin);
     await signIn(admin, "ada@example.com");
     await admin.getByRole("link", { name: "Rules" }).click();
     await admin.waitForURL(/\/rules/);
@@ -94,6 +95,7 @@ it("an admin creates a rule in the UI, fixes a CEL error, dry-runs and saves it;
     await admin.getByText(/Saved as version \d+/).waitFor();
 
     const reviewer = await reviewerContext.newPage();
+    const reviewerViolations = watchCspViolations(reviewer);
     await signIn(reviewer, "rita@example.com");
     await reviewer.getByTestId("queue").waitFor();
 
@@ -111,6 +113,17 @@ it("an admin creates a rule in the UI, fixes a CEL error, dry-runs and saves it;
     expect(pending.ruleName).toBe("hold writes outside the inbox");
     await api(dashboard, reviewerToken, `/api/approvals/${pending.id}/decision`, { body: { decision: "reject", comment: "stay in the inbox" } });
     expect(textOf(await held)).toContain("stay in the inbox");
+
+    // The rules editor (CEL check, dry run, save) and the live queue ran under the CSP.
+    expect([...cspViolations, ...reviewerViolations]).toEqual([]);
+
+    // Signing out with the button ends the session on the server: the old cookie, replayed, is refused.
+    const [session] = (await reviewerContext.cookies()).filter((c) => c.name.endsWith("next-auth.session-token"));
+    const replay = () => fetch(`${dashboard.url}/api/approvals`, { headers: { cookie: `${session.name}=${session.value}` } });
+    expect((await replay()).status).toBe(200);
+    await reviewer.getByRole("button", { name: "Sign out" }).click();
+    await reviewer.waitForURL(/\/signin/);
+    expect((await replay()).status).toBe(401);
   } finally {
     await bridge.close();
     await adminContext.close();

@@ -26,8 +26,21 @@ export function handleApiError(error: unknown): Response {
   return errorResponse(new AppError("internal", { message: "internal error" }));
 }
 
-/** Parses a JSON body with a zod schema: bad JSON is a 400, a bad shape a 422 naming the field. */
+/**
+ * Only `application/json` is read as JSON. A page on another site can send
+ * `text/plain` or a form without a CORS preflight, but never `application/json`,
+ * so this check keeps every body-taking route out of reach of such requests.
+ */
+export function assertJsonContentType(req: Request): void {
+  const mediaType = req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
+  if (mediaType !== "application/json") {
+    throw new AppError("unsupported_media_type", { message: "the body must be sent as content-type: application/json" });
+  }
+}
+
+/** Parses a JSON body with a zod schema: not application/json is a 415, bad JSON a 400, a bad shape a 422 naming the field. */
 export async function parseJsonBody<T>(req: Request, schema: { parse(value: unknown): T }, maxBytes = 1_000_000): Promise<T> {
+  assertJsonContentType(req);
   const text = await req.text();
   if (text.length > maxBytes) throw new AppError("payload_too_large", { message: `body larger than ${maxBytes} bytes` });
   let value: unknown;

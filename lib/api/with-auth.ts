@@ -2,12 +2,16 @@ import { getServerSession } from "next-auth";
 import type { NextRequest } from "next/server";
 import { authOptions } from "../auth/auth-options";
 import { can, type TPermission } from "../auth/roles";
+import { findSessionUser } from "../auth/session-user";
 import { AppError } from "../errors/app-error";
-import { authenticatePersonalToken, findActiveUser, type AuthenticatedUser } from "../users/personal-tokens";
+import { classifyHeaders } from "../security/request-origin";
+import { authenticatePersonalToken, type AuthenticatedUser } from "../users/personal-tokens";
 import { handleApiError } from "./handle-api-error";
 
 type RouteContext<P> = { params: Promise<P> };
 export type AuthedHandler<P> = (req: NextRequest, ctx: { params: P; user: AuthenticatedUser }) => Promise<Response>;
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function bearer(req: Request): string | null {
   const header = req.headers.get("authorization");
@@ -15,22 +19,30 @@ function bearer(req: Request): string | null {
   return match ? match[1] : null;
 }
 
-/** A cookie-authenticated write must come from our own origin (defence in depth on top of SameSite=Lax). */
-function assertSameOrigin(req: NextRequest) {
-  if (req.method === "GET" || req.method === "HEAD") return;
-  const origin = req.headers.get("origin");
-  if (origin && new URL(origin).host !== req.headers.get("host")) {
-    throw new AppError("forbidden", { message: "cross-origin request refused" });
-  }
+/**
+ * A cookie-authenticated write must come from our own pages (CSRF, on top of
+ * SameSite=Lax and the application/json requirement): a foreign Origin, `Origin: null`
+ * (sandboxed frames, file: pages) or a cross-site Sec-Fetch-Site is a 403.
+ * A request with neither header is no browser's (browsers send Origin on every write).
+ */
+export function assertSameOriginWrite(req: Request): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  if (classifyHeaders(req.headers) === "foreign") throw new AppError("forbidden", { message: "cross-origin request refused" });
 }
 
+/**
+ * The caller, from a personal token or the session cookie. Bearer requests are not
+ * checked for Origin: a browser never attaches the token by itself, so a foreign page
+ * cannot make a request carry it, and the API answers no CORS preflight, so a page
+ * cannot even send an Authorization header cross-origin.
+ */
 export async function resolveUser(req: NextRequest): Promise<AuthenticatedUser | null> {
   const token = bearer(req);
   if (token) return authenticatePersonalToken(token);
   const session = await getServerSession(authOptions);
   if (!session?.user?.id) return null;
-  assertSameOrigin(req);
-  return findActiveUser(session.user.id);
+  assertSameOriginWrite(req);
+  return findSessionUser({ userId: session.user.id, sessionVersion: session.user.sessionVersion });
 }
 
 /**

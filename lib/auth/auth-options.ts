@@ -4,19 +4,24 @@ import { db } from "../db/prisma";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
 import type { TRole } from "./roles";
 import { ZEmail } from "../users/users.types";
-import { isThrottled, recordFailure, recordSuccess } from "./sign-in-throttle";
+import { CLIENT_ADDRESS_HEADER } from "../server/client-address";
+import { endSessions } from "./session-user";
+import { recordSignInFailure, recordSignInSuccess, signInDelay } from "./sign-in-throttle";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; role: TRole; name?: string | null };
+    user: { id: string; email: string; role: TRole; name?: string | null; sessionVersion?: number };
   }
   interface User {
     role: TRole;
+    sessionVersion: number;
   }
 }
 declare module "next-auth/jwt" {
   interface JWT {
     role?: TRole;
+    /** The user's session version at sign-in; the session ends when the user's version moves on. */
+    sv?: number;
   }
 }
 
@@ -29,29 +34,43 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         const email = ZEmail.safeParse(credentials?.email);
         const password = typeof credentials?.password === "string" ? credentials.password : "";
-        if (!email.success || !password || isThrottled(email.data)) return null;
+        if (!email.success || !password) return null;
+        // Set by the custom server from the socket (or a trusted proxy's X-Forwarded-For), never by the client.
+        const address = String(req?.headers?.[CLIENT_ADDRESS_HEADER] ?? "unknown");
+        const attempt = { email: email.data, address };
+        if (signInDelay(attempt) > 0) return null;
         const user = await db.user.findUnique({ where: { email: email.data } });
         const isValid = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
         if (!user || !isValid) {
-          recordFailure(email.data);
+          recordSignInFailure(attempt);
           return null;
         }
-        recordSuccess(email.data);
-        return { id: user.id, email: user.email, name: user.name, role: user.role as TRole };
+        recordSignInSuccess(attempt);
+        return { id: user.id, email: user.email, name: user.name, role: user.role as TRole, sessionVersion: user.sessionVersion };
       },
     }),
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user) token.role = user.role;
+      if (user) {
+        token.role = user.role;
+        token.sv = user.sessionVersion;
+      }
       return token;
     },
     session({ session, token }) {
-      session.user = { id: token.sub!, email: token.email!, role: token.role!, name: token.name };
+      session.user = { id: token.sub!, email: token.email!, role: token.role!, name: token.name, sessionVersion: token.sv };
       return session;
+    },
+  },
+  events: {
+    // The cookie is a signed JWT that would stay valid until it expires: sign-out ends
+    // the session on the server too, by moving the user's session version on.
+    async signOut({ token }) {
+      if (token?.sub && typeof token.sv === "number") await endSessions({ userId: token.sub, onlyVersion: token.sv });
     },
   },
 };

@@ -1,35 +1,77 @@
 /**
- * Slows password guessing: after MAX_FAILURES failed sign-ins for one email
- * within WINDOW_MS, further attempts are refused until the window passes.
- * In memory, per process: enough for one dashboard; a fleet behind a load
- * balancer multiplies the budget by its size.
+ * Slows password guessing without handing an attacker a way to lock the owner out.
+ *
+ * Failures are counted per (account, client address) and per client address, never
+ * per account alone: an attacker's wrong passwords from one address delay only
+ * attempts from that address, and the owner signs in from theirs. After a few free
+ * failures each further one doubles the wait before the next attempt from that key
+ * (1 s, 2 s, 4 s … up to 15 minutes). A key is forgotten an hour after its last failure.
+ *
+ * A success clears its (account, address) key but not the address's own count, or an
+ * attacker could reset their address by signing in to an account of their own.
+ *
+ * In memory, per process: enough for one dashboard; a fleet behind a load balancer
+ * multiplies the budget by its size.
  */
-const MAX_FAILURES = 10;
-const WINDOW_MS = 15 * 60_000;
+export const FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
+export const FREE_FAILURES_PER_ADDRESS = 20;
+const BASE_DELAY_MS = 1000;
+const MAX_DELAY_MS = 15 * 60_000;
+const FORGET_AFTER_MS = 60 * 60_000;
 const MAX_TRACKED = 10_000;
 
-const failures = new Map<string, { count: number; since: number }>();
-
-export function isThrottled(email: string, now = Date.now()): boolean {
-  const entry = failures.get(email);
-  if (!entry) return false;
-  if (now - entry.since > WINDOW_MS) {
-    failures.delete(email);
-    return false;
-  }
-  return entry.count >= MAX_FAILURES;
+/** One sign-in attempt: the account it names and the client address it came from. */
+export interface SignInAttempt {
+  email: string;
+  address: string;
 }
 
-export function recordFailure(email: string, now = Date.now()): void {
-  const entry = failures.get(email);
-  if (!entry || now - entry.since > WINDOW_MS) {
-    if (failures.size >= MAX_TRACKED) failures.delete(failures.keys().next().value!);
-    failures.set(email, { count: 1, since: now });
-  } else {
-    entry.count += 1;
+interface Entry {
+  failures: number;
+  lastFailureAt: number;
+  retryAt: number;
+}
+
+const entries = new Map<string, Entry>();
+
+function keysOf({ email, address }: SignInAttempt): [string, number][] {
+  return [
+    [`pair\u0000${email}\u0000${address}`, FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS],
+    [`addr\u0000${address}`, FREE_FAILURES_PER_ADDRESS],
+  ];
+}
+
+function current(key: string, now: number): Entry | undefined {
+  const entry = entries.get(key);
+  if (entry && now - entry.lastFailureAt > FORGET_AFTER_MS) {
+    entries.delete(key);
+    return undefined;
+  }
+  return entry;
+}
+
+/** How long (ms) this attempt must still wait; 0 when it may be checked now. */
+export function signInDelay(attempt: SignInAttempt, now = Date.now()): number {
+  let wait = 0;
+  for (const [key] of keysOf(attempt)) wait = Math.max(wait, (current(key, now)?.retryAt ?? 0) - now);
+  return wait;
+}
+
+/** Counts a wrong password (or unknown account) against both keys. */
+export function recordSignInFailure(attempt: SignInAttempt, now = Date.now()): void {
+  for (const [key, free] of keysOf(attempt)) {
+    const entry = current(key, now) ?? { failures: 0, lastFailureAt: now, retryAt: 0 };
+    entry.failures += 1;
+    entry.lastFailureAt = now;
+    if (entry.failures > free) entry.retryAt = now + Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.min(30, entry.failures - free - 1));
+    // Re-inserted so the Map's order is least recently failed first: the one evicted when full.
+    entries.delete(key);
+    if (entries.size >= MAX_TRACKED) entries.delete(entries.keys().next().value!);
+    entries.set(key, entry);
   }
 }
 
-export function recordSuccess(email: string): void {
-  failures.delete(email);
+/** The right password: this account from this address starts afresh. */
+export function recordSignInSuccess(attempt: SignInAttempt): void {
+  entries.delete(keysOf(attempt)[0][0]);
 }

@@ -11,6 +11,10 @@ const USAGE = `Usage: airlock <command> [options]
 
   start                                   build the dashboard if needed, migrate the database, serve it
   user add --email E --password P --role admin|reviewer|auditor [--name N]
+  user disable --email E | user enable --email E
+                                          disable or re-enable a user; either ends their sessions
+  user role --email E --role admin|reviewer|auditor
+                                          change a user's role; ends their sessions
   token create --email E --name N         print a new personal access token for the REST API
   bridge-token create --name N [--new-tools disabled|enabled]
                                           print a new bridge token for airlock-bridge --token;
@@ -80,6 +84,20 @@ async function main(argv: string[]): Promise<void> {
     const { createUser } = await import("../users/create-user");
     const user = await withDb(() => createUser(input));
     console.log(`Added ${user.role} ${user.email}`);
+    return;
+  }
+  if (key === "user disable" || key === "user enable") {
+    const { email } = options(rest, { email: ZEmail });
+    const { setUserDisabled } = await import("../users/update-user");
+    await withDb(() => setUserDisabled({ email, isDisabled: sub === "disable" }));
+    console.log(`${sub === "disable" ? "Disabled" : "Enabled"} ${email}; their sessions have ended`);
+    return;
+  }
+  if (key === "user role") {
+    const input = options(rest, { email: ZEmail, role: z.enum(ROLES) });
+    const { setUserRole } = await import("../users/update-user");
+    await withDb(() => setUserRole(input));
+    console.log(`${input.email} is now ${input.role}; their sessions have ended`);
     return;
   }
   if (key === "token create") {

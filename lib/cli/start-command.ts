@@ -15,6 +15,7 @@ function newestSourceMtime(): number {
     }
   };
   for (const dir of ["app", "components", "lib"]) if (existsSync(join(ROOT_DIR, dir))) walk(join(ROOT_DIR, dir));
+  for (const file of ["proxy.ts", "next.config.js"]) if (existsSync(join(ROOT_DIR, file))) newest = Math.max(newest, statSync(join(ROOT_DIR, file)).mtimeMs);
   return newest;
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 
 export type TDatabaseProvider = "sqlite" | "postgresql";
@@ -12,10 +12,15 @@ export interface DatabaseTarget {
 /** The repository root (this file lives in lib/db). */
 export const ROOT_DIR = resolve(import.meta.dirname ?? __dirname, "..", "..");
 
-/** Where the embedded database and the generated secret live (`AIRLOCK_DATA_DIR`). */
+/**
+ * Where the embedded database and the generated secret live (`AIRLOCK_DATA_DIR`).
+ * Owner-only (0700), also when it already existed with a wider mode: nobody else on
+ * the machine may list, read or replace what is in it.
+ */
 export function dataDir(): string {
   const dir = process.env.AIRLOCK_DATA_DIR ? resolve(process.env.AIRLOCK_DATA_DIR) : join(ROOT_DIR, "data");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   return dir;
 }
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT_DIR, resolveDatabaseTarget, type DatabaseTarget } from "./database-url";
+import { restrictSqliteFiles } from "./file-permissions";
 
 // Applies the migrations that Prisma generated (prisma/<provider>/migrations/*/migration.sql).
 //
@@ -44,7 +45,10 @@ function checkApplied(applied: Map<string, string>, migrations: Migration[]): Mi
 
 async function migrateSqlite(url: string, migrations: Migration[]): Promise<string[]> {
   const { default: Database } = await import("better-sqlite3");
-  const sqlite = new Database(url.slice("file:".length));
+  const path = url.slice("file:".length);
+  // Every start and every CLI command passes here first: the file is private before anything is written to it.
+  restrictSqliteFiles(path);
+  const sqlite = new Database(path);
   try {
     sqlite.pragma("journal_mode = WAL");
     sqlite.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
@@ -59,6 +63,7 @@ async function migrateSqlite(url: string, migrations: Migration[]): Promise<stri
     return pending.map((m) => m.name);
   } finally {
     sqlite.close();
+    restrictSqliteFiles(path);
   }
 }
 

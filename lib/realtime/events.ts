@@ -48,6 +48,8 @@ export interface SocketData {
   kind: "user" | "bridge";
   userId?: string;
   role?: "admin" | "reviewer" | "auditor";
+  /** The session version the socket's cookie was issued under (re-checked every minute). */
+  sessionVersion?: number;
   bridgeId?: string;
   /** The bridge process behind this socket (its presence keeps its held calls alive). */
   bridgeInstance?: string;

@@ -4,7 +4,8 @@ import type { Socket } from "socket.io";
 import { can } from "../auth/roles";
 import { parseInstance } from "../bridges/bridge-presence";
 import { authenticateBridge } from "../bridges/bridge-tokens";
-import { findActiveUser } from "../users/personal-tokens";
+import { findSessionUser } from "../auth/session-user";
+import { classifyRequestOrigin } from "../security/request-origin";
 import { bridgeRoom, ROOM_BRIDGES, ROOM_REVIEWERS, type SocketData } from "./events";
 
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
@@ -18,15 +19,17 @@ export async function authenticateSocket(socket: Socket, secret: string): Promis
     return bridge ? { kind: "bridge", bridgeId: bridge.id, ...(instance ? { bridgeInstance: instance } : {}) } : null;
   }
   const headers = socket.request.headers;
-  // A cookie-authenticated socket must come from our own pages (cross-site WebSocket hijacking).
-  if (headers.origin && new URL(headers.origin).host !== headers.host) return null;
+  // A cookie-authenticated socket must come from our own pages (cross-site WebSocket
+  // hijacking): a foreign Origin, or `Origin: null`, is refused.
+  if (classifyRequestOrigin({ origin: headers.origin, host: headers.host }) === "foreign") return null;
   const cookies = parseCookie(headers.cookie ?? "");
   const raw = SESSION_COOKIES.map((name) => cookies[name]).find(Boolean);
   if (!raw) return null;
   const jwt = await decode({ token: raw, secret }).catch(() => null);
-  const user = jwt?.sub ? await findActiveUser(jwt.sub) : null;
+  const sessionVersion = typeof jwt?.sv === "number" ? jwt.sv : undefined;
+  const user = jwt?.sub ? await findSessionUser({ userId: jwt.sub, sessionVersion }) : null;
   if (!user || !can(user.role, "approvals:read")) return null;
-  return { kind: "user", userId: user.id, role: user.role };
+  return { kind: "user", userId: user.id, role: user.role, sessionVersion };
 }
 
 /** The rooms a socket may listen in, by what it is. */

@@ -5,7 +5,7 @@ import { can } from "../auth/roles";
 import { isDatabaseUnavailable } from "../db/database-errors";
 import { resetDatabaseClient } from "../db/prisma";
 import { AppError, fromZodError } from "../errors/app-error";
-import { findActiveUser } from "../users/personal-tokens";
+import { findSessionUser } from "../auth/session-user";
 import type { SocketData, TSocketDecisionAnswer } from "./events";
 
 /** `{ approvalId, ...the body of POST /api/approvals/{id}/decision }`. */
@@ -20,13 +20,15 @@ const ZSocketDecision = z.looseObject({ approvalId: z.string().min(1).max(100) }
 
 /**
  * `approval:decide`: a reviewer decides over their socket, with exactly the
- * checks of the REST route. The user is read again for every event (a role
- * changed or an account disabled since the socket connected counts now), and
+ * checks of the REST route. The user and their session version are read again
+ * for every event (a sign-out, a role change or a disabled account since the
+ * socket connected counts now), and
  * the payload is validated like a request body.
  */
 export async function decideOverSocket(data: SocketData, payload: unknown): Promise<TSocketDecisionAnswer> {
   try {
-    const user = data.kind === "user" && data.userId ? await findActiveUser(data.userId) : null;
+    // The session the socket was opened with must still be current (not signed out, disabled or re-roled).
+    const user = data.kind === "user" && data.userId ? await findSessionUser({ userId: data.userId, sessionVersion: data.sessionVersion }) : null;
     if (!user) throw new AppError("unauthorized", { message: "sign in to decide" });
     if (!can(user.role, "approvals:decide")) throw new AppError("forbidden", { message: `the ${user.role} role may not decide approval requests` });
     const { approvalId, body } = ZSocketDecision.parse(payload);

@@ -3,7 +3,7 @@ import { Server } from "socket.io";
 import { getApprovalState } from "../approvals/get-approval-state";
 import { onBridgeSocketConnected, onBridgeSocketDisconnected } from "../bridges/bridge-presence";
 import { db } from "../db/prisma";
-import { findActiveUser } from "../users/personal-tokens";
+import { findSessionUser } from "../auth/session-user";
 import type { AirlockIo } from "./hub";
 import { decideOverSocket } from "./socket-decision";
 import { authenticateSocket, roomsFor } from "./socket-auth";
@@ -66,11 +66,12 @@ export function createSocketServer(httpServer: HttpServer, secret: string): Airl
     });
   });
 
-  // A user disabled or removed after connecting stops receiving events within a minute.
+  // A user disabled, removed or signed out after connecting (elsewhere: the CLI, another
+  // instance) stops receiving events within a minute; this process closes such sockets at once.
   const timer = setInterval(async () => {
     for (const socket of await io.fetchSockets()) {
       if (socket.data.kind !== "user" || !socket.data.userId) continue;
-      const user = await findActiveUser(socket.data.userId).catch(() => null);
+      const user = await findSessionUser({ userId: socket.data.userId, sessionVersion: socket.data.sessionVersion }).catch(() => null);
       if (!user || user.role !== socket.data.role) socket.disconnect(true);
     }
   }, REVALIDATE_MS);

@@ -8,6 +8,7 @@ import { migrateDatabase } from "../db/migrate";
 import { setIo } from "../realtime/hub";
 import { createSocketServer } from "../realtime/socket-server";
 import { ensureAuthSecret } from "./auth-secret";
+import { CLIENT_ADDRESS_HEADER, clientAddress, parseTrustedProxies } from "./client-address";
 import { serveBridgeApi } from "./serve-bridge-api";
 
 export interface StartServerOptions {
@@ -31,7 +32,12 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   const app = next({ dev, dir: ROOT_DIR, hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const trustedProxies = parseTrustedProxies();
   const httpServer = createServer((req, res) => {
+    // Overwritten on every request, so nothing behind this point reads a client's own claim.
+    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress({ socketAddress: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], trustedProxies });
+    // API answers carry sessions' data and tokens' results: no browser or proxy may keep them.
+    if (req.url?.startsWith("/api/")) res.setHeader("Cache-Control", "no-store");
     // The bridge API skips Next's router (see serve-bridge-api.ts); everything else is Next's.
     serveBridgeApi(req, res)
       .then((isServed) => (isServed ? undefined : handle(req, res)))

@@ -2,12 +2,13 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { authOptions } from "../auth/auth-options";
 import { hasAnyUser } from "../users/create-user";
-import { findActiveUser, type AuthenticatedUser } from "../users/personal-tokens";
+import { findSessionUser } from "../auth/session-user";
+import type { AuthenticatedUser } from "../users/personal-tokens";
 
-/** For pages: the signed-in, still-active user, or a redirect to setup / sign-in. */
+/** For pages: the signed-in, still-active user whose session has not ended, or a redirect to setup / sign-in. */
 export async function requirePageUser(callbackPath = "/"): Promise<AuthenticatedUser> {
   const session = await getServerSession(authOptions);
-  const user = session?.user?.id ? await findActiveUser(session.user.id) : null;
+  const user = session?.user?.id ? await findSessionUser({ userId: session.user.id, sessionVersion: session.user.sessionVersion }) : null;
   if (user) return user;
   if (!(await hasAnyUser())) redirect("/setup");
   redirect(`/signin?callbackUrl=${encodeURIComponent(callbackPath)}`);

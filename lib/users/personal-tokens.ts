@@ -39,10 +39,3 @@ export async function authenticatePersonalToken(token: string): Promise<Authenti
   }
   return { id: row.user.id, email: row.user.email, role: row.user.role as TRole };
 }
-
-/** The user behind a session (re-read on every request so a disabled or demoted user loses access at once). */
-export async function findActiveUser(userId: string): Promise<AuthenticatedUser | null> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, disabledAt: true } });
-  if (!user || user.disabledAt) return null;
-  return { id: user.id, email: user.email, role: user.role as TRole };
-}

@@ -1,5 +1,6 @@
 // Walks every API route with every kind of caller and checks the server's answer:
-// allowed callers get past authorisation (anything but 401/403), others get 401 or 403.
+// allowed callers get the route's exact answer (never a 5xx), others get 401 or 403;
+// every route that takes a body refuses anything but application/json with a 415.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,32 +11,35 @@ type Caller = "anonymous" | "bridge" | "admin" | "reviewer" | "auditor";
 const CALLERS: Caller[] = ["anonymous", "bridge", "admin", "reviewer", "auditor"];
 const USERS: Caller[] = ["admin", "reviewer", "auditor"];
 
-/** Every route and method, who may call it, and a body to send. Missing routes fail the test below. */
-const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown }> = {
-  "GET /api/approvals": { allowed: USERS },
-  "GET /api/approvals/[id]": { allowed: USERS },
-  "POST /api/approvals/[id]/decision": { allowed: ["admin", "reviewer"], body: { decision: "reject" } },
-  "GET /api/rules": { allowed: ["admin", "auditor"] },
-  "POST /api/rules": { allowed: ["admin"], body: { name: "", match: {}, action: "allow" } },
-  "GET /api/bridges": { allowed: ["admin", "auditor"] },
-  "GET /api/rules/versions": { allowed: ["admin", "auditor"] },
-  "POST /api/rules/rollback": { allowed: ["admin"], body: { version: 999 } },
-  "GET /api/policy": { allowed: ["admin", "auditor"] },
-  "PUT /api/policy": { allowed: ["admin"], body: { policy: { default: "deny", rules: [] }, dryRun: true } },
-  "GET /api/audit/export": { allowed: USERS },
-  "POST /api/policy/test": { allowed: ["admin", "auditor"], body: { call: { server: "fs", tool: "write_file" } } },
-  "POST /api/policy/dry-run": { allowed: ["admin", "auditor"], body: { policy: { default: "deny", rules: [] }, limit: 10 } },
-  "GET /api/bridge/policy": { allowed: ["bridge"] },
-  "POST /api/bridge/approvals": { allowed: ["bridge"], body: {} },
-  "GET /api/bridge/approvals/[id]": { allowed: ["bridge"] },
-  "POST /api/bridge/approvals/[id]/result": { allowed: ["bridge"], body: { outcome: "withdrawn" } },
-  "POST /api/bridge/approvals/withdraw": { allowed: ["bridge"], body: { idempotencyKey: "not-a-key-in-use" } },
-  "POST /api/bridge/audit": { allowed: ["bridge"], body: { events: [] } },
-  "POST /api/bridge/tools": { allowed: ["bridge"], body: { server: "s", tools: [] } },
-  "GET /api/tools": { allowed: ["admin", "auditor"] },
-  "GET /api/tools/[id]": { allowed: ["admin", "auditor"] },
-  "POST /api/tools/[id]/decision": { allowed: ["admin"], body: { action: "disable", definitionHash: "0".repeat(64) } },
-  "PATCH /api/bridges/[id]": { allowed: ["admin"], body: { newTools: "enabled" } },
+/**
+ * Every route and method, who may call it, a body to send, and the exact status an
+ * allowed caller gets with it ([id] is an id that does not exist). Missing routes fail the test below.
+ */
+const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown; status?: number }> = {
+  "GET /api/approvals": { allowed: USERS, status: 200 },
+  "GET /api/approvals/[id]": { allowed: USERS, status: 404 },
+  "POST /api/approvals/[id]/decision": { allowed: ["admin", "reviewer"], body: { decision: "reject" }, status: 404 },
+  "GET /api/rules": { allowed: ["admin", "auditor"], status: 200 },
+  "POST /api/rules": { allowed: ["admin"], body: { name: "", match: {}, action: "allow" }, status: 422 },
+  "GET /api/bridges": { allowed: ["admin", "auditor"], status: 200 },
+  "GET /api/rules/versions": { allowed: ["admin", "auditor"], status: 200 },
+  "POST /api/rules/rollback": { allowed: ["admin"], body: { version: 999 }, status: 404 },
+  "GET /api/policy": { allowed: ["admin", "auditor"], status: 200 },
+  "PUT /api/policy": { allowed: ["admin"], body: { policy: { default: "deny", rules: [] }, dryRun: true }, status: 200 },
+  "GET /api/audit/export": { allowed: USERS, status: 200 },
+  "POST /api/policy/test": { allowed: ["admin", "auditor"], body: { call: { server: "fs", tool: "write_file" } }, status: 200 },
+  "POST /api/policy/dry-run": { allowed: ["admin", "auditor"], body: { policy: { default: "deny", rules: [] }, limit: 10 }, status: 200 },
+  "GET /api/bridge/policy": { allowed: ["bridge"], status: 200 },
+  "POST /api/bridge/approvals": { allowed: ["bridge"], body: {}, status: 422 },
+  "GET /api/bridge/approvals/[id]": { allowed: ["bridge"], status: 404 },
+  "POST /api/bridge/approvals/[id]/result": { allowed: ["bridge"], body: { outcome: "withdrawn" }, status: 404 },
+  "POST /api/bridge/approvals/withdraw": { allowed: ["bridge"], body: { idempotencyKey: "not-a-key-in-use" }, status: 404 },
+  "POST /api/bridge/audit": { allowed: ["bridge"], body: { events: [] }, status: 422 },
+  "POST /api/bridge/tools": { allowed: ["bridge"], body: { server: "s", tools: [] }, status: 200 },
+  "GET /api/tools": { allowed: ["admin", "auditor"], status: 200 },
+  "GET /api/tools/[id]": { allowed: ["admin", "auditor"], status: 404 },
+  "POST /api/tools/[id]/decision": { allowed: ["admin"], body: { action: "disable", definitionHash: "0".repeat(64) }, status: 404 },
+  "PATCH /api/bridges/[id]": { allowed: ["admin"], body: { newTools: "enabled" }, status: 404 },
   "POST /api/setup": { allowed: "public", body: {} },
   "GET /api/health": { allowed: "public" },
   "GET /api/auth/[...nextauth]": { allowed: "public" },
@@ -89,12 +93,25 @@ describe("route access", () => {
         const res = await fetch(`${dashboard.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
         const text = await res.text();
         if (isAllowed) {
-          expect([401, 403]).not.toContain(res.status);
+          expect(res.status).toBe(ACCESS[route].status);
         } else {
           expect(res.status).toBe(caller === "anonymous" || caller === "bridge" || allowed.includes("bridge") ? 401 : 403);
           expect(JSON.parse(text).error.code).toMatch(/unauthorized|forbidden/);
         }
       });
     }
+  }
+
+  for (const [route, { allowed, body }] of Object.entries(ACCESS)) {
+    if (body === undefined) continue;
+    const [method, pattern] = route.split(" ");
+    const caller = allowed === "public" ? "anonymous" : allowed[0];
+    it(`${route} refuses a body that is not application/json (415)`, async () => {
+      const headers: Record<string, string> = { "content-type": "text/plain" };
+      if (caller !== "anonymous") headers.authorization = `Bearer ${tokens[caller]}`;
+      const res = await fetch(`${dashboard.url}${pattern.replace("[id]", "no-such-id")}`, { method, headers, body: JSON.stringify(body) });
+      expect(res.status).toBe(415);
+      expect((await res.json()).error.code).toBe("unsupported_media_type");
+    });
   }
 });

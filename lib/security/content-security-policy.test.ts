@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { buildContentSecurityPolicy } from "./content-security-policy";
+
+describe("buildContentSecurityPolicy", () => {
+  it("allows only nonced scripts, no framing, no plugins, and our own WebSocket", () => {
+    const csp = buildContentSecurityPolicy({ nonce: "abc123", host: "127.0.0.1:3000" });
+    expect(csp).toContain("script-src 'self' 'nonce-abc123' 'strict-dynamic'");
+    expect(csp).not.toContain("unsafe-eval");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'self'");
+    expect(csp).toContain("connect-src 'self' ws://127.0.0.1:3000 wss://127.0.0.1:3000");
+  });
+
+  it("leaves out a Host that could inject directives", () => {
+    const csp = buildContentSecurityPolicy({ nonce: "n", host: "evil.example; script-src *" });
+    expect(csp).toContain("connect-src 'self';");
+    expect(csp).not.toContain("evil.example");
+  });
+
+  it("adds unsafe-eval only in development", () => {
+    expect(buildContentSecurityPolicy({ nonce: "n", isDev: true })).toContain("'unsafe-eval'");
+  });
+});
