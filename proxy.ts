@@ -1,4 +1,4 @@
-import { NextResponse, type NextRequest } from "next/server";
+import { type NextRequest, NextResponse } from "next/server";
 import { buildContentSecurityPolicy } from "@/lib/security/content-security-policy";
 
 // Every page gets a Content-Security-Policy with a fresh nonce. Next reads the nonce

@@ -11,7 +11,7 @@
 //   http→stdio     airlock-bridge --http in front of the echo server over stdio
 //   mcp-proxy      the peer proxy (npm mcp-proxy, over HTTP) in front of the same stdio server
 // Sequential calls give latency (p50/p99); 64 calls in flight give throughput.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -158,7 +158,9 @@ async function main() {
 
   const targets: Target[] = [];
   const overStdio = new Client({ name: "bench", version: "1.0.0" });
-  await overStdio.connect(new StdioClientTransport({ command: process.execPath, args: bridgeArgs(directUrl, "audit-stdio-down.ndjson", false), stderr: "ignore" }));
+  await overStdio.connect(
+    new StdioClientTransport({ command: process.execPath, args: bridgeArgs(directUrl, "audit-stdio-down.ndjson", false), stderr: "ignore" }),
+  );
   for (const [name, client] of [
     ["direct", await connectRetrying(directUrl)],
     ["stdio→http", overStdio],
@@ -209,9 +211,15 @@ async function main() {
   console.log("\nratios (targets: bridge/direct p50 ≤ 1.10, throughput ≥ 0.90; bridge/mcp-proxy p50 ≤ 1.0)");
   console.log(`  stdio→http ÷ direct       p50 ${ratio(by["stdio→http"].p50, by.direct.p50)}   throughput ${ratio(by["stdio→http"].rps, by.direct.rps)}`);
   console.log(`  http→http ÷ direct        p50 ${ratio(by["http→http"].p50, by.direct.p50)}   throughput ${ratio(by["http→http"].rps, by.direct.rps)}`);
-  console.log(`  relay ÷ direct            p50 ${ratio(by.relay.p50, by.direct.p50)}   throughput ${ratio(by.relay.rps, by.direct.rps)}   (the floor of an HTTP hop)`);
-  console.log(`  http→http ÷ relay         p50 ${ratio(by["http→http"].p50, by.relay.p50)}   throughput ${ratio(by["http→http"].rps, by.relay.rps)}   (what the bridge adds to a bare hop)`);
-  console.log(`  http→stdio ÷ mcp-proxy    p50 ${ratio(by["http→stdio"].p50, by["mcp-proxy"].p50)}   throughput ${ratio(by["http→stdio"].rps, by["mcp-proxy"].rps)}`);
+  console.log(
+    `  relay ÷ direct            p50 ${ratio(by.relay.p50, by.direct.p50)}   throughput ${ratio(by.relay.rps, by.direct.rps)}   (the floor of an HTTP hop)`,
+  );
+  console.log(
+    `  http→http ÷ relay         p50 ${ratio(by["http→http"].p50, by.relay.p50)}   throughput ${ratio(by["http→http"].rps, by.relay.rps)}   (what the bridge adds to a bare hop)`,
+  );
+  console.log(
+    `  http→stdio ÷ mcp-proxy    p50 ${ratio(by["http→stdio"].p50, by["mcp-proxy"].p50)}   throughput ${ratio(by["http→stdio"].rps, by["mcp-proxy"].rps)}`,
+  );
 
   await Promise.allSettled(targets.map((t) => t.client.close()));
   process.exit(0);

@@ -20,7 +20,7 @@ import type { ApprovalSummary } from "../lib/realtime/events";
 import { connectThroughBridge, textOf } from "../test/helpers/bridge-client";
 import { api, startDashboard } from "../test/helpers/dashboard";
 import { signIn } from "../test/helpers/session";
-import { summarise, type Summary } from "./stats";
+import { type Summary, summarise } from "./stats";
 
 const CALLS = Number(process.env.BENCH_HELD_CALLS ?? 500);
 const WARMUP = 20;
@@ -100,7 +100,9 @@ async function main() {
     const row = (name: string, s: Summary, target?: number) =>
       console.log(`${name.padEnd(22)} ${ms(s.p50)} ${ms(s.p99)} ${ms(s.mean)}${target ? `   ${s.p99 <= target ? "meets" : "MISSES"} p99 ≤ ${target} ms` : ""}`);
     const database = process.env.DATABASE_URL?.startsWith("postgres") ? "PostgreSQL" : "SQLite";
-    console.log(`\nairlock bench:held — ${CALLS} sequential held calls (after ${WARMUP} warm-up), ${database}, bridge over stdio, reviewer decides ${THINK_MS ? `after ${THINK_MS} ms` : "at once"}\n`);
+    console.log(
+      `\nairlock bench:held — ${CALLS} sequential held calls (after ${WARMUP} warm-up), ${database}, bridge over stdio, reviewer decides ${THINK_MS ? `after ${THINK_MS} ms` : "at once"}\n`,
+    );
     console.log(`${"leg".padEnd(22)} ${"p50".padStart(10)} ${"p99".padStart(10)} ${"mean".padStart(10)}`);
     row("arrival → reviewer", summarise(toReviewer), 50);
     row("decision → upstream", summarise(toUpstream), 50);

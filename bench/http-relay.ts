@@ -3,7 +3,7 @@
 // no policy, no audit), with keep-alive to the upstream as the bridge has, and
 // the same single retry when the upstream closed an idle kept-alive connection.
 // Usage: node --import tsx bench/http-relay.ts UPSTREAM_URL
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
+import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 
 const upstream = new URL(process.argv[2]);
 const agent = new Agent({ keepAlive: true });

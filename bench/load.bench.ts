@@ -16,7 +16,7 @@
 // and checks, for every call: lost (approved but not run, or the agent got an
 // error), run twice, run without an approval. Any of those fails the run (exit 1).
 // Targets (issue 9): 0 lost, 0 twice, 0 unapproved; both p99 ≤ 250 ms.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -24,10 +24,10 @@ import { io, type Socket } from "socket.io-client";
 import { z } from "zod";
 import type { ApprovalSummary, ClientToServerEvents, ServerToClientEvents } from "../lib/realtime/events";
 import { textOf } from "../test/helpers/bridge-client";
-import { api, BRIDGE_BIN, startDashboard, type Dashboard } from "../test/helpers/dashboard";
+import { api, BRIDGE_BIN, type Dashboard, startDashboard } from "../test/helpers/dashboard";
 import { signIn } from "../test/helpers/session";
 import { serveStreamableHttp } from "../test/servers/serve-http";
-import { summarise, type Summary } from "./stats";
+import { type Summary, summarise } from "./stats";
 
 const SESSIONS = Number(process.env.BENCH_LOAD_SESSIONS ?? 50);
 const CALLS = Number(process.env.BENCH_LOAD_CALLS ?? 20);
@@ -168,7 +168,9 @@ async function main() {
           const note = `s${s}-c${c}`;
           started.set(note, now());
           try {
-            const result = await client.callTool({ name: "stamp", arguments: { note }, _meta: { "airlock/prompt": `note ${note}` } }, undefined, { timeout: 300_000 });
+            const result = await client.callTool({ name: "stamp", arguments: { note }, _meta: { "airlock/prompt": `note ${note}` } }, undefined, {
+              timeout: 300_000,
+            });
             if (result.isError) failures.push(`${note}: ${textOf(result)}`);
           } catch (error) {
             failures.push(`${note}: ${(error as Error).message}`);
@@ -198,16 +200,23 @@ async function main() {
     }
     lost += failures.length;
     if (process.env.BENCH_LOAD_SLOWEST) {
-      const slowest = [...arrived.keys()].map((n) => [n, arrived.get(n)! - started.get(n)!, started.get(n)! - t0] as const).sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_LOAD_SLOWEST));
+      const slowest = [...arrived.keys()]
+        .map((n) => [n, arrived.get(n)! - started.get(n)!, started.get(n)! - t0] as const)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, Number(process.env.BENCH_LOAD_SLOWEST));
       for (const [n, ms, at] of slowest) console.log(`  slow creation ${n}: ${ms.toFixed(0)} ms, started at +${at.toFixed(0)} ms`);
     }
 
     const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(10);
     const row = (name: string, s: Summary) =>
-      console.log(`${name.padEnd(30)} ${ms(s.p50)} ${ms(s.p99)} ${String(s.n).padStart(6)}   ${s.p99 <= TARGET_P99_MS ? "meets" : "MISSES"} p99 ≤ ${TARGET_P99_MS} ms`);
+      console.log(
+        `${name.padEnd(30)} ${ms(s.p50)} ${ms(s.p99)} ${String(s.n).padStart(6)}   ${s.p99 <= TARGET_P99_MS ? "meets" : "MISSES"} p99 ≤ ${TARGET_P99_MS} ms`,
+      );
     const database = process.env.DATABASE_URL?.startsWith("postgres") ? "PostgreSQL" : "SQLite";
     const total = SESSIONS * (WARMUP + CALLS);
-    console.log(`\nairlock bench:load — ${SESSIONS * CALLS} held calls timed (after ${SESSIONS * WARMUP} warm-up), ${SESSIONS} sessions over ${BRIDGES} bridges (--http), ${database}, agents think 0–${THINK_MS} ms, reviewers 0–${REVIEW_MS} ms, ${total} calls in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)} held calls/s)\n`);
+    console.log(
+      `\nairlock bench:load — ${SESSIONS * CALLS} held calls timed (after ${SESSIONS * WARMUP} warm-up), ${SESSIONS} sessions over ${BRIDGES} bridges (--http), ${database}, agents think 0–${THINK_MS} ms, reviewers 0–${REVIEW_MS} ms, ${total} calls in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)} held calls/s)\n`,
+    );
     console.log(`${"leg".padEnd(30)} ${"p50".padStart(10)} ${"p99".padStart(10)} ${"n".padStart(6)}`);
     row("creation (call → reviewer)", summarise(creation));
     row("decision → upstream (REST)", summarise(toUpstream.rest));

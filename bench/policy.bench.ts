@@ -2,7 +2,7 @@
 // policy of 1,000 rules (globs, annotations, CEL conditions) where the deciding
 // rule is near the end, against a one-rule policy measured in the same run.
 import { evaluatePolicy } from "../lib/policy/evaluate";
-import { ZPolicy, type PolicyCall, type TPolicyInput } from "../lib/policy/policy.types";
+import { type PolicyCall, type TPolicyInput, ZPolicy } from "../lib/policy/policy.types";
 import { summarise } from "./stats";
 
 const RULES = 1000;
@@ -18,7 +18,12 @@ function buildPolicy(count: number): TPolicyInput {
     else if (kind === 2) rules.push({ name: `r${i}`, match: { tool: `exact_${i}`, annotations: { destructiveHint: true } }, action: "deny" });
     else rules.push({ name: `r${i}`, match: { principal: `user${i}@example.com` }, when: `args.size > ${i}`, action: "require_approval" });
   }
-  rules.push({ name: "hold writes outside the workspace", match: { tool: "*write_file" }, when: '!args.path.startsWith("/workspace/")', action: "require_approval" });
+  rules.push({
+    name: "hold writes outside the workspace",
+    match: { tool: "*write_file" },
+    when: '!args.path.startsWith("/workspace/")',
+    action: "require_approval",
+  });
   return { default: "allow", rules };
 }
 

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { ROOT_DIR } from "../lib/db/database-url";
 
 export const SCREENSHOT_DIR = join(ROOT_DIR, "test-results", "screenshots");

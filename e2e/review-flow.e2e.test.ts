@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectThroughBridge } from "../test/helpers/bridge-client";
-import { api, FILESYSTEM_SERVER, startDashboard, type Dashboard } from "../test/helpers/dashboard";
+import { api, type Dashboard, FILESYSTEM_SERVER, startDashboard } from "../test/helpers/dashboard";
 import { launchBrowser, SCREENSHOT_DIR, watchCspViolations } from "./browser";
 
 let dashboard: Dashboard;

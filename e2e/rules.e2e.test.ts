@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectThroughBridge, textOf } from "../test/helpers/bridge-client";
-import { api, FILESYSTEM_SERVER, startDashboard, waitFor, type Dashboard } from "../test/helpers/dashboard";
+import { api, type Dashboard, FILESYSTEM_SERVER, startDashboard, waitFor } from "../test/helpers/dashboard";
 import { launchBrowser, SCREENSHOT_DIR, watchCspViolations } from "./browser";
 
 let dashboard: Dashboard;
@@ -77,7 +77,10 @@ it("an admin creates a rule in the UI, fixes a CEL error, dry-runs and saves it;
     await admin.getByRole("button", { name: "Add rule" }).click();
     await admin.getByLabel("Name").fill("Hold Writes Outside The Inbox");
     await admin.getByRole("button", { name: "Check and add to draft" }).click();
-    await admin.getByText(/names must be unique/).first().waitFor();
+    await admin
+      .getByText(/names must be unique/)
+      .first()
+      .waitFor();
     expect(await admin.getByTestId("rule-row").count()).toBe(1);
     await admin.getByRole("button", { name: "Cancel" }).click();
 

@@ -1,4 +1,4 @@
-import { ZContextEntry, ZCreateApproval, type TContextEntry, type TCreateApproval } from "../lib/bridge-api/bridge-api.types";
+import { type TContextEntry, type TCreateApproval, ZContextEntry, ZCreateApproval } from "../lib/bridge-api/bridge-api.types";
 import { normalizeIdentity } from "../lib/identity/normalize-identity";
 import type { PolicyDecision } from "../lib/policy/policy.types";
 import { summarise } from "./session-context";

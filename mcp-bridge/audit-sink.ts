@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import { ZBridgeAuditEvent, type TBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
+import { type TBridgeAuditEvent, ZBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
 import type { AuditSpool } from "./audit-spool";
-import { DashboardError, type DashboardClient } from "./dashboard-client";
+import { type DashboardClient, DashboardError } from "./dashboard-client";
 import { log } from "./log";
 
 const FLUSH_MS = 250;
@@ -18,7 +18,12 @@ export interface AuditSink {
 /** An event that breaks the contract would poison every batch it is in: repair what can be repaired. */
 function conform(event: TBridgeAuditEvent): TBridgeAuditEvent | null {
   if (ZBridgeAuditEvent.safeParse(event).success) return event;
-  const repaired = { ...event, tool: event.tool?.slice(0, 300), server: event.server?.slice(0, 200), detail: { note: "detail dropped: it did not fit the audit contract" } };
+  const repaired = {
+    ...event,
+    tool: event.tool?.slice(0, 300),
+    server: event.server?.slice(0, 200),
+    detail: { note: "detail dropped: it did not fit the audit contract" },
+  };
   return ZBridgeAuditEvent.safeParse(repaired).success ? repaired : null;
 }
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ZBridgeAuditEvent, type TBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
+import { type TBridgeAuditEvent, ZBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
 import { log } from "./log";
 
 const PREFIX = "airlock-bridge-spool-";

@@ -39,7 +39,15 @@ export type TDecisionOutcome =
  * the bridge asks for the state of its request. Whichever reports first wins and
  * the promise settles exactly once; later reports are ignored. Never rejects.
  */
-export function awaitDecision({ dashboard, approval, timeoutSeconds, signal, timing = DEFAULT_TIMING, onWaiting, epochAtCreation }: AwaitDecisionOptions): Promise<TDecisionOutcome> {
+export function awaitDecision({
+  dashboard,
+  approval,
+  timeoutSeconds,
+  signal,
+  timing = DEFAULT_TIMING,
+  onWaiting,
+  epochAtCreation,
+}: AwaitDecisionOptions): Promise<TDecisionOutcome> {
   return new Promise((resolve) => {
     const started = Date.now();
     const expiresAt = Date.parse(approval.expiresAt);

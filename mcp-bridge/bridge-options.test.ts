@@ -5,7 +5,12 @@ import { parseUpstreamSpec } from "./upstream-spec";
 describe("--upstream", () => {
   it.each([
     ["npx -y @modelcontextprotocol/server-filesystem /tmp/work", "server-filesystem", "npx", ["-y", "@modelcontextprotocol/server-filesystem", "/tmp/work"]],
-    ["node node_modules/@modelcontextprotocol/server-filesystem/dist/index.js /srv", "server-filesystem", "node", ["node_modules/@modelcontextprotocol/server-filesystem/dist/index.js", "/srv"]],
+    [
+      "node node_modules/@modelcontextprotocol/server-filesystem/dist/index.js /srv",
+      "server-filesystem",
+      "node",
+      ["node_modules/@modelcontextprotocol/server-filesystem/dist/index.js", "/srv"],
+    ],
     ["fs=node server.js '/path with spaces'", "fs", "node", ["server.js", "/path with spaces"]],
     ["uvx mcp-server-git", "uvx", "uvx", ["mcp-server-git"]],
   ])("%s → %s", (spec, name, command, args) => {

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { parseUpstreamSpec, UPSTREAM_NAME, type TUpstreamSpec } from "./upstream-spec";
+import { parseUpstreamSpec, type TUpstreamSpec, UPSTREAM_NAME } from "./upstream-spec";
 
 export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstream …] (--dashboard URL --token TOKEN | --policy FILE)
 
@@ -140,7 +140,9 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
   const maxUpstreamProcesses = o["max-upstream-processes"] ?? DEFAULT_MAX_UPSTREAM_PROCESSES;
   const processesPerSession = upstreams.filter((u) => u.kind === "stdio").length;
   if (processesPerSession > maxUpstreamProcesses) {
-    throw new UsageError(`--max-upstream-processes: one session needs ${processesPerSession} processes (one per command-line --upstream); allow at least that many`);
+    throw new UsageError(
+      `--max-upstream-processes: one session needs ${processesPerSession} processes (one per command-line --upstream); allow at least that many`,
+    );
   }
   return {
     upstreams,

@@ -1,7 +1,7 @@
 import type { CallToolResult, CreateTaskResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import type { TContextEntry } from "../lib/bridge-api/bridge-api.types";
-import type { PolicyCall, TPolicy } from "../lib/policy/policy.types";
 import { normalizeIdentity } from "../lib/identity/normalize-identity";
+import type { PolicyCall, TPolicy } from "../lib/policy/policy.types";
 import { metaString } from "./approval-request";
 import type { AuditSink } from "./audit-sink";
 import type { WaitTiming } from "./await-decision";

@@ -3,17 +3,17 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { DashboardAuditSink, FileAuditSink, type AuditSink } from "./audit-sink";
+import { type AuditSink, DashboardAuditSink, FileAuditSink } from "./audit-sink";
 import { AuditSpool } from "./audit-spool";
-import { parseBridgeOptions, USAGE, UsageError, type BridgeOptions } from "./bridge-options";
+import { type BridgeOptions, parseBridgeOptions, USAGE, UsageError } from "./bridge-options";
 import { DashboardClient } from "./dashboard-client";
 import { describeDashboardProblem } from "./dashboard-problem";
-import { serveHttp } from "./http-server";
 import { initializeCapabilities, readFirstMessage } from "./first-message";
+import { serveHttp } from "./http-server";
 import { log } from "./log";
-import { ToolAdmission } from "./tool-admission";
 import { PolicySource } from "./policy-source";
-import { openSession, type BridgeCore } from "./proxy-server";
+import { type BridgeCore, openSession } from "./proxy-server";
+import { ToolAdmission } from "./tool-admission";
 
 /** How long an orderly shutdown may take (upstreams get 3 s to end, the audit trail a few more) before the bridge just exits. */
 const SHUTDOWN_DEADLINE_MS = 10_000;

@@ -24,7 +24,13 @@ describe("createApprovalWithRetry", () => {
   it("retries timeouts and overload with the same idempotency key until the dashboard answers", async () => {
     const dashboard = flaky([new DashboardError("timed out"), new DashboardError("busy", 503), new DashboardError("slow down", 429)]);
     const retries: number[] = [];
-    const state = await createApprovalWithRetry({ dashboard, request: REQUEST, signal: new AbortController().signal, windowMs: 10_000, onRetry: (_e, attempt) => retries.push(attempt) });
+    const state = await createApprovalWithRetry({
+      dashboard,
+      request: REQUEST,
+      signal: new AbortController().signal,
+      windowMs: 10_000,
+      onRetry: (_e, attempt) => retries.push(attempt),
+    });
     expect(state).toEqual(CREATED);
     expect(dashboard.seen).toEqual(Array(4).fill("key-0123456789"));
     expect(retries).toEqual([1, 2, 3]);

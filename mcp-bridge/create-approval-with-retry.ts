@@ -1,5 +1,5 @@
 import type { TApprovalState, TCreateApproval } from "../lib/bridge-api/bridge-api.types";
-import { DashboardError, type DashboardClient } from "./dashboard-client";
+import { type DashboardClient, DashboardError } from "./dashboard-client";
 
 /** Waits between attempts to create a request; the last one repeats until the deadline. */
 export const CREATE_RETRY_MS = [250, 500, 1_000, 2_000, 4_000, 5_000] as const;

@@ -1,18 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
-import { z, type ZodType } from "zod";
+import { type ZodType, z } from "zod";
 import {
   BRIDGE_INSTANCE_HEADER,
-  ZApprovalState,
   type TApprovalResult,
   type TApprovalState,
   type TBridgeAuditEvent,
   type TCreateApproval,
-  ZToolVerdicts,
   type TToolReport,
   type TToolVerdict,
+  ZApprovalState,
+  ZToolVerdicts,
 } from "../lib/bridge-api/bridge-api.types";
-import { ZPolicy, type TPolicy } from "../lib/policy/policy.types";
+import { type TPolicy, ZPolicy } from "../lib/policy/policy.types";
 import type { ClientToServerEvents, ServerToClientEvents } from "../lib/realtime/events";
 import { log } from "./log";
 

@@ -8,7 +8,10 @@ describe("describeDashboardProblem", () => {
   it.each([
     [new DashboardError("refused", 401), `the dashboard at ${URL} refused the bridge token (HTTP 401): check AIRLOCK_BRIDGE_TOKEN / --token`],
     [new DashboardError("refused", 403), `the dashboard at ${URL} refused the bridge token (HTTP 403): check AIRLOCK_BRIDGE_TOKEN / --token`],
-    [new DashboardError("not reached", undefined, "getaddrinfo ENOTFOUND airlock.invalid"), `cannot reach the dashboard at ${URL}: getaddrinfo ENOTFOUND airlock.invalid`],
+    [
+      new DashboardError("not reached", undefined, "getaddrinfo ENOTFOUND airlock.invalid"),
+      `cannot reach the dashboard at ${URL}: getaddrinfo ENOTFOUND airlock.invalid`,
+    ],
     [
       new DashboardError("the Airlock dashboard refused /api/bridge/policy (HTTP 500)", 500),
       `the dashboard at ${URL} did not give the bridge its policy: the Airlock dashboard refused /api/bridge/policy (HTTP 500)`,

@@ -3,10 +3,10 @@ import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it, vi } from "vitest";
 import type { TApprovalState, TBridgeAuditEvent, TCreateApproval } from "../lib/bridge-api/bridge-api.types";
 import { hashArguments } from "../lib/crypto/canonical-hash";
-import { ZPolicy, type TPolicyInput } from "../lib/policy/policy.types";
+import { type TPolicyInput, ZPolicy } from "../lib/policy/policy.types";
 import { REDACTED } from "../lib/policy/redact";
 import type { DashboardClient } from "./dashboard-client";
-import { gateToolCall, type GateCall, type GateDeps } from "./gate";
+import { type GateCall, type GateDeps, gateToolCall } from "./gate";
 import { PolicySource } from "./policy-source";
 import { SessionContext } from "./session-context";
 import { ToolRegistry } from "./tool-registry";
@@ -192,7 +192,10 @@ describe("gate", () => {
 
   it("shows reviewers and the audit trail the redacted arguments, and forwards the real ones once approved", async () => {
     const dashboard = new FakeDashboard();
-    const policy: TPolicyInput = { default: "deny", rules: [{ name: "hold writes", match: { tool: "write_file" }, action: "require_approval", redact: ["path"] }] };
+    const policy: TPolicyInput = {
+      default: "deny",
+      rules: [{ name: "hold writes", match: { tool: "write_file" }, action: "require_approval", redact: ["path"] }],
+    };
     const { deps, forward, events } = setup(policy, { dashboard });
     const held = call({ path: "/secret/key" });
     const pending = gateToolCall(deps, held);
@@ -273,7 +276,15 @@ describe("gate", () => {
       default: "deny",
       rules: [
         { id: "r-tmp", name: "one reviewer for /tmp", match: { tool: "write_file" }, when: 'args.path.startsWith("/tmp/")', action: "require_approval" },
-        { id: "r-etc", name: "two admins for /etc", match: { tool: "write_file" }, when: 'args.path.startsWith("/etc/")', action: "require_approval", approvers: 2, approverRole: "admin" },
+        {
+          id: "r-etc",
+          name: "two admins for /etc",
+          match: { tool: "write_file" },
+          when: 'args.path.startsWith("/etc/")',
+          action: "require_approval",
+          approvers: 2,
+          approverRole: "admin",
+        },
         { id: "r-deny", name: "nothing under /proc", match: { tool: "write_file" }, when: 'args.path.startsWith("/proc/")', action: "deny" },
         { id: "r-rest", name: "one reviewer elsewhere", match: { tool: "write_file" }, action: "require_approval" },
       ],
@@ -286,7 +297,13 @@ describe("gate", () => {
       await waitUntil(() => dashboard.created.length === 1);
       dashboard.decide({ status: "approved", approvedArguments: { path: "/etc/passwd" } });
       await waitUntil(() => dashboard.created.length === 2);
-      expect(dashboard.created[1]).toMatchObject({ arguments: { path: "/etc/passwd" }, argumentsHash: hashArguments({ path: "/etc/passwd" }), ruleName: "two admins for /etc", approvers: 2, approverRole: "admin" });
+      expect(dashboard.created[1]).toMatchObject({
+        arguments: { path: "/etc/passwd" },
+        argumentsHash: hashArguments({ path: "/etc/passwd" }),
+        ruleName: "two admins for /etc",
+        approvers: 2,
+        approverRole: "admin",
+      });
       expect(forward).not.toHaveBeenCalled();
       expect(dashboard.results).toEqual([{ id: "a1", outcome: "reheld" }]);
       dashboard.decide({ status: "approved", approvedArguments: { path: "/etc/passwd" } });

@@ -3,22 +3,22 @@ import { canonicalJson, hashArguments, sha256Hex } from "../lib/crypto/canonical
 import { evaluatePolicy } from "../lib/policy/evaluate";
 import { redactArguments } from "../lib/policy/redact";
 import {
-  isTaskCreated,
-  policyCall,
-  policyVersionOf,
-  refusal,
-  UnknownToolError,
   type CallTrace,
   type ForwardOnce,
   type GateCall,
   type GateDeps,
+  isTaskCreated,
+  policyCall,
+  policyVersionOf,
+  refusal,
   type ToolAnswer,
+  UnknownToolError,
 } from "./call-context";
 import { holdForApproval } from "./hold";
 import { summarise } from "./session-context";
 import type { RegisteredTool } from "./tool-registry";
 
-export { UnknownToolError, type GateCall, type GateDeps } from "./call-context";
+export { type GateCall, type GateDeps, UnknownToolError } from "./call-context";
 
 /** Audit batches stay small: arguments over this size are recorded by hash only. */
 const MAX_AUDIT_ARGUMENTS = 16 * 1024;
@@ -53,7 +53,12 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
     if (isForwarded) throw new Error("Airlock bridge: refused to forward the same request twice");
     isForwarded = true;
     try {
-      trace.upstreamResult = await deps.forward(tool!, args, { signal: call.signal, meta: upstreamMeta(call.meta), onProgress: call.progress?.relay, task: call.task });
+      trace.upstreamResult = await deps.forward(tool!, args, {
+        signal: call.signal,
+        meta: upstreamMeta(call.meta),
+        onProgress: call.progress?.relay,
+        task: call.task,
+      });
       return trace.upstreamResult;
     } catch (error) {
       trace.upstreamError = error;
@@ -123,10 +128,22 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
 
 /** The reviewer's timeline shows earlier steps only: a call joins it once decided. */
 function recordStep(call: GateCall, tool: RegisteredTool | undefined, trace: CallTrace, shownJson: string | undefined): void {
-  call.session.add({ kind: "tool_call", server: tool?.upstream, name: call.name.slice(0, 300), summary: summarise(shownJson ?? call.args), outcome: trace.outcome });
+  call.session.add({
+    kind: "tool_call",
+    server: tool?.upstream,
+    name: call.name.slice(0, 300),
+    summary: summarise(shownJson ?? call.args),
+    outcome: trace.outcome,
+  });
   const result = trace.upstreamResult;
   if (result && isTaskCreated(result)) {
-    call.session.add({ kind: "tool_result", server: tool?.upstream, name: call.name, summary: `runs as task ${result.task.taskId} (${result.task.status})`, outcome: "ok" });
+    call.session.add({
+      kind: "tool_result",
+      server: tool?.upstream,
+      name: call.name,
+      summary: `runs as task ${result.task.taskId} (${result.task.status})`,
+      outcome: "ok",
+    });
   } else if (result) {
     const summary = summarise(result.content ?? result.structuredContent ?? {});
     call.session.add({ kind: "tool_result", server: tool?.upstream, name: call.name, summary, outcome: result.isError ? "error" : "ok" });

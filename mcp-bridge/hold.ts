@@ -1,16 +1,16 @@
+import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { TApprovalState, TBridgeAuditEvent, TCreateApproval } from "../lib/bridge-api/bridge-api.types";
 import { hashArguments } from "../lib/crypto/canonical-hash";
 import { evaluatePolicy } from "../lib/policy/evaluate";
-import { redactArguments, restoreRedacted } from "../lib/policy/redact";
 import type { PolicyDecision } from "../lib/policy/policy.types";
-import { randomUUID } from "node:crypto";
+import { redactArguments, restoreRedacted } from "../lib/policy/redact";
 import { buildApprovalRequest } from "./approval-request";
+import { awaitDecision } from "./await-decision";
+import { type CallTrace, type ForwardOnce, type GateCall, type GateDeps, isTaskCreated, policyCall, refusal, type ToolAnswer } from "./call-context";
 import { createApprovalWithRetry, createRetryWindowMs } from "./create-approval-with-retry";
 import { DashboardError } from "./dashboard-client";
 import { log } from "./log";
-import { awaitDecision } from "./await-decision";
-import { isTaskCreated, policyCall, refusal, type CallTrace, type ForwardOnce, type GateCall, type GateDeps, type ToolAnswer } from "./call-context";
 import type { RegisteredTool } from "./tool-registry";
 
 export interface HoldContext {
@@ -129,7 +129,12 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
     case "expired":
       if (decision.onTimeout === "allow") {
         // The rule says silence means yes: run the call as proposed, and say so in the audit trail.
-        return runApproved(ctx, { ...outcome.state, approvedArguments: undefined, decidedBy: null, comment: null }, argumentsHash, "expired, allowed by the rule's onTimeout");
+        return runApproved(
+          ctx,
+          { ...outcome.state, approvedArguments: undefined, decidedBy: null, comment: null },
+          argumentsHash,
+          "expired, allowed by the rule's onTimeout",
+        );
       }
       event.detail = { resolution: "expired" };
       trace.outcome = "expired";
@@ -149,7 +154,11 @@ function ruleKey(decision: PolicyDecision): string {
 /** Whether the policy now asks more of this call than the approval it has: another rule, more approvers, or admins. */
 export function needsNewApproval(approvedUnder: PolicyDecision, now: PolicyDecision): boolean {
   if (now.action !== "require_approval") return false;
-  return ruleKey(now) !== ruleKey(approvedUnder) || now.approvers > approvedUnder.approvers || (now.approverRole === "admin" && approvedUnder.approverRole !== "admin");
+  return (
+    ruleKey(now) !== ruleKey(approvedUnder) ||
+    now.approvers > approvedUnder.approvers ||
+    (now.approverRole === "admin" && approvedUnder.approverRole !== "admin")
+  );
 }
 
 /** Why an approval cannot run: it must carry the hash of what the approvers approved, and the arguments must hash to it. */
@@ -200,16 +209,24 @@ async function runApproved(ctx: HoldContext, state: TApprovalState, proposedHash
     event.detail = { resolution: "approved arguments refused", edited: isEdited, why, ...base };
     trace.outcome = "denied";
     dashboard.reportResultInBackground(state.id, { outcome: "failed_upstream", error: `the bridge refused the approved arguments: ${why}`.slice(0, 4000) });
-    return refusal(`a reviewer approved this call${isEdited ? " with edited arguments" : ""}, but they were not run because ${why}. The call was not executed.`);
+    return refusal(
+      `a reviewer approved this call${isEdited ? " with edited arguments" : ""}, but they were not run because ${why}. The call was not executed.`,
+    );
   }
 
-  event.detail = { resolution: resolution ?? (isEdited ? "approved_with_edits" : "approved"), ...base, ...(isEdited ? { executedArgumentsHash: hashArguments(args) } : {}) };
+  event.detail = {
+    resolution: resolution ?? (isEdited ? "approved_with_edits" : "approved"),
+    ...base,
+    ...(isEdited ? { executedArgumentsHash: hashArguments(args) } : {}),
+  };
   try {
     const result = await forwardOnce(args);
     trace.outcome = "approved";
     dashboard.reportResultInBackground(
       state.id,
-      !isTaskCreated(result) && result.isError ? { outcome: "failed_upstream", executedArguments: args, error: textOf(result) } : { outcome: "executed", executedArguments: args },
+      !isTaskCreated(result) && result.isError
+        ? { outcome: "failed_upstream", executedArguments: args, error: textOf(result) }
+        : { outcome: "executed", executedArguments: args },
     );
     return result;
   } catch (error) {

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { initializeCapabilities } from "./first-message";
 import { HttpError, HttpSessionTransport, writeJsonRpcError } from "./http-session-transport";
 import { log } from "./log";
-import { openSession, type BridgeCore, type BridgeSession } from "./proxy-server";
+import { type BridgeCore, type BridgeSession, openSession } from "./proxy-server";
 import { SessionCapacity } from "./session-capacity";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1"]);
@@ -90,7 +90,13 @@ function trackActivity(session: HttpSession, res: ServerResponse): void {
  */
 export async function serveHttp(
   core: BridgeCore,
-  { host, port, idleTimeoutMs, maxSessions, maxUpstreamProcesses }: { host: string; port: number; idleTimeoutMs: number; maxSessions: number; maxUpstreamProcesses: number },
+  {
+    host,
+    port,
+    idleTimeoutMs,
+    maxSessions,
+    maxUpstreamProcesses,
+  }: { host: string; port: number; idleTimeoutMs: number; maxSessions: number; maxUpstreamProcesses: number },
 ): Promise<HttpBridge> {
   const sessions = new Map<string, HttpSession>();
   const capacity = new SessionCapacity({
@@ -103,15 +109,18 @@ export async function serveHttp(
   const isLoopback = LOOPBACK.has(host);
   if (!isLoopback) log(`warning: serving on ${host}, not loopback; the MCP endpoint has no authentication of its own`);
 
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [id, session] of sessions) {
-      if (session.openResponses > 0 || now - session.lastActiveAt < idleTimeoutMs) continue;
-      log(`closing MCP session ${id}: idle for ${Math.round((now - session.lastActiveAt) / 1000)} s`);
-      sessions.delete(id);
-      session.transport.close().catch((error) => log(`closing idle session ${id} failed`, error));
-    }
-  }, Math.min(60_000, Math.max(250, idleTimeoutMs / 4)));
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, session] of sessions) {
+        if (session.openResponses > 0 || now - session.lastActiveAt < idleTimeoutMs) continue;
+        log(`closing MCP session ${id}: idle for ${Math.round((now - session.lastActiveAt) / 1000)} s`);
+        sessions.delete(id);
+        session.transport.close().catch((error) => log(`closing idle session ${id} failed`, error));
+      }
+    },
+    Math.min(60_000, Math.max(250, idleTimeoutMs / 4)),
+  );
   sweep.unref();
 
   const startSession = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
@@ -196,10 +205,12 @@ export async function serveHttp(
     async close() {
       clearInterval(sweep);
       // Waits for the upstream process trees to end: the bridge must not exit leaving them behind.
-      await Promise.allSettled([...sessions.values()].map(async (s) => {
-        await s.transport.close();
-        await s.end();
-      }));
+      await Promise.allSettled(
+        [...sessions.values()].map(async (s) => {
+          await s.transport.close();
+          await s.end();
+        }),
+      );
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

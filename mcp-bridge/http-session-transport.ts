@@ -2,14 +2,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   CancelledNotificationSchema,
-  JSONRPCMessageSchema,
-  SUPPORTED_PROTOCOL_VERSIONS,
   type JSONRPCErrorResponse,
   type JSONRPCMessage,
+  JSONRPCMessageSchema,
   type JSONRPCRequest,
   type JSONRPCResultResponse,
   type MessageExtraInfo,
   type RequestId,
+  SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
 
 /** More messages than this in one POST are refused (the SDK's limit too). */
@@ -163,7 +163,8 @@ export class HttpSessionTransport implements Transport {
 
     const requestIds = messages.filter(isRequest).map((m) => m.id);
     for (const [at, id] of requestIds.entries()) {
-      if (this.replies.has(id) || requestIds.indexOf(id) !== at) throw new HttpError(400, `invalid request: request id ${String(id)} is already in flight`, -32600);
+      if (this.replies.has(id) || requestIds.indexOf(id) !== at)
+        throw new HttpError(400, `invalid request: request id ${String(id)} is already in flight`, -32600);
     }
     const extra: MessageExtraInfo = { requestInfo: { headers: req.headers } };
     if (requestIds.length === 0) {

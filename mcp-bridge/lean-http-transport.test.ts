@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { LeanHttpClientTransport, SseParser, type SseEvent } from "./lean-http-transport";
+import { LeanHttpClientTransport, type SseEvent, SseParser } from "./lean-http-transport";
 
 function parseAll(chunks: string[]): SseEvent[] {
   const events: SseEvent[] = [];
@@ -13,7 +13,7 @@ function parseAll(chunks: string[]): SseEvent[] {
 
 describe("SseParser", () => {
   it("reads events, multi-line data, names, ids and comments, whatever the line ends", () => {
-    const stream = ": a comment\r\nevent: message\r\nid: 7\r\ndata: {\"a\":\r\ndata: 1}\r\n\r\ndata:plain\rdata: two\r\revent: other\ndata: x\n\ndata:\n\n";
+    const stream = ': a comment\r\nevent: message\r\nid: 7\r\ndata: {"a":\r\ndata: 1}\r\n\r\ndata:plain\rdata: two\r\revent: other\ndata: x\n\ndata:\n\n';
     expect(parseAll([stream])).toEqual([
       { event: "message", id: "7", data: '{"a":\n1}' },
       { event: "message", id: "7", data: "plain\ntwo" },

@@ -1,7 +1,7 @@
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
+import { type ClientRequest, Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 
 /** One event of a `text/event-stream`, as far as MCP uses them. */
 export interface SseEvent {
@@ -23,7 +23,19 @@ const IDLE_SOCKET_MS = 4_000;
  * them before any answer. Anything else that has an answer (a tools/call above
  * all) is never sent twice: the upstream may have run it.
  */
-const SAFE_TO_RESEND = new Set(["ping", "tools/list", "resources/list", "resources/templates/list", "resources/read", "prompts/list", "prompts/get", "completion/complete", "tasks/get", "tasks/list", "tasks/result"]);
+const SAFE_TO_RESEND = new Set([
+  "ping",
+  "tools/list",
+  "resources/list",
+  "resources/templates/list",
+  "resources/read",
+  "prompts/list",
+  "prompts/get",
+  "completion/complete",
+  "tasks/get",
+  "tasks/list",
+  "tasks/result",
+]);
 
 /** An event larger than this (counted from the end of the one before) ends the stream: an upstream cannot make the bridge buffer without bound. */
 export const MAX_EVENT_BYTES = 32 * 1024 * 1024;
@@ -280,7 +292,12 @@ export class LeanHttpClientTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     const body = JSON.stringify(message);
     const canResend = !("method" in message && "id" in message) || SAFE_TO_RESEND.has(message.method);
-    const res = await this.open("POST", { "content-type": "application/json", accept: "application/json, text/event-stream", "content-length": Buffer.byteLength(body) }, body, canResend);
+    const res = await this.open(
+      "POST",
+      { "content-type": "application/json", accept: "application/json, text/event-stream", "content-length": Buffer.byteLength(body) },
+      body,
+      canResend,
+    );
     const sessionId = res.headers["mcp-session-id"];
     if (typeof sessionId === "string" && sessionId) this.sessionId = sessionId;
     const status = res.statusCode ?? 0;

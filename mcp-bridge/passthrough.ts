@@ -3,8 +3,10 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
   CancelTaskRequestSchema,
+  type ClientCapabilities,
   CompleteRequestSchema,
   CreateMessageRequestSchema,
+  type CreateTaskResult,
   ElicitRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
@@ -17,28 +19,26 @@ import {
   ListTasksRequestSchema,
   LoggingMessageNotificationSchema,
   McpError,
+  type Prompt,
   PromptListChangedNotificationSchema,
   RELATED_TASK_META_KEY,
   ReadResourceRequestSchema,
+  type Resource,
   ResourceListChangedNotificationSchema,
+  type ResourceTemplate,
   ResourceUpdatedNotificationSchema,
   ResultSchema,
   RootsListChangedNotificationSchema,
+  type ServerCapabilities,
   SetLevelRequestSchema,
   SubscribeRequestSchema,
+  type Task,
   TaskStatusNotificationSchema,
   UnsubscribeRequestSchema,
-  type ClientCapabilities,
-  type CreateTaskResult,
-  type Prompt,
-  type Resource,
-  type ResourceTemplate,
-  type ServerCapabilities,
-  type Task,
 } from "@modelcontextprotocol/sdk/types.js";
 import { log } from "./log";
 import type { ManagedUpstream } from "./managed-upstream";
-import { summarise, type SessionContext } from "./session-context";
+import { type SessionContext, summarise } from "./session-context";
 import { SEPARATOR } from "./tool-registry";
 
 // Everything but tools: resources, prompts, completions and logging pass through
@@ -66,7 +66,11 @@ export function passthroughCapabilities(upstreams: ManagedUpstream[]): ServerCap
   if (any((c) => c.completions)) capabilities.completions = {};
   if (any((c) => c.logging)) capabilities.logging = {};
   if (any((c) => c.tasks?.requests?.tools?.call)) {
-    capabilities.tasks = { ...(any((c) => c.tasks?.list) ? { list: {} } : {}), ...(any((c) => c.tasks?.cancel) ? { cancel: {} } : {}), requests: { tools: { call: {} } } };
+    capabilities.tasks = {
+      ...(any((c) => c.tasks?.list) ? { list: {} } : {}),
+      ...(any((c) => c.tasks?.cancel) ? { cancel: {} } : {}),
+      requests: { tools: { call: {} } },
+    };
   }
   return capabilities;
 }
@@ -139,8 +143,9 @@ export class Passthrough {
     if (declared.sampling) client.setRequestHandler(CreateMessageRequestSchema, ask("sampling/createMessage", "sampling/createMessage") as never);
     if (declared.elicitation) client.setRequestHandler(ElicitRequestSchema, ask("elicitation/create", "elicitation/create") as never);
     if (declared.roots) {
-      client.setRequestHandler(ListRootsRequestSchema, async (_request, extra) =>
-        this.downstream.request({ method: "roots/list" }, ResultSchema, { signal: extra.signal }) as never,
+      client.setRequestHandler(
+        ListRootsRequestSchema,
+        async (_request, extra) => this.downstream.request({ method: "roots/list" }, ResultSchema, { signal: extra.signal }) as never,
       );
     }
   }
@@ -205,9 +210,7 @@ export class Passthrough {
     if (capabilities.logging) {
       // Replaces the SDK's own handler: the level is the upstreams' business, they filter their messages.
       server.setRequestHandler(SetLevelRequestSchema, async (request, extra) => {
-        await Promise.all(
-          this.live("logging").map((u) => upstreamRequest(u.client!, "logging/setLevel", request.params, extra.signal)),
-        );
+        await Promise.all(this.live("logging").map((u) => upstreamRequest(u.client!, "logging/setLevel", request.params, extra.signal)));
         return {};
       });
     }
@@ -257,7 +260,13 @@ export class Passthrough {
     server.setRequestHandler(GetTaskPayloadRequestSchema, async (request, extra) => {
       const { upstream, taskId } = this.taskOf(request.params.taskId);
       const payload = await upstreamRequest(this.clientOf(upstream), "tasks/result", { taskId }, extra.signal, TASK_RESULT_TIMEOUT_MS);
-      this.session.add({ kind: "tool_result", server: upstream.name, name: `task ${request.params.taskId}`, summary: summarise(payload.content ?? payload), outcome: payload.isError ? "error" : "ok" });
+      this.session.add({
+        kind: "tool_result",
+        server: upstream.name,
+        name: `task ${request.params.taskId}`,
+        summary: summarise(payload.content ?? payload),
+        outcome: payload.isError ? "error" : "ok",
+      });
       const related = payload._meta?.[RELATED_TASK_META_KEY];
       return (related ? { ...payload, _meta: { ...payload._meta, [RELATED_TASK_META_KEY]: { taskId: request.params.taskId } } } : payload) as never;
     });
@@ -268,19 +277,24 @@ export class Passthrough {
         if (request.params?.cursor) throw new McpError(ErrorCode.InvalidParams, "invalid cursor: the bridge returns this session's tasks in one page");
         const owners = new Set([...this.tasks.values()].map((t) => t.upstream));
         const lists = await Promise.all(
-          [...owners].filter((u) => u.client && u.capabilities?.tasks?.list).map(async (upstream) => {
-            const found: Task[] = [];
-            let cursor: string | undefined;
-            do {
-              const page = (await upstreamRequest(upstream.client!, "tasks/list", cursor ? { cursor } : undefined, extra.signal)) as { tasks?: Task[]; nextCursor?: string };
-              for (const task of page.tasks ?? []) {
-                const exposed = this.exposedTaskId(upstream, task.taskId);
-                if (exposed) found.push(rename(task, exposed));
-              }
-              cursor = page.nextCursor;
-            } while (cursor);
-            return found;
-          }),
+          [...owners]
+            .filter((u) => u.client && u.capabilities?.tasks?.list)
+            .map(async (upstream) => {
+              const found: Task[] = [];
+              let cursor: string | undefined;
+              do {
+                const page = (await upstreamRequest(upstream.client!, "tasks/list", cursor ? { cursor } : undefined, extra.signal)) as {
+                  tasks?: Task[];
+                  nextCursor?: string;
+                };
+                for (const task of page.tasks ?? []) {
+                  const exposed = this.exposedTaskId(upstream, task.taskId);
+                  if (exposed) found.push(rename(task, exposed));
+                }
+                cursor = page.nextCursor;
+              } while (cursor);
+              return found;
+            }),
         );
         return { tasks: lists.flat() } as never;
       });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { ZPolicy, type TPolicy } from "../lib/policy/policy.types";
+import { type TPolicy, ZPolicy } from "../lib/policy/policy.types";
 import type { DashboardClient } from "./dashboard-client";
 import { log } from "./log";
 

@@ -7,10 +7,7 @@ import type { ProgressSink } from "./call-context";
  * share one token, so the upstream's numbers are shifted past the beats: MCP
  * requires progress to increase with every notification.
  */
-export function createProgressSink(
-  send: (notification: ServerNotification) => Promise<void>,
-  token: ProgressToken | undefined,
-): ProgressSink | undefined {
+export function createProgressSink(send: (notification: ServerNotification) => Promise<void>, token: ProgressToken | undefined): ProgressSink | undefined {
   if (token === undefined) return undefined;
   let last = 0;
   let hasSent = false;

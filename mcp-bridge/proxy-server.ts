@@ -1,25 +1,25 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
   CallToolRequestSchema,
+  type CallToolResult,
   CallToolResultSchema,
+  type ClientCapabilities,
   CreateTaskResultSchema,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
   ToolListChangedNotificationSchema,
-  type CallToolResult,
-  type ClientCapabilities,
 } from "@modelcontextprotocol/sdk/types.js";
 import { isDeniedOutright } from "../lib/policy/evaluate";
 import type { AuditSink } from "./audit-sink";
 import type { WaitTiming } from "./await-decision";
-import { isTaskCreated, type Forward, type GateDeps } from "./call-context";
+import { type Forward, type GateDeps, isTaskCreated } from "./call-context";
 import type { DashboardClient } from "./dashboard-client";
 import { noToolsNotice } from "./dashboard-problem";
 import { mirroredCapabilities } from "./first-message";
 import { gateToolCall, UnknownToolError } from "./gate";
 import { log } from "./log";
-import { ManagedUpstream, type Backoff } from "./managed-upstream";
+import { type Backoff, ManagedUpstream } from "./managed-upstream";
 import { Passthrough, passthroughCapabilities } from "./passthrough";
 import type { PolicySource } from "./policy-source";
 import { createProgressSink } from "./progress-sink";
@@ -109,32 +109,34 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
   const upstreams: ManagedUpstream[] = [];
   const mirrored = mirroredCapabilities(clientCapabilities);
   const passthrough = new Passthrough(upstreams, session, mirrored);
-  upstreams.push(...core.upstreams.map(
-    (spec) =>
-      new ManagedUpstream(spec, {
-        version: core.version,
-        clientCapabilities: mirrored,
-        backoff: core.backoff,
-        configure(client, upstream) {
-          client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
-            await refresh(upstream);
+  upstreams.push(
+    ...core.upstreams.map(
+      (spec) =>
+        new ManagedUpstream(spec, {
+          version: core.version,
+          clientCapabilities: mirrored,
+          backoff: core.backoff,
+          configure(client, upstream) {
+            client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+              await refresh(upstream);
+              toolsChanged();
+            });
+            passthrough.configureUpstream(client, upstream);
+          },
+          onUp(upstream) {
+            if (!isOpen) return;
+            void refresh(upstream).then((count) => {
+              reportReady(upstream, count);
+              toolsChanged();
+            });
+          },
+          onDown(upstream) {
+            registry.setUpstreamTools(upstream.name, []);
             toolsChanged();
-          });
-          passthrough.configureUpstream(client, upstream);
-        },
-        onUp(upstream) {
-          if (!isOpen) return;
-          void refresh(upstream).then((count) => {
-            reportReady(upstream, count);
-            toolsChanged();
-          });
-        },
-        onDown(upstream) {
-          registry.setUpstreamTools(upstream.name, []);
-          toolsChanged();
-        },
-      }),
-  ));
+          },
+        }),
+    ),
+  );
 
   const started = await Promise.allSettled(upstreams.map((u) => u.start()));
   const failed = started.flatMap((r, i) => (r.status === "rejected" ? [{ upstream: upstreams[i], error: r.reason as Error }] : []));
@@ -166,7 +168,9 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
   // Clients that show server log messages get the same notice there; logging is declared only when an upstream has it.
   if (problem && relayed.logging) {
     server.oninitialized = () => {
-      server!.sendLoggingMessage({ level: "error", logger: "airlock-bridge", data: noToolsNotice(problem) }).catch((error) => log(`session ${sessionId}: cannot send the notice`, error));
+      server!
+        .sendLoggingMessage({ level: "error", logger: "airlock-bridge", data: noToolsNotice(problem) })
+        .catch((error) => log(`session ${sessionId}: cannot send the notice`, error));
     };
   }
 
@@ -225,7 +229,13 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
       });
       // Asked to run as a task but refused (by policy, a reviewer, the inventory): no task exists, so the refusal is the error.
       if (request.params.task && !isTaskCreated(answer)) {
-        throw new McpError(ErrorCode.InvalidRequest, answer.content.map((c) => (c.type === "text" ? c.text : "")).join(" ").trim() || "Airlock: the call was not executed.");
+        throw new McpError(
+          ErrorCode.InvalidRequest,
+          answer.content
+            .map((c) => (c.type === "text" ? c.text : ""))
+            .join(" ")
+            .trim() || "Airlock: the call was not executed.",
+        );
       }
       return answer;
     } catch (error) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SessionCapacity, type CapacityClaim } from "./session-capacity";
+import { type CapacityClaim, SessionCapacity } from "./session-capacity";
 
 const claimOf = (result: ReturnType<SessionCapacity["tryClaim"]>): CapacityClaim => {
   if ("refusal" in result) throw new Error(result.refusal);
@@ -12,7 +12,8 @@ describe("SessionCapacity", () => {
     const first = claimOf(capacity.tryClaim());
     claimOf(capacity.tryClaim());
     expect(capacity.tryClaim()).toEqual({
-      refusal: "the bridge already serves its maximum of 2 MCP sessions (--max-sessions 2): end a session (DELETE) or restart the bridge with a higher --max-sessions",
+      refusal:
+        "the bridge already serves its maximum of 2 MCP sessions (--max-sessions 2): end a session (DELETE) or restart the bridge with a higher --max-sessions",
     });
     first.release();
     first.release(); // a second release must not free a slot it no longer holds
@@ -26,7 +27,8 @@ describe("SessionCapacity", () => {
     const a = claimOf(capacity.tryClaim());
     claimOf(capacity.tryClaim());
     expect(capacity.tryClaim()).toEqual({
-      refusal: "a new session needs 2 upstream processes, and the bridge already runs 4 of its 5 (--max-upstream-processes 5): end a session or restart the bridge with a higher --max-upstream-processes",
+      refusal:
+        "a new session needs 2 upstream processes, and the bridge already runs 4 of its 5 (--max-upstream-processes 5): end a session or restart the bridge with a higher --max-upstream-processes",
     });
     a.release();
     claimOf(capacity.tryClaim());

@@ -1,6 +1,6 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { type ArgumentsCheck, compileArgumentsCheck } from "./schema-validator";
 import type { Admission } from "./tool-admission";
-import { compileArgumentsCheck, type ArgumentsCheck } from "./schema-validator";
 
 export interface RegisteredTool {
   /** The name the client sees (prefixed `server__tool` when several upstreams are aggregated). */

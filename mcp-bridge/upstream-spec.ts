@@ -1,8 +1,6 @@
 import { parse as parseShell } from "shell-quote";
 
-export type TUpstreamSpec =
-  | { name: string; kind: "stdio"; command: string; args: string[] }
-  | { name: string; kind: "http"; url: URL };
+export type TUpstreamSpec = { name: string; kind: "stdio"; command: string; args: string[] } | { name: string; kind: "http"; url: URL };
 
 /** Upstream names become tool-name prefixes (`name__tool`) and rule globs match them: keep them plain. */
 export const UPSTREAM_NAME = /^[A-Za-z][\w-]{0,39}$/;
@@ -41,7 +39,10 @@ export function parseUpstreamSpec(spec: string): TUpstreamSpec {
 
 /** `mcp.example.com` → `mcp-example-com`; an IP address gets a leading letter to stay a valid name. */
 function nameFromHost(hostname: string): string {
-  const derived = hostname.replace(/^\[|\]$/g, "").replace(/[^\w-]/g, "-").slice(0, 40);
+  const derived = hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/[^\w-]/g, "-")
+    .slice(0, 40);
   if (UPSTREAM_NAME.test(derived)) return derived;
   const prefixed = `h${derived}`.slice(0, 40);
   return UPSTREAM_NAME.test(prefixed) ? prefixed : "upstream";
@@ -56,8 +57,14 @@ const GENERIC = new Set(["index", "cli", "main", "server", "dist", "build", "lib
  */
 function deriveName(command: string, args: string[]): string {
   const subject = args.find((a) => !a.startsWith("-") && (/^@[\w.-]+\/[\w.-]+/.test(a) || /\.(c|m)?[jt]s$/.test(a))) ?? command;
-  const parts = subject.replace(/@[^@/]*$/, "").split(/[\\/]/).filter(Boolean);
-  const meaningful = [...parts].reverse().map((p) => p.replace(/\.(c|m)?[jt]s$/, "")).find((p) => !GENERIC.has(p));
+  const parts = subject
+    .replace(/@[^@/]*$/, "")
+    .split(/[\\/]/)
+    .filter(Boolean);
+  const meaningful = [...parts]
+    .reverse()
+    .map((p) => p.replace(/\.(c|m)?[jt]s$/, ""))
+    .find((p) => !GENERIC.has(p));
   const derived = (meaningful ?? parts.at(-1) ?? command).replace(/\.exe$/i, "").replace(/[^\w-]/g, "-");
   return UPSTREAM_NAME.test(derived) ? derived : "upstream";
 }

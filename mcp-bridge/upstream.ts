@@ -19,7 +19,10 @@ function upstreamEnvironment(): Record<string, string> {
 
 /** The last few lines of a server's stderr, on one line: usually where it says why it stopped. */
 function tailLines(text: string, count = 3, maxChars = 500): string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.slice(-count).join(" | ").slice(-maxChars);
 }
 
@@ -30,10 +33,7 @@ export function describeStartFailure(command: string, error: unknown, transport:
   if (code === "EACCES") return `permission denied running ${command}`;
   const { exit } = transport;
   const stderr = tailLines(transport.stderrTail);
-  const details = [
-    ...(exit ? [exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`] : []),
-    ...(stderr ? [`stderr: ${stderr}`] : []),
-  ];
+  const details = [...(exit ? [exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`] : []), ...(stderr ? [`stderr: ${stderr}`] : [])];
   const reason = exit ? "the process exited before completing the MCP handshake" : (error as Error).message;
   return details.length ? `${reason} (${details.join("; ")})` : reason;
 }

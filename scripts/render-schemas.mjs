@@ -1,6 +1,6 @@
 // Renders prisma/schema.base.prisma into one schema per provider.
 // Prisma allows one provider per schema; the models are the same for all.
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -29,8 +29,13 @@ datasource db {
   const text = `${header}\n${base}`;
   if (isCheck) {
     let current = "";
-    try { current = readFileSync(file, "utf8"); } catch {}
-    if (current !== text) { console.error(`${file} is stale: run npm run db:schemas`); stale = true; }
+    try {
+      current = readFileSync(file, "utf8");
+    } catch {}
+    if (current !== text) {
+      console.error(`${file} is stale: run npm run db:schemas`);
+      stale = true;
+    }
   } else {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);

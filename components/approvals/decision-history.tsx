@@ -15,7 +15,9 @@ export function DecisionHistory({ approval }: { approval: TApprovalDetail }) {
             <code className="text-xs text-slate-500" title="canonical SHA-256 of the arguments this reviewer saw">
               {d.argumentsHash.slice(0, 12)}
             </code>{" "}
-            <time dateTime={d.createdAt} className="text-slate-500">{new Date(d.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC</time>
+            <time dateTime={d.createdAt} className="text-slate-500">
+              {new Date(d.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC
+            </time>
             {d.comment && <p className="mt-0.5 text-slate-700">“{d.comment}”</p>}
           </li>
         ))}

@@ -52,7 +52,10 @@ export function DecisionPanel({ approvalId, proposals, requiredApprovers }: { ap
       return;
     }
     const error = (await res.json().catch(() => null))?.error;
-    setMessage({ kind: "error", text: res.status === 409 ? `Already decided by someone else (${error?.message ?? "conflict"}).` : (error?.message ?? `Failed (${res.status}).`) });
+    setMessage({
+      kind: "error",
+      text: res.status === 409 ? `Already decided by someone else (${error?.message ?? "conflict"}).` : (error?.message ?? `Failed (${res.status}).`),
+    });
   }
 
   function approveWithEdits() {
@@ -81,16 +84,31 @@ export function DecisionPanel({ approvalId, proposals, requiredApprovers }: { ap
         <label htmlFor="comment" className="block text-sm font-medium">
           Comment
         </label>
-        <textarea id="comment" value={comment} onChange={(e) => setComment(e.target.value)} rows={3} className="block w-full rounded-md border border-slate-300 p-2 text-sm" placeholder="The agent receives this text" />
+        <textarea
+          id="comment"
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          rows={3}
+          className="block w-full rounded-md border border-slate-300 p-2 text-sm"
+          placeholder="The agent receives this text"
+        />
       </div>
       {proposals.length > 1 && !isEditing && (
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium">Which arguments do you approve?</legend>
           {proposals.map((p, i) => (
             <label key={p.argumentsHash} className="flex items-start gap-2 text-sm">
-              <input type="radio" name="proposal" value={p.argumentsHash} checked={p.argumentsHash === selected.argumentsHash} onChange={() => setSelectedHash(p.argumentsHash)} className="mt-1" />
+              <input
+                type="radio"
+                name="proposal"
+                value={p.argumentsHash}
+                checked={p.argumentsHash === selected.argumentsHash}
+                onChange={() => setSelectedHash(p.argumentsHash)}
+                className="mt-1"
+              />
               <span>
-                {i === 0 ? "As the agent proposed" : `Edit proposed by ${p.proposedBy}`} — approved by {p.approvedBy.length ? p.approvedBy.join(", ") : "nobody yet"} ({p.approvedBy.length} of {requiredApprovers})
+                {i === 0 ? "As the agent proposed" : `Edit proposed by ${p.proposedBy}`} — approved by{" "}
+                {p.approvedBy.length ? p.approvedBy.join(", ") : "nobody yet"} ({p.approvedBy.length} of {requiredApprovers})
               </span>
             </label>
           ))}
@@ -102,11 +120,20 @@ export function DecisionPanel({ approvalId, proposals, requiredApprovers }: { ap
           <label htmlFor="edited-arguments" className="block text-sm font-medium">
             Edited arguments (JSON, checked against the tool&apos;s input schema)
           </label>
-          <textarea id="edited-arguments" value={draft} onChange={(e) => setDraft(e.target.value)} rows={10} className="block w-full rounded-md border border-slate-300 p-2 font-mono text-sm" />
+          <textarea
+            id="edited-arguments"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            rows={10}
+            className="block w-full rounded-md border border-slate-300 p-2 font-mono text-sm"
+          />
         </div>
       )}
       {message && (
-        <p role={message.kind === "error" ? "alert" : "status"} className={`text-sm font-medium ${message.kind === "error" ? "text-red-700" : "text-green-800"}`}>
+        <p
+          role={message.kind === "error" ? "alert" : "status"}
+          className={`text-sm font-medium ${message.kind === "error" ? "text-red-700" : "text-green-800"}`}
+        >
           {message.text}
         </p>
       )}
@@ -116,11 +143,21 @@ export function DecisionPanel({ approvalId, proposals, requiredApprovers }: { ap
             Approve with edits
           </button>
         ) : (
-          <button type="button" disabled={isLocked} onClick={() => send({ decision: "approve", argumentsHash: selected.argumentsHash })} className={BUTTON_PRIMARY}>
+          <button
+            type="button"
+            disabled={isLocked}
+            onClick={() => send({ decision: "approve", argumentsHash: selected.argumentsHash })}
+            className={BUTTON_PRIMARY}
+          >
             Approve
           </button>
         )}
-        <button type="button" disabled={isLocked} onClick={() => send({ decision: "reject", argumentsHash: selected.argumentsHash })} className={`${BUTTON_SECONDARY} text-red-800`}>
+        <button
+          type="button"
+          disabled={isLocked}
+          onClick={() => send({ decision: "reject", argumentsHash: selected.argumentsHash })}
+          className={`${BUTTON_SECONDARY} text-red-800`}
+        >
           Reject
         </button>
         <button

@@ -1,8 +1,8 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { signIn } from "next-auth/react";
+import { type FormEvent, useState } from "react";
 import { BUTTON_PRIMARY, Field } from "@/components/ui/field";
 
 /** Only same-site paths are followed after sign-in (no open redirect). */

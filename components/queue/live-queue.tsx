@@ -2,10 +2,10 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import type { ApprovalSummary } from "@/lib/realtime/events";
 import { ConnectionIndicator } from "@/components/realtime/connection-indicator";
 import { useAirlockSocket } from "@/components/realtime/use-airlock-socket";
 import { RelativeTime } from "@/components/ui/relative-time";
+import type { ApprovalSummary } from "@/lib/realtime/events";
 
 /** The pending queue, kept live over socket.io: rows arrive and leave without a reload. */
 export function LiveQueue({ initial }: { initial: ApprovalSummary[] }) {
@@ -35,7 +35,9 @@ export function LiveQueue({ initial }: { initial: ApprovalSummary[] }) {
         {announcement}
       </p>
       <ul data-testid="queue" className="space-y-3">
-        {items.length === 0 && <li className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">Nothing is waiting for a decision.</li>}
+        {items.length === 0 && (
+          <li className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">Nothing is waiting for a decision.</li>
+        )}
         {items.map((a) => (
           <li key={a.id} data-testid="queue-row" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
             <div className="flex flex-wrap items-baseline justify-between gap-2">

@@ -22,7 +22,11 @@ export function RollbackButton({ version }: { version: number }) {
       >
         Roll back to v{version}
       </button>
-      {error && <span role="alert" className="ml-2 text-xs text-red-800">{error}</span>}
+      {error && (
+        <span role="alert" className="ml-2 text-xs text-red-800">
+          {error}
+        </span>
+      )}
     </span>
   );
 }

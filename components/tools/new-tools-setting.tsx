@@ -12,7 +12,9 @@ export function NewToolsSetting({ bridgeId, bridgeName, value, canEdit }: { brid
   if (!canEdit) return <span>{value === "enabled" ? "enabled at once" : "disabled until reviewed"}</span>;
   return (
     <span className="inline-flex items-center gap-2">
-      <label htmlFor={id} className="sr-only">New tools of {bridgeName}</label>
+      <label htmlFor={id} className="sr-only">
+        New tools of {bridgeName}
+      </label>
       <select
         id={id}
         defaultValue={value}
@@ -26,7 +28,11 @@ export function NewToolsSetting({ bridgeId, bridgeName, value, canEdit }: { brid
         <option value="disabled">disabled until reviewed</option>
         <option value="enabled">enabled at once (trust this bridge&apos;s servers)</option>
       </select>
-      {error && <span role="alert" className="text-xs text-red-800">{error}</span>}
+      {error && (
+        <span role="alert" className="text-xs text-red-800">
+          {error}
+        </span>
+      )}
     </span>
   );
 }

@@ -4,7 +4,19 @@ import type { ReactNode } from "react";
  * The dashboard's list tables: a labelled header row, and a row that says why
  * the table is empty (spanning every column), so each page writes only its rows.
  */
-export function DataTable({ columns, isEmpty, empty, children, testId }: { columns: string[]; isEmpty: boolean; empty: ReactNode; children: ReactNode; testId?: string }) {
+export function DataTable({
+  columns,
+  isEmpty,
+  empty,
+  children,
+  testId,
+}: {
+  columns: string[];
+  isEmpty: boolean;
+  empty: ReactNode;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full text-left text-sm" data-testid={testId}>

@@ -7,11 +7,7 @@ export function Field({ label, id, ...input }: InputHTMLAttributes<HTMLInputElem
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <input
-        id={id}
-        {...input}
-        className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm focus:border-accent"
-      />
+      <input id={id} {...input} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm focus:border-accent" />
     </div>
   );
 }

@@ -12,8 +12,6 @@ const STYLES: Record<string, string> = {
 export function StatusBadge({ status, outcome }: { status: string; outcome?: string | null }) {
   const label = outcome && outcome !== status ? `${status} · ${outcome.replaceAll("_", " ")}` : status;
   return (
-    <span className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ${STYLES[status] ?? STYLES.expired}`}>
-      {label}
-    </span>
+    <span className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ${STYLES[status] ?? STYLES.expired}`}>{label}</span>
   );
 }

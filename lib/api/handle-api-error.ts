@@ -4,10 +4,7 @@ import { resetDatabaseClient } from "../db/prisma";
 import { AppError, fromZodError } from "../errors/app-error";
 
 export function errorResponse(error: AppError): Response {
-  return Response.json(
-    { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
-    { status: error.status },
-  );
+  return Response.json({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } }, { status: error.status });
 }
 
 /** Maps any thrown value to the API's JSON error; unknown errors are logged and answered with a generic 500. */
@@ -16,7 +13,12 @@ export function handleApiError(error: unknown): Response {
   if (error instanceof ZodError) return errorResponse(fromZodError(error));
   if (isDatabaseUnavailable(error)) {
     // A failed write can leave the client wedged (a transaction lock never released): start afresh for the next request.
-    resetDatabaseClient(`a request failed: ${String((error as Error)?.message ?? error).split("\n").filter(Boolean).at(-1)}`);
+    resetDatabaseClient(
+      `a request failed: ${String((error as Error)?.message ?? error)
+        .split("\n")
+        .filter(Boolean)
+        .at(-1)}`,
+    );
     return errorResponse(new AppError("unavailable", { message: "the database is unavailable; nothing was changed, try again shortly" }));
   }
   if ((error as { code?: string })?.code === "P2002") {

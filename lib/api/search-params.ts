@@ -1,5 +1,5 @@
-import { AppError, fromZodError } from "../errors/app-error";
 import type { ZodType } from "zod";
+import { AppError, fromZodError } from "../errors/app-error";
 
 /** Parses URL search params with a zod schema (repeated keys are joined by commas). */
 export function parseSearchParams<T>(url: string, schema: ZodType<T>): T {

@@ -1,11 +1,11 @@
-import { getServerSession } from "next-auth";
 import type { NextRequest } from "next/server";
+import { getServerSession } from "next-auth";
 import { authOptions } from "../auth/auth-options";
 import { can, type TPermission } from "../auth/roles";
 import { findSessionUser } from "../auth/session-user";
 import { AppError } from "../errors/app-error";
 import { classifyHeaders } from "../security/request-origin";
-import { authenticatePersonalToken, type AuthenticatedUser } from "../users/personal-tokens";
+import { type AuthenticatedUser, authenticatePersonalToken } from "../users/personal-tokens";
 import { handleApiError } from "./handle-api-error";
 
 type RouteContext<P> = { params: Promise<P> };

@@ -89,7 +89,9 @@ export function toApprovalDetail(a: WithBridge & WithDecisions) {
  * proposal, then each distinct edit, with who approved exactly those.
  */
 function toProposals(a: WithDecisions) {
-  const proposals = [{ argumentsHash: a.argumentsHash, arguments: a.arguments as Record<string, unknown>, proposedBy: null as string | null, approvedBy: [] as string[] }];
+  const proposals = [
+    { argumentsHash: a.argumentsHash, arguments: a.arguments as Record<string, unknown>, proposedBy: null as string | null, approvedBy: [] as string[] },
+  ];
   for (const d of a.decisions) {
     let proposal = proposals.find((p) => p.argumentsHash === d.argumentsHash);
     if (!proposal && d.editedArguments) {

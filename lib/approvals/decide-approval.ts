@@ -36,7 +36,11 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
   const approval = await db.approvalRequest.findUnique({ where: { id: approvalId } });
   if (!approval) throw new AppError("not_found", { message: "approval request not found" });
   if (approval.status !== "pending") {
-    throw conflict(approval.outcome === "bridge_gone" ? "the bridge holding this call is gone (its agent disconnected); the request expired and nothing will run" : `this request is already ${approval.status}`);
+    throw conflict(
+      approval.outcome === "bridge_gone"
+        ? "the bridge holding this call is gone (its agent disconnected); the request expired and nothing will run"
+        : `this request is already ${approval.status}`,
+    );
   }
   if (approval.expiresAt.getTime() <= Date.now()) {
     await expireApproval(approval.id);

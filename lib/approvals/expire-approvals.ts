@@ -21,7 +21,11 @@ export async function expireApproval(approvalId: string, reason: "expired" | "br
  * them. They end as expired with the outcome "bridge_gone".
  */
 export async function expireAbandonedApprovals(now = Date.now()): Promise<string[]> {
-  const pending = await db.approvalRequest.findMany({ where: { status: "pending", bridgeInstance: { not: null } }, select: { id: true, bridgeInstance: true }, take: 5_000 });
+  const pending = await db.approvalRequest.findMany({
+    where: { status: "pending", bridgeInstance: { not: null } },
+    select: { id: true, bridgeInstance: true },
+    take: 5_000,
+  });
   const gone: string[] = [];
   for (const { id, bridgeInstance } of pending) {
     if (isBridgeInstanceGone(bridgeInstance, now) && (await expireApproval(id, "bridge_gone"))) gone.push(id);

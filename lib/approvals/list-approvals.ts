@@ -1,8 +1,8 @@
+import type { TApprovalStatus } from "../bridge-api/bridge-api.types";
 import { isBridgeInstanceConnected } from "../bridges/bridge-presence";
 import { db, type Prisma } from "../db/prisma";
-import type { TApprovalStatus } from "../bridge-api/bridge-api.types";
-import { APPROVAL_DETAIL_INCLUDE, APPROVAL_SUMMARY_INCLUDE, toApprovalDetail, toApprovalSummary } from "./approval-views";
 import { AppError } from "../errors/app-error";
+import { APPROVAL_DETAIL_INCLUDE, APPROVAL_SUMMARY_INCLUDE, toApprovalDetail, toApprovalSummary } from "./approval-views";
 
 export interface ListApprovalsOptions {
   status?: TApprovalStatus[];

@@ -28,7 +28,10 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
   // The state change and its audit event commit together.
   const status = await db.$transaction(async (tx) => {
     const { count } = isWithdrawal
-      ? await tx.approvalRequest.updateMany({ where: { id: approvalId, status: "pending" }, data: { status: "withdrawn", outcome: "withdrawn", decidedAt: now } })
+      ? await tx.approvalRequest.updateMany({
+          where: { id: approvalId, status: "pending" },
+          data: { status: "withdrawn", outcome: "withdrawn", decidedAt: now },
+        })
       : await tx.approvalRequest.updateMany({
           where: { id: approvalId, status: { in: ["approved", "expired"] }, executedAt: null },
           data: {

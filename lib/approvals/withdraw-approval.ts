@@ -8,7 +8,10 @@ import { recordApprovalResult } from "./record-approval-result";
  * pending it is withdrawn, so reviewers do not approve work nobody waits for.
  */
 export async function withdrawApprovalByKey({ bridgeId, idempotencyKey }: { bridgeId: string; idempotencyKey: string }) {
-  const approval = await db.approvalRequest.findUnique({ where: { bridgeId_idempotencyKey: { bridgeId, idempotencyKey } }, select: { id: true, status: true } });
+  const approval = await db.approvalRequest.findUnique({
+    where: { bridgeId_idempotencyKey: { bridgeId, idempotencyKey } },
+    select: { id: true, status: true },
+  });
   if (!approval) throw new AppError("not_found", { message: "no request was created with this key" });
   if (approval.status === "pending") {
     try {
@@ -33,7 +36,16 @@ async function recordUnused(approvalId: string) {
     if (count !== 1) return;
     const a = await tx.approvalRequest.findUniqueOrThrow({ where: { id: approvalId } });
     await tx.auditEvent.create({
-      data: { kind: "withdrawn", bridgeId: a.bridgeId, sessionId: a.sessionId, server: a.server, tool: a.tool, argumentsHash: a.argumentsHash, approvalId, detail: { after: "approved", reason: "bridge gave up" } },
+      data: {
+        kind: "withdrawn",
+        bridgeId: a.bridgeId,
+        sessionId: a.sessionId,
+        server: a.server,
+        tool: a.tool,
+        argumentsHash: a.argumentsHash,
+        approvalId,
+        detail: { after: "approved", reason: "bridge gave up" },
+      },
     });
   });
 }

@@ -3,7 +3,22 @@ import type { TRole } from "../auth/roles";
 import { db, type Prisma } from "../db/prisma";
 import type { TAuditExportQuery } from "./export-audit.types";
 
-const COLUMNS = ["id", "createdAt", "kind", "bridge", "sessionId", "server", "tool", "argumentsHash", "ruleName", "policyVersion", "approvalId", "actor", "latencyMs", "detail"] as const;
+const COLUMNS = [
+  "id",
+  "createdAt",
+  "kind",
+  "bridge",
+  "sessionId",
+  "server",
+  "tool",
+  "argumentsHash",
+  "ruleName",
+  "policyVersion",
+  "approvalId",
+  "actor",
+  "latencyMs",
+  "detail",
+] as const;
 const MAX_ROWS = 100_000;
 
 export interface ExportAuditOptions {
@@ -27,7 +42,7 @@ export async function exportAudit({ query, viewer }: ExportAuditOptions): Promis
     id: e.id,
     createdAt: e.createdAt.toISOString(),
     kind: e.kind,
-    bridge: e.bridgeId ? bridgeName.get(e.bridgeId) ?? e.bridgeId : null,
+    bridge: e.bridgeId ? (bridgeName.get(e.bridgeId) ?? e.bridgeId) : null,
     sessionId: e.sessionId,
     server: e.server,
     tool: e.tool,
@@ -35,7 +50,7 @@ export async function exportAudit({ query, viewer }: ExportAuditOptions): Promis
     ruleName: e.ruleName,
     policyVersion: e.policyVersion,
     approvalId: e.approvalId,
-    actor: e.actorId ? actorEmail.get(e.actorId) ?? e.actorId : null,
+    actor: e.actorId ? (actorEmail.get(e.actorId) ?? e.actorId) : null,
     latencyMs: e.latencyMs,
     detail: e.detail,
   }));
@@ -43,7 +58,10 @@ export async function exportAudit({ query, viewer }: ExportAuditOptions): Promis
     case "csv":
       return {
         contentType: "text/csv; charset=utf-8",
-        body: stringify(rows.map((r) => ({ ...r, detail: r.detail ? JSON.stringify(r.detail) : "" })), { header: true, columns: [...COLUMNS] }),
+        body: stringify(
+          rows.map((r) => ({ ...r, detail: r.detail ? JSON.stringify(r.detail) : "" })),
+          { header: true, columns: [...COLUMNS] },
+        ),
       };
     case "ndjson":
       return { contentType: "application/x-ndjson", body: rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "") };

@@ -1,10 +1,10 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "../db/prisma";
+import { CLIENT_ADDRESS_HEADER } from "../server/client-address";
+import { ZEmail } from "../users/users.types";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
 import type { TRole } from "./roles";
-import { ZEmail } from "../users/users.types";
-import { CLIENT_ADDRESS_HEADER } from "../server/client-address";
 import { endSessions } from "./session-user";
 import { recordSignInFailure, recordSignInSuccess, signInDelay } from "./sign-in-throttle";
 

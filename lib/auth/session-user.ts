@@ -1,7 +1,7 @@
-import type { TRole } from "./roles";
 import { db } from "../db/prisma";
 import { disconnectUserSockets } from "../realtime/disconnect-user";
 import type { AuthenticatedUser } from "../users/personal-tokens";
+import type { TRole } from "./roles";
 
 /** What a session cookie claims: the user and the session version it was issued under. */
 export interface SessionClaim {

@@ -48,7 +48,11 @@ export const ZCreateApproval = z.object({
   /** Distinct approvals needed, and who may give them (from the rule). */
   approvers: z.number().int().min(1).max(5).default(1),
   approverRole: z.enum(["reviewer", "admin"]).default("reviewer"),
-  timeoutSeconds: z.number().int().min(1).max(7 * 24 * 3600),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600),
   /** The bridge's key for this hold: a retried creation with the same key returns the same request. */
   idempotencyKey: ZBridgeKey.optional(),
   /** The bridge process that waits for the decision: once it is gone the request cannot be approved. */

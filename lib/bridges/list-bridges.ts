@@ -4,7 +4,17 @@ import { db } from "../db/prisma";
 export async function listBridges() {
   const bridges = await db.bridge.findMany({
     orderBy: { name: "asc" },
-    select: { id: true, name: true, prefix: true, createdAt: true, lastSeenAt: true, revokedAt: true, enforcedPolicyVersion: true, enforcedAt: true, newTools: true },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      createdAt: true,
+      lastSeenAt: true,
+      revokedAt: true,
+      enforcedPolicyVersion: true,
+      enforcedAt: true,
+      newTools: true,
+    },
   });
   return bridges.map((b) => ({
     ...b,

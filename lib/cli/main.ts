@@ -110,7 +110,12 @@ async function main(argv: string[]): Promise<void> {
   }
   if (key === "bridge-token create") {
     const input = options(rest, {
-      name: z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, "letters, digits, _ . - only"),
+      name: z
+        .string()
+        .trim()
+        .min(1)
+        .max(100)
+        .regex(/^[\w.-]+$/, "letters, digits, _ . - only"),
       "new-tools": z.enum(["disabled", "enabled"]).default("disabled"),
     });
     const { createBridgeToken } = await import("../bridges/bridge-tokens");

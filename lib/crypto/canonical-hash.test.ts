@@ -3,9 +3,7 @@ import { canonicalJson, hashArguments } from "./canonical-hash";
 
 describe("canonical argument hashing", () => {
   it("ignores key order at every depth", () => {
-    expect(hashArguments({ a: 1, b: { c: 2, d: [1, { e: 3, f: 4 }] } })).toBe(
-      hashArguments({ b: { d: [1, { f: 4, e: 3 }], c: 2 }, a: 1 }),
-    );
+    expect(hashArguments({ a: 1, b: { c: 2, d: [1, { e: 3, f: 4 }] } })).toBe(hashArguments({ b: { d: [1, { f: 4, e: 3 }], c: 2 }, a: 1 }));
   });
 
   it("keeps array order and distinguishes values", () => {

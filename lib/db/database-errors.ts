@@ -18,7 +18,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const code = String((e as { code?: unknown }).code ?? "");
     const message = String((e as { message?: unknown }).message ?? "");
     if (SQLITE.test(code) || PRISMA.has(code) || NODE.has(code) || /^08|^57P0/.test(code)) return true;
-    if (/SQLITE_(IOERR|READONLY|CANTOPEN|FULL|NOTADB)|disk I\/O error|readonly database|Connection terminated|server closed the connection|terminating connection/i.test(message)) return true;
+    if (
+      /SQLITE_(IOERR|READONLY|CANTOPEN|FULL|NOTADB)|disk I\/O error|readonly database|Connection terminated|server closed the connection|terminating connection/i.test(
+        message,
+      )
+    )
+      return true;
   }
   return false;
 }

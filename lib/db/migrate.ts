@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT_DIR, resolveDatabaseTarget, type DatabaseTarget } from "./database-url";
+import { type DatabaseTarget, ROOT_DIR, resolveDatabaseTarget } from "./database-url";
 import { restrictSqliteFiles } from "./file-permissions";
 
 // Applies the migrations that Prisma generated (prisma/<provider>/migrations/*/migration.sql).
@@ -97,9 +97,7 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<st
 export async function migrateDatabase(target: DatabaseTarget = resolveDatabaseTarget()): Promise<string[]> {
   const migrations = listMigrations(target.provider);
   try {
-    return target.provider === "postgresql"
-      ? await migratePostgres(target.url, migrations)
-      : await migrateSqlite(target.url, migrations);
+    return target.provider === "postgresql" ? await migratePostgres(target.url, migrations) : await migrateSqlite(target.url, migrations);
   } catch (error) {
     throw new Error(`Database migration failed (${target.provider}): ${(error as Error).message}`, { cause: error });
   }

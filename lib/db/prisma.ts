@@ -1,15 +1,14 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as SqliteClient } from "./generated/sqlite/index.js";
-import { PrismaClient as PostgresClient } from "./generated/postgresql/index.js";
 import { resolveDatabaseTarget } from "./database-url";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/index.js";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/index.js";
 
 // Both generated clients expose the same model API (they come from one base
 // schema), so the rest of the code is typed against one of them.
 export type Db = SqliteClient;
-export type { Prisma } from "./generated/sqlite/index.js";
-export { Role, RuleAction, ApprovalStatus } from "./generated/sqlite/index.js";
-export type { User, Rule, ApprovalRequest, Decision, AuditEvent, Bridge } from "./generated/sqlite/index.js";
+export type { ApprovalRequest, AuditEvent, Bridge, Decision, Prisma, Rule, User } from "./generated/sqlite/index.js";
+export { ApprovalStatus, Role, RuleAction } from "./generated/sqlite/index.js";
 
 function createClient(): Db {
   const target = resolveDatabaseTarget();

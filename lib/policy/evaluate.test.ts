@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluatePolicy, explainPolicy, isDeniedOutright } from "./evaluate";
 import { matchesGlob } from "./glob";
-import { ZPolicy, ZRule, type TPolicyInput } from "./policy.types";
+import { type TPolicyInput, ZPolicy, ZRule } from "./policy.types";
 
 const policy = (input: TPolicyInput) => ZPolicy.parse(input);
 const call = (tool: string, server = "fs") => ({ server, tool, args: {} });
@@ -118,7 +118,17 @@ describe("conditions and matchers", () => {
   });
 
   it("reads tool, server, principal and session in conditions", () => {
-    const p = policy({ default: "allow", rules: [{ name: "sudo", match: {}, when: 'tool.name == "run" && args.cmd.contains("sudo") && principal != "root@example.com" && session.id != ""', action: "deny" }] });
+    const p = policy({
+      default: "allow",
+      rules: [
+        {
+          name: "sudo",
+          match: {},
+          when: 'tool.name == "run" && args.cmd.contains("sudo") && principal != "root@example.com" && session.id != ""',
+          action: "deny",
+        },
+      ],
+    });
     const run = { server: "shell", tool: "run", args: { cmd: "sudo ls" }, session: { id: "s1" } };
     expect(evaluatePolicy(p, { ...run, principal: "eve@example.com" }).action).toBe("deny");
     expect(evaluatePolicy(p, { ...run, principal: "root@example.com" }).action).toBe("allow");

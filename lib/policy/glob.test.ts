@@ -41,7 +41,13 @@ describe("compileGlob (properties)", () => {
   });
 
   it("without wildcards matches only the name itself", () => {
-    fc.assert(fc.property(name.filter((n) => n.length > 0), name, (g, n) => compileGlob(g)(n) === (g === n)));
+    fc.assert(
+      fc.property(
+        name.filter((n) => n.length > 0),
+        name,
+        (g, n) => compileGlob(g)(n) === (g === n),
+      ),
+    );
   });
 
   it("knows the edge cases by name", () => {

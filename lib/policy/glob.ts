@@ -19,7 +19,12 @@ export function compileGlob(glob: string): NameMatcher {
     return (name) => name.startsWith(prefix);
   }
   if (glob.startsWith("*") && glob.endsWith("*") && !/[*?]/.test(inner)) return (name) => name.includes(inner);
-  const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  const re = new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
   return (name) => re.test(name);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { type TPolicyInput, ZPolicy } from "./policy.types";
 import { diffPolicies, formatDiff, isEmptyDiff } from "./policy-diff";
-import { ZPolicy, type TPolicyInput } from "./policy.types";
 
 const p = (input: TPolicyInput) => ZPolicy.parse(input);
 const a = { name: "a", match: { tool: "a" }, action: "allow" } as const;

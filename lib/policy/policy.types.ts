@@ -59,7 +59,12 @@ export const ZRule = z
     approvers: z.number().int().min(1).max(5).default(1),
     /** Who may approve: reviewers (and admins), or admins only. */
     approverRole: z.enum(["reviewer", "admin"]).default("reviewer"),
-    timeoutSeconds: z.number().int().min(1, "timeoutSeconds must be at least 1").max(7 * 24 * 3600).default(600),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(1, "timeoutSeconds must be at least 1")
+      .max(7 * 24 * 3600)
+      .default(600),
     /** What a hold that no one decided in time becomes: rejected (the default) or allowed. */
     onTimeout: z.enum(["reject", "allow"]).default("reject"),
     /** Argument paths masked in what the dashboard and the audit trail store (the upstream gets the real values). */
@@ -75,7 +80,12 @@ export const ZPolicy = z
   .object({
     version: z.string().max(100).optional(),
     default: z.enum(RULE_ACTIONS),
-    defaultTimeoutSeconds: z.number().int().min(1).max(7 * 24 * 3600).default(600),
+    defaultTimeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3600)
+      .default(600),
     rules: z.array(ZRule).max(10_000),
   })
   .strict()
@@ -87,11 +97,17 @@ export const ZPolicy = z
     policy.rules.forEach((rule, i) => {
       const name = rule.name.normalize("NFKC").toLowerCase();
       const first = names.get(name);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["rules", i, "name"], message: `rule name "${rule.name}" is already used by rule ${first + 1}; names must be unique` });
+      if (first !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", i, "name"],
+          message: `rule name "${rule.name}" is already used by rule ${first + 1}; names must be unique`,
+        });
       else names.set(name, i);
       if (!rule.id) return;
       const firstId = ids.get(rule.id);
-      if (firstId !== undefined) ctx.addIssue({ code: "custom", path: ["rules", i, "id"], message: `rule id "${rule.id}" is already used by rule ${firstId + 1}; ids must be unique` });
+      if (firstId !== undefined)
+        ctx.addIssue({ code: "custom", path: ["rules", i, "id"], message: `rule id "${rule.id}" is already used by rule ${firstId + 1}; ids must be unique` });
       else ids.set(rule.id, i);
     });
   });

@@ -1,12 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { REDACTED, redactArguments, restoreRedacted, ZArgumentPath } from "./redact";
 
-const args = { to: "ada@example.com", headers: { authorization: "Bearer s3cret", accept: "json" }, files: [{ name: "a", content: "A" }, { name: "b", content: "B" }] };
+const args = {
+  to: "ada@example.com",
+  headers: { authorization: "Bearer s3cret", accept: "json" },
+  files: [
+    { name: "a", content: "A" },
+    { name: "b", content: "B" },
+  ],
+};
 
 describe("redaction", () => {
   it("masks exact and wildcard paths without touching the original", () => {
     const redacted = redactArguments(args, ["headers.authorization", "files.*.content", "missing.path"]);
-    expect(redacted).toEqual({ to: "ada@example.com", headers: { authorization: REDACTED, accept: "json" }, files: [{ name: "a", content: REDACTED }, { name: "b", content: REDACTED }] });
+    expect(redacted).toEqual({
+      to: "ada@example.com",
+      headers: { authorization: REDACTED, accept: "json" },
+      files: [
+        { name: "a", content: REDACTED },
+        { name: "b", content: REDACTED },
+      ],
+    });
     expect(args.headers.authorization).toBe("Bearer s3cret");
   });
 
@@ -18,7 +32,10 @@ describe("redaction", () => {
     expect(restoreRedacted(edited, args, paths)).toEqual({
       ...args,
       to: "grace@example.com",
-      files: [{ name: "a", content: "A" }, { name: "b", content: "replaced by the reviewer" }],
+      files: [
+        { name: "a", content: "A" },
+        { name: "b", content: "replaced by the reviewer" },
+      ],
     });
   });
 

@@ -2,9 +2,9 @@ import { parse as parseCookie } from "cookie";
 import { decode } from "next-auth/jwt";
 import type { Socket } from "socket.io";
 import { can } from "../auth/roles";
+import { findSessionUser } from "../auth/session-user";
 import { parseInstance } from "../bridges/bridge-presence";
 import { authenticateBridge } from "../bridges/bridge-tokens";
-import { findSessionUser } from "../auth/session-user";
 import { classifyRequestOrigin } from "../security/request-origin";
 import { bridgeRoom, ROOM_BRIDGES, ROOM_REVIEWERS, type SocketData } from "./events";
 

@@ -1,11 +1,11 @@
-import { z, ZodError } from "zod";
+import { ZodError, z } from "zod";
 import { decideApproval } from "../approvals/decide-approval";
 import { ZDecideApprovalBody } from "../approvals/decide-approval.types";
 import { can } from "../auth/roles";
+import { findSessionUser } from "../auth/session-user";
 import { isDatabaseUnavailable } from "../db/database-errors";
 import { resetDatabaseClient } from "../db/prisma";
 import { AppError, fromZodError } from "../errors/app-error";
-import { findSessionUser } from "../auth/session-user";
 import type { SocketData, TSocketDecisionAnswer } from "./events";
 
 /** `{ approvalId, ...the body of POST /api/approvals/{id}/decision }`. */

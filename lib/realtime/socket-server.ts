@@ -1,12 +1,12 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { getApprovalState } from "../approvals/get-approval-state";
+import { findSessionUser } from "../auth/session-user";
 import { onBridgeSocketConnected, onBridgeSocketDisconnected } from "../bridges/bridge-presence";
 import { db } from "../db/prisma";
-import { findSessionUser } from "../auth/session-user";
 import type { AirlockIo } from "./hub";
-import { decideOverSocket } from "./socket-decision";
 import { authenticateSocket, roomsFor } from "./socket-auth";
+import { decideOverSocket } from "./socket-decision";
 
 const REVALIDATE_MS = 60_000;
 

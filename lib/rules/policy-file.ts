@@ -1,5 +1,5 @@
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { ZPolicy, type TPolicy } from "../policy/policy.types";
+import { type TPolicy, ZPolicy } from "../policy/policy.types";
 
 /** The policy-file form (DESIGN.md): `default` and `rules`, YAML or JSON. */
 export function formatPolicyFile(policy: TPolicy, format: "yaml" | "json" = "yaml"): string {

@@ -1,7 +1,7 @@
 import { db, type Prisma } from "../db/prisma";
 import { AppError } from "../errors/app-error";
+import { type TPolicy, ZPolicy } from "../policy/policy.types";
 import { diffPolicies, isEmptyDiff, type PolicyDiff } from "../policy/policy-diff";
-import { ZPolicy, type TPolicy } from "../policy/policy.types";
 import { ROOM_BRIDGES } from "../realtime/events";
 import { getIo } from "../realtime/hub";
 import { DEFAULT_KEY, readPolicy } from "./read-policy";
@@ -39,7 +39,13 @@ async function ensureFirstVersion(tx: Tx) {
   if (latest) return latest;
   const policy = await readPolicy(tx);
   return tx.policyVersion.create({
-    data: { number: 1, author: "system", comment: "initial policy", policy: stripVersion(policy) as object, diff: diffPolicies({ default: policy.default, rules: [] }, policy) as object },
+    data: {
+      number: 1,
+      author: "system",
+      comment: "initial policy",
+      policy: stripVersion(policy) as object,
+      diff: diffPolicies({ default: policy.default, rules: [] }, policy) as object,
+    },
   });
 }
 
@@ -77,46 +83,61 @@ async function storeRules(tx: Tx, rules: TPolicy["rules"]): Promise<TPolicy["rul
  * Running bridges are told after the commit. An unchanged policy makes no version.
  */
 export async function replacePolicy({ policy, author, comment, isDryRun = false, actorId }: ReplacePolicyOptions): Promise<PolicyChange> {
-  const result = await db.$transaction(async (tx) => {
-    const current = await ensureFirstVersion(tx);
-    const before = await readPolicy(tx);
-    const next = ZPolicy.parse(typeof policy === "function" ? policy(before) : policy);
-    const diff = diffPolicies(before, next);
-    if (isDryRun || isEmptyDiff(diff)) return { version: current.number, diff, isApplied: false };
+  const result = await db
+    .$transaction(async (tx) => {
+      const current = await ensureFirstVersion(tx);
+      const before = await readPolicy(tx);
+      const next = ZPolicy.parse(typeof policy === "function" ? policy(before) : policy);
+      const diff = diffPolicies(before, next);
+      if (isDryRun || isEmptyDiff(diff)) return { version: current.number, diff, isApplied: false };
 
-    const stored = await storeRules(tx, next.rules);
-    await tx.setting.upsert({ where: { key: DEFAULT_KEY }, create: { key: DEFAULT_KEY, value: next.default }, update: { value: next.default } });
-    // The snapshot bridges enforce carries each rule's stable id.
-    const snapshot = { ...stripVersion(next), rules: stored };
-    const version = await tx.policyVersion.create({
-      data: { number: current.number + 1, author, comment: comment ?? null, policy: snapshot as object, diff: diff as object },
+      const stored = await storeRules(tx, next.rules);
+      await tx.setting.upsert({ where: { key: DEFAULT_KEY }, create: { key: DEFAULT_KEY, value: next.default }, update: { value: next.default } });
+      // The snapshot bridges enforce carries each rule's stable id.
+      const snapshot = { ...stripVersion(next), rules: stored };
+      const version = await tx.policyVersion.create({
+        data: { number: current.number + 1, author, comment: comment ?? null, policy: snapshot as object, diff: diff as object },
+      });
+      await tx.auditEvent.create({
+        data: {
+          kind: "policy_changed",
+          policyVersion: version.number,
+          actorId: actorId ?? null,
+          detail: { author, comment: comment ?? null, from: current.number, diff } as object,
+        },
+      });
+      return { version: version.number, diff, isApplied: true };
+    })
+    .catch((error) => {
+      // Two changes at once on PostgreSQL: the version number is unique, so the later one loses.
+      if ((error as { code?: string }).code === "P2002") throw new AppError("conflict", { message: "the policy changed at the same time; try again" });
+      throw error;
     });
-    await tx.auditEvent.create({
-      data: { kind: "policy_changed", policyVersion: version.number, actorId: actorId ?? null, detail: { author, comment: comment ?? null, from: current.number, diff } as object },
-    });
-    return { version: version.number, diff, isApplied: true };
-  }).catch((error) => {
-    // Two changes at once on PostgreSQL: the version number is unique, so the later one loses.
-    if ((error as { code?: string }).code === "P2002") throw new AppError("conflict", { message: "the policy changed at the same time; try again" });
-    throw error;
-  });
   if (result.isApplied) getIo()?.to(ROOM_BRIDGES).emit("policy:changed");
   return result;
 }
 
 /** The policy bridges enforce: the latest version's snapshot, with its number. */
 export async function loadPolicy(): Promise<TPolicy> {
-  const version = (await latestVersion(db)) ?? (await db.$transaction(ensureFirstVersion).catch(async (error) => {
-    // Two first loads at once: the other one created version 1.
-    if ((error as { code?: string }).code === "P2002") return (await latestVersion(db))!;
-    throw error;
-  }));
+  const version =
+    (await latestVersion(db)) ??
+    (await db.$transaction(ensureFirstVersion).catch(async (error) => {
+      // Two first loads at once: the other one created version 1.
+      if ((error as { code?: string }).code === "P2002") return (await latestVersion(db))!;
+      throw error;
+    }));
   return { ...ZPolicy.parse(version.policy), version: String(version.number) };
 }
 
 export async function listPolicyVersions({ limit = 50 }: { limit?: number } = {}) {
   const rows = await db.policyVersion.findMany({ orderBy: { number: "desc" }, take: Math.min(limit, 500) });
-  return rows.map((v) => ({ number: v.number, createdAt: v.createdAt.toISOString(), author: v.author, comment: v.comment, diff: v.diff as unknown as PolicyDiff }));
+  return rows.map((v) => ({
+    number: v.number,
+    createdAt: v.createdAt.toISOString(),
+    author: v.author,
+    comment: v.comment,
+    diff: v.diff as unknown as PolicyDiff,
+  }));
 }
 
 /** Makes an earlier version's policy current again, as a new version (history is never rewritten). */

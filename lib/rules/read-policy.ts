@@ -15,10 +15,7 @@ export const INSTALL_DEFAULT: TPolicy["default"] = "require_approval";
 
 /** The working policy as stored in the Rule table and settings (no version). */
 export async function readPolicy(tx: Tx): Promise<TPolicy> {
-  const [rules, setting] = await Promise.all([
-    tx.rule.findMany({ orderBy: { position: "asc" } }),
-    tx.setting.findUnique({ where: { key: DEFAULT_KEY } }),
-  ]);
+  const [rules, setting] = await Promise.all([tx.rule.findMany({ orderBy: { position: "asc" } }), tx.setting.findUnique({ where: { key: DEFAULT_KEY } })]);
   const value = setting?.value as TPolicy["default"] | undefined;
   return {
     default: value && (RULE_ACTIONS as readonly string[]).includes(value) ? value : INSTALL_DEFAULT,

@@ -10,7 +10,7 @@ export interface ContentSecurityPolicyOptions {
 
 // A Host header that is only a host name or address and a port: anything else
 // (spaces, semicolons) could smuggle directives into the policy, so it is left out.
-const PLAIN_HOST = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /**
  * The dashboard's Content-Security-Policy. Scripts run only with this response's

@@ -35,7 +35,11 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   const trustedProxies = parseTrustedProxies();
   const httpServer = createServer((req, res) => {
     // Overwritten on every request, so nothing behind this point reads a client's own claim.
-    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress({ socketAddress: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], trustedProxies });
+    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress({
+      socketAddress: req.socket.remoteAddress,
+      forwardedFor: req.headers["x-forwarded-for"],
+      trustedProxies,
+    });
     // API answers carry sessions' data and tokens' results: no browser or proxy may keep them.
     if (req.url?.startsWith("/api/")) res.setHeader("Cache-Control", "no-store");
     // The bridge API skips Next's router (see serve-bridge-api.ts); everything else is Next's.

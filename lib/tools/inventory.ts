@@ -1,8 +1,8 @@
 import type { TToolReport, TToolVerdict } from "../bridge-api/bridge-api.types";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
-import { getIo } from "../realtime/hub";
 import { ROOM_BRIDGES } from "../realtime/events";
+import { getIo } from "../realtime/hub";
 import { diffDefinitions, hashToolDefinition } from "./tool-definition";
 
 // The tool inventory: every tool a bridge reported, what an admin decided about
@@ -47,7 +47,13 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
   for (const definition of report.tools) {
     const definitionHash = hashToolDefinition(definition);
     const where = { server_name: { server: report.server, name: definition.name } };
-    const seen = { definition: definition as Json as object, definitionHash, instructions: report.instructions ?? null, lastSeenAt: now, lastBridgeId: bridge.id };
+    const seen = {
+      definition: definition as Json as object,
+      definitionHash,
+      instructions: report.instructions ?? null,
+      lastSeenAt: now,
+      lastBridgeId: bridge.id,
+    };
     const verdict = await withRetries(`the tool ${definition.name}`, () =>
       db.$transaction(async (tx) => {
         const existing = await tx.tool.findUnique({ where });
@@ -66,7 +72,13 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
             },
           });
           await tx.auditEvent.create({
-            data: { kind: "tool_discovered", bridgeId: bridge.id, server: report.server, tool: definition.name, detail: { status: created.status, definitionHash } },
+            data: {
+              kind: "tool_discovered",
+              bridgeId: bridge.id,
+              server: report.server,
+              tool: definition.name,
+              detail: { status: created.status, definitionHash },
+            },
           });
           return created;
         }

@@ -1,8 +1,8 @@
-import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
+import { getServerSession } from "next-auth";
 import { authOptions } from "../auth/auth-options";
-import { hasAnyUser } from "../users/create-user";
 import { findSessionUser } from "../auth/session-user";
+import { hasAnyUser } from "../users/create-user";
 import type { AuthenticatedUser } from "../users/personal-tokens";
 
 /** For pages: the signed-in, still-active user whose session has not ended, or a redirect to setup / sign-in. */

@@ -1,8 +1,8 @@
-import { normalizeIdentity } from "../identity/normalize-identity";
-import { generateToken, hashToken, tokenKind } from "../auth/tokens";
 import type { TRole } from "../auth/roles";
+import { generateToken, hashToken, tokenKind } from "../auth/tokens";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
+import { normalizeIdentity } from "../identity/normalize-identity";
 
 export interface AuthenticatedUser {
   id: string;

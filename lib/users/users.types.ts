@@ -1,6 +1,6 @@
-import { normalizeIdentity } from "../identity/normalize-identity";
 import { z } from "zod";
 import { ROLES } from "../auth/roles";
+import { normalizeIdentity } from "../identity/normalize-identity";
 
 /** An email in its one normalised spelling (see normalizeIdentity), so every comparison of people agrees. */
 export const ZEmail = z.string().transform(normalizeIdentity).pipe(z.string().email("a valid email address is required").max(254));

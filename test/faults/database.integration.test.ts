@@ -7,8 +7,8 @@ import { existsSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashArguments } from "../../lib/crypto/canonical-hash";
-import { connectThroughBridge, COUNTER_SERVER, textOf } from "../helpers/bridge-client";
-import { afterBlockingCalls, api, startDashboard, waitFor, type Dashboard } from "../helpers/dashboard";
+import { COUNTER_SERVER, connectThroughBridge, textOf } from "../helpers/bridge-client";
+import { afterBlockingCalls, api, type Dashboard, startDashboard, waitFor } from "../helpers/dashboard";
 
 let dashboard: Dashboard;
 let alice: string;
@@ -31,7 +31,15 @@ afterAll(async () => {
 async function held(by: number) {
   const args = { by };
   const res = await api(dashboard, bridgeToken, "/api/bridge/approvals", {
-    body: { sessionId: "s-db", server: "counter", tool: "increment", arguments: args, argumentsHash: hashArguments(args), heldReason: "test", timeoutSeconds: 300 },
+    body: {
+      sessionId: "s-db",
+      server: "counter",
+      tool: "increment",
+      arguments: args,
+      argumentsHash: hashArguments(args),
+      heldReason: "test",
+      timeoutSeconds: 300,
+    },
   });
   expect(res.status).toBe(201);
   return res.body.id as string;
@@ -62,14 +70,18 @@ describe("the database failing", () => {
     // A real agent's call is held through the outage too.
     const bridge = await connectThroughBridge({ upstreams: [COUNTER_SERVER], dashboardUrl: dashboard.url, token: bridgeToken });
     const call = bridge.client.callTool({ name: "increment", arguments: { by: 7 } });
-    const agentsRequest = await waitFor(async () => (await api(dashboard, alice, "/api/approvals?status=pending")).body.items.find((a: { sessionId: string }) => a.sessionId !== "s-db"));
+    const agentsRequest = await waitFor(async () =>
+      (await api(dashboard, alice, "/api/approvals?status=pending")).body.items.find((a: { sessionId: string }) => a.sessionId !== "s-db"),
+    );
     const files = sqliteFiles();
     chattr("+i", files);
     try {
       const refused = await timed(10_000, () => api(dashboard, alice, `/api/approvals/${id}/decision`, { body: { decision: "approve" } }));
       expect(refused.status).toBe(503);
       expect(refused.body.error.code).toBe("unavailable");
-      expect((await timed(10_000, () => api(dashboard, alice, `/api/approvals/${agentsRequest.id}/decision`, { body: { decision: "approve" } }))).status).toBe(503);
+      expect((await timed(10_000, () => api(dashboard, alice, `/api/approvals/${agentsRequest.id}/decision`, { body: { decision: "approve" } }))).status).toBe(
+        503,
+      );
       const health = await timed(10_000, () => fetch(`${dashboard.url}/api/health`));
       expect(health.status).toBe(503);
       expect((await health.json()).database).toMatchObject({ writable: false });

@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashArguments } from "../../lib/crypto/canonical-hash";
-import { connectThroughBridge, COUNTER_SERVER, textOf } from "../helpers/bridge-client";
-import { afterBlockingCalls, api, startDashboard, waitFor, type Dashboard } from "../helpers/dashboard";
+import { COUNTER_SERVER, connectThroughBridge, textOf } from "../helpers/bridge-client";
+import { afterBlockingCalls, api, type Dashboard, startDashboard, waitFor } from "../helpers/dashboard";
 
 const GRACE_SECONDS = 2;
 let dashboard: Dashboard;
@@ -60,7 +60,10 @@ describe("retried creations", () => {
     const other = await api(dashboard, bridgeToken, "/api/bridge/approvals", { body: creation({ by: 2 }, { idempotencyKey: key }) });
     expect(other.status).toBe(409);
     // The bridge gives up on it: withdrawn by key, and no longer decidable.
-    expect((await api(dashboard, bridgeToken, "/api/bridge/approvals/withdraw", { body: { idempotencyKey: key } })).body).toEqual({ id: first.body.id, status: "withdrawn" });
+    expect((await api(dashboard, bridgeToken, "/api/bridge/approvals/withdraw", { body: { idempotencyKey: key } })).body).toEqual({
+      id: first.body.id,
+      status: "withdrawn",
+    });
     expect((await api(dashboard, alice, `/api/approvals/${first.body.id}/decision`, { body: { decision: "approve" } })).status).toBe(409);
     expect((await api(dashboard, bridgeToken, "/api/bridge/approvals/withdraw", { body: { idempotencyKey: randomUUID() } })).status).toBe(404);
   });
@@ -68,7 +71,9 @@ describe("retried creations", () => {
 
 describe("a bridge that is gone", () => {
   it("cannot have its held call approved: the request expires as bridge_gone", async () => {
-    const created = await api(dashboard, bridgeToken, "/api/bridge/approvals", { body: creation({ by: 3 }, { idempotencyKey: randomUUID(), bridgeInstance: `gone-${randomUUID()}` }) });
+    const created = await api(dashboard, bridgeToken, "/api/bridge/approvals", {
+      body: creation({ by: 3 }, { idempotencyKey: randomUUID(), bridgeInstance: `gone-${randomUUID()}` }),
+    });
     expect(created.status).toBe(201);
     await new Promise((r) => setTimeout(r, (GRACE_SECONDS + 0.5) * 1000));
     const decided = await api(dashboard, alice, `/api/approvals/${created.body.id}/decision`, { body: { decision: "approve" } });
@@ -83,7 +88,9 @@ describe("a bridge that is gone", () => {
   ] as const)("holding a call, the bridge %s; the call never runs", async (_label, how, ended) => {
     const bridge = await connectThroughBridge({ upstreams: [COUNTER_SERVER], dashboardUrl: dashboard.url, token: bridgeToken });
     const call = bridge.client.callTool({ name: "increment", arguments: { by: 4 } }).catch((error: Error) => error);
-    const pending = await waitFor(async () => (await api(dashboard, alice, "/api/approvals?status=pending")).body.items.find((a: { tool: string; status: string }) => a.tool === "increment"));
+    const pending = await waitFor(async () =>
+      (await api(dashboard, alice, "/api/approvals?status=pending")).body.items.find((a: { tool: string; status: string }) => a.tool === "increment"),
+    );
     // While the bridge lives, the request stays pending past the grace period.
     await new Promise((r) => setTimeout(r, (GRACE_SECONDS + 1) * 1000));
     expect((await api(dashboard, alice, `/api/approvals/${pending.id}`)).body.status).toBe("pending");
@@ -107,7 +114,12 @@ describe("a bridge that is gone", () => {
 
 describe("the dashboard restarting while a call is being held", () => {
   it("does not lose the call: the bridge retries the creation, and the approved call runs once", async () => {
-    const bridge = await connectThroughBridge({ upstreams: [COUNTER_SERVER], dashboardUrl: dashboard.url, token: bridgeToken, env: { AIRLOCK_CREATE_RETRY_SECONDS: "60" } });
+    const bridge = await connectThroughBridge({
+      upstreams: [COUNTER_SERVER],
+      dashboardUrl: dashboard.url,
+      token: bridgeToken,
+      env: { AIRLOCK_CREATE_RETRY_SECONDS: "60" },
+    });
     try {
       await bridge.client.listTools();
       const before = Number(textOf(await bridge.client.callTool({ name: "get_count", arguments: {} })));
@@ -116,7 +128,10 @@ describe("the dashboard restarting while a call is being held", () => {
       const call = bridge.client.callTool({ name: "increment", arguments: { by: 5 } }, undefined, { timeout: 120_000 });
       await new Promise((r) => setTimeout(r, 1_500));
       dashboard = await startWithGrace({ port, database });
-      const pending = await waitFor(async () => (await api(dashboard, alice, "/api/approvals?status=pending")).body.items.find((a: { tool: string }) => a.tool === "increment"), { timeoutMs: 30_000 });
+      const pending = await waitFor(
+        async () => (await api(dashboard, alice, "/api/approvals?status=pending")).body.items.find((a: { tool: string }) => a.tool === "increment"),
+        { timeoutMs: 30_000 },
+      );
       expect((await api(dashboard, alice, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } })).body.status).toBe("approved");
       const result = await call;
       expect(result.isError).toBeFalsy();

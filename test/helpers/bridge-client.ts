@@ -65,7 +65,15 @@ export interface HttpBridge {
 
 /** Starts the real `airlock-bridge --http 127.0.0.1:0` and waits for the address it prints. */
 export async function startHttpBridge(options: { upstreams: string[]; policyFile: string; extraArgs?: string[] }): Promise<HttpBridge> {
-  const args = [BRIDGE_BIN, "--http", "127.0.0.1:0", "--policy", options.policyFile, "--audit-log", join(tmpdir(), `airlock-audit-${process.pid}-${Date.now()}.ndjson`)];
+  const args = [
+    BRIDGE_BIN,
+    "--http",
+    "127.0.0.1:0",
+    "--policy",
+    options.policyFile,
+    "--audit-log",
+    join(tmpdir(), `airlock-audit-${process.pid}-${Date.now()}.ndjson`),
+  ];
   args.push(...(options.extraArgs ?? []));
   for (const upstream of options.upstreams) args.push("--upstream", upstream);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });

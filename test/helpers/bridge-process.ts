@@ -1,6 +1,6 @@
 // The bridge as a raw stdio process: the test decides exactly how its client goes
 // away (stdin closed, a signal) and when stderr said what, which an SDK Client hides.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { BRIDGE_BIN } from "./dashboard";
 

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { ROOT_DIR } from "../../lib/db/database-url";
@@ -39,7 +39,14 @@ export interface Dashboard {
 export async function startDashboard(options: { port?: number; database?: TestDatabase; env?: Record<string, string> } = {}): Promise<Dashboard> {
   const database = options.database ?? (await createTestDatabase());
   const port = options.port ?? (await freePort());
-  const env = { ...process.env, ...database.env, PORT: String(port), HOST: "127.0.0.1", NEXTAUTH_URL: `http://127.0.0.1:${port}`, ...options.env } as NodeJS.ProcessEnv;
+  const env = {
+    ...process.env,
+    ...database.env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    ...options.env,
+  } as NodeJS.ProcessEnv;
   let log = "";
   // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile of the dashboard when it stops (for benchmarks).
   const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];

@@ -12,7 +12,10 @@ export interface RawResponse {
  * loopback address, a second client as far as the server's socket can tell), or send
  * headers fetch forbids.
  */
-export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? "GET", headers: options.headers, localAddress: options.localAddress, agent: false }, (res) => {
       let body = "";
@@ -26,7 +29,12 @@ export function rawRequest(url: string, options: { method?: string; headers?: Re
 }
 
 /** Signs in through next-auth's credentials flow from a chosen local address; returns the Cookie header, or null when refused. */
-export async function signInFrom(baseUrl: string, email: string, password: string, options: { localAddress?: string; headers?: Record<string, string> } = {}): Promise<string | null> {
+export async function signInFrom(
+  baseUrl: string,
+  email: string,
+  password: string,
+  options: { localAddress?: string; headers?: Record<string, string> } = {},
+): Promise<string | null> {
   const jar = new Map<string, string>();
   const keep = (res: RawResponse) => {
     const lines = res.headers["set-cookie"] ?? [];

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughBridge, textOf } from "../helpers/bridge-client";
-import { api, FILESYSTEM_SERVER, startDashboard, waitFor, type Dashboard } from "../helpers/dashboard";
+import { api, type Dashboard, FILESYSTEM_SERVER, startDashboard, waitFor } from "../helpers/dashboard";
 
 const COUNTER_SERVER = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "servers", "counter-server.ts")}`;
 
@@ -157,7 +157,10 @@ describe("rules that ask more of reviewers", () => {
       const before = Number(textOf(await bridge.client.callTool({ name: "get_count", arguments: {} })));
       const call = bridge.client.callTool({ name: "increment", arguments: { by: 50 } });
       const pending = await pendingFor("increment");
-      expect((await api(dashboard, alice, `/api/approvals/${pending.id}`)).body).toMatchObject({ requiredApprovers: 2, ruleName: "two keys for big increments" });
+      expect((await api(dashboard, alice, `/api/approvals/${pending.id}`)).body).toMatchObject({
+        requiredApprovers: 2,
+        ruleName: "two keys for big increments",
+      });
       expect((await api(dashboard, alice, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } })).body.status).toBe("pending");
       expect((await api(dashboard, alice, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } })).status).toBe(409);
       expect((await api(dashboard, bob, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } })).body.status).toBe("approved");

@@ -3,8 +3,8 @@
 // MCP server that counts what it ran.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashArguments } from "../../lib/crypto/canonical-hash";
-import { connectThroughBridge, COUNTER_SERVER, textOf } from "../helpers/bridge-client";
-import { afterBlockingCalls, api, startDashboard, waitFor, type Dashboard } from "../helpers/dashboard";
+import { COUNTER_SERVER, connectThroughBridge, textOf } from "../helpers/bridge-client";
+import { afterBlockingCalls, api, type Dashboard, startDashboard, waitFor } from "../helpers/dashboard";
 
 let dashboard: Dashboard;
 let admin: string;
@@ -16,7 +16,14 @@ let bridgeToken: string;
 const POLICY = {
   default: "allow",
   rules: [
-    { name: "two keys for big increments", match: { tool: "increment" }, when: "args.by >= 50", action: "require_approval", approvers: 2, approverRole: "admin" },
+    {
+      name: "two keys for big increments",
+      match: { tool: "increment" },
+      when: "args.by >= 50",
+      action: "require_approval",
+      approvers: 2,
+      approverRole: "admin",
+    },
     { name: "two reviewers for increments of 10 to 49", match: { tool: "increment" }, when: "args.by >= 10", action: "require_approval", approvers: 2 },
     { name: "one reviewer for small increments", match: { tool: "increment" }, action: "require_approval" },
   ],
@@ -30,7 +37,8 @@ async function pendingFor(tool: string, exclude: string[] = []) {
 }
 
 const decide = (token: string, id: string, body: object) => api(dashboard, token, `/api/approvals/${id}/decision`, { body });
-const countOf = async (client: Awaited<ReturnType<typeof connectThroughBridge>>["client"]) => Number(textOf(await client.callTool({ name: "get_count", arguments: {} })));
+const countOf = async (client: Awaited<ReturnType<typeof connectThroughBridge>>["client"]) =>
+  Number(textOf(await client.callTool({ name: "get_count", arguments: {} })));
 
 beforeAll(async () => {
   dashboard = await startDashboard();
@@ -69,7 +77,10 @@ describe("a quorum is bound to the arguments", () => {
         ["bob@example.com", hashArguments({ by: 20 })],
       ]);
       // Alice approves the edit she has now seen, by its hash: that is the quorum, and exactly that runs.
-      expect((await decide(alice, pending.id, { decision: "approve", argumentsHash: hashArguments({ by: 20 }) })).body).toMatchObject({ status: "approved", approvals: 2 });
+      expect((await decide(alice, pending.id, { decision: "approve", argumentsHash: hashArguments({ by: 20 }) })).body).toMatchObject({
+        status: "approved",
+        approvals: 2,
+      });
       expect((await call).isError).toBeFalsy();
       expect(await countOf(bridge.client)).toBe(before + 20);
       const { body: after } = await api(dashboard, alice, `/api/approvals/${pending.id}`);
@@ -176,7 +187,8 @@ describe("rule names are unique", () => {
   });
 
   it("gives every rule a stable id that survives other changes", async () => {
-    const ids = async () => Object.fromEntries((await api(dashboard, admin, "/api/policy?format=json")).body.rules.map((r: { name: string; id: string }) => [r.name, r.id]));
+    const ids = async () =>
+      Object.fromEntries((await api(dashboard, admin, "/api/policy?format=json")).body.rules.map((r: { name: string; id: string }) => [r.name, r.id]));
     const before = await ids();
     expect(Object.values(before).every((id) => typeof id === "string" && id.length > 0)).toBe(true);
     expect((await api(dashboard, admin, "/api/rules", { body: { name: "deny resets", match: { tool: "reset" }, action: "deny" } })).status).toBe(201);
@@ -187,7 +199,15 @@ describe("rule names are unique", () => {
 });
 
 describe("nobody approves their own request, however it is spelled", () => {
-  const spellings = ["alice@example.com ", " alice@example.com", "mailto:alice@example.com", "ALICE@Example.com", "Alice <alice@example.com>", "ａｌｉｃｅ@example.com", "alice\u200B@example.com"];
+  const spellings = [
+    "alice@example.com ",
+    " alice@example.com",
+    "mailto:alice@example.com",
+    "ALICE@Example.com",
+    "Alice <alice@example.com>",
+    "ａｌｉｃｅ@example.com",
+    "alice\u200B@example.com",
+  ];
 
   it.each(spellings)("refuses alice's decision on a request made for %j", async (principal) => {
     const bridge = await connectThroughBridge({ upstreams: [COUNTER_SERVER], dashboardUrl: dashboard.url, token: bridgeToken });
@@ -225,7 +245,12 @@ describe("changes to policy and bridges are on the audit trail", () => {
     expect(byVersion(put.body.version)).toMatchObject({ kind: "policy_changed", actor: "admin@example.com", detail: { comment: "tighten" } });
     expect(byVersion(added.body.version)).toMatchObject({ kind: "policy_changed", actor: "admin@example.com", detail: { comment: 'add rule "deny wipes"' } });
     expect(byVersion(rollback.body.version)).toMatchObject({ kind: "policy_changed", detail: { comment: `rollback to version ${put.body.version}` } });
-    expect(changes.at(-1)).toMatchObject({ kind: "bridge_updated", actor: "admin@example.com", bridge: "guarantee-laptop", detail: { setting: "newTools", from: "enabled", to: "disabled" } });
+    expect(changes.at(-1)).toMatchObject({
+      kind: "bridge_updated",
+      actor: "admin@example.com",
+      bridge: "guarantee-laptop",
+      detail: { setting: "newTools", from: "enabled", to: "disabled" },
+    });
     expect((await api(dashboard, admin, "/api/policy", { method: "PUT", body: { policy: POLICY } })).status).toBe(200);
     expect((await api(dashboard, admin, `/api/bridges/${bridge.id}`, { method: "PATCH", body: { newTools: "enabled" } })).status).toBe(200);
   });

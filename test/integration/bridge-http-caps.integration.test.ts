@@ -4,7 +4,7 @@
 // ends (DELETE, idle close) frees its slot. Real bridge, real upstream processes.
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startHttpBridge, writePolicyFile, type HttpBridge } from "../helpers/bridge-client";
+import { type HttpBridge, startHttpBridge, writePolicyFile } from "../helpers/bridge-client";
 import { childrenOf } from "../helpers/bridge-process";
 import { waitFor } from "../helpers/dashboard";
 
@@ -36,7 +36,8 @@ describe("--max-sessions", () => {
       id: null,
       error: {
         code: -32000,
-        message: "the bridge already serves its maximum of 2 MCP sessions (--max-sessions 2): end a session (DELETE) or restart the bridge with a higher --max-sessions",
+        message:
+          "the bridge already serves its maximum of 2 MCP sessions (--max-sessions 2): end a session (DELETE) or restart the bridge with a higher --max-sessions",
       },
     });
     expect(childrenOf(bridge.pid)).toHaveLength(2);
@@ -45,10 +46,13 @@ describe("--max-sessions", () => {
     // DELETE ends a session; once its upstream process is gone, its slot takes a new session.
     const ended = answers.find((a) => a.status === 200)!.sessionId!;
     expect((await fetch(bridge.url, { method: "DELETE", headers: { ...HEADERS, "mcp-session-id": ended } })).status).toBe(200);
-    const next = await waitFor(async () => {
-      const answer = await initialize(bridge!.url);
-      return answer.status === 200 ? answer : undefined;
-    }, { timeoutMs: 10_000, intervalMs: 250 });
+    const next = await waitFor(
+      async () => {
+        const answer = await initialize(bridge!.url);
+        return answer.status === 200 ? answer : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 250 },
+    );
     expect(next.body.result.serverInfo.name).toBe("airlock-bridge");
     await waitFor(async () => (childrenOf(bridge!.pid).length === 2 ? true : undefined), { timeoutMs: 5_000 });
   });

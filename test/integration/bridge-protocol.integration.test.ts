@@ -4,12 +4,12 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import {
+  type ClientCapabilities,
   CreateMessageRequestSchema,
   ElicitRequestSchema,
   ListRootsRequestSchema,
   LoggingMessageNotificationSchema,
   ResourceUpdatedNotificationSchema,
-  type ClientCapabilities,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughBridge, EVERYTHING_SERVER, textOf, writePolicyFile } from "../helpers/bridge-client";
@@ -33,7 +33,21 @@ function configureClient(observed: Observed) {
     });
     client.setRequestHandler(ElicitRequestSchema, async () => ({
       action: "accept",
-      content: { name: "Ada", check: true, firstLine: "x", email: "ada@example.com", homepage: "https://example.com", birthdate: "1815-12-10", integer: 7, number: 3.5, untitledSingleSelectEnum: "Option 1", untitledMultipleSelectEnum: ["Option 1"], titledSingleSelectEnum: "opt1", titledMultipleSelectEnum: ["opt1"], legacyTitledEnum: "opt1" },
+      content: {
+        name: "Ada",
+        check: true,
+        firstLine: "x",
+        email: "ada@example.com",
+        homepage: "https://example.com",
+        birthdate: "1815-12-10",
+        integer: 7,
+        number: 3.5,
+        untitledSingleSelectEnum: "Option 1",
+        untitledMultipleSelectEnum: ["Option 1"],
+        titledSingleSelectEnum: "opt1",
+        titledMultipleSelectEnum: ["opt1"],
+        legacyTitledEnum: "opt1",
+      },
     }));
     client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: "file:///workspace/project", name: "project" }] }));
     client.setNotificationHandler(LoggingMessageNotificationSchema, async (n) => void observed.logs.push(n.params));

@@ -3,12 +3,12 @@
 // initialize timeout), and a refused token or an unreachable dashboard is told
 // both to the operator (stderr) and to the MCP client (instructions, a log message).
 // Real bridge processes, real upstream processes, a real dashboard.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EVERYTHING_SERVER } from "../helpers/bridge-client";
-import { INITIALIZE_PARAMS, spawnBridge, type BridgeProcess } from "../helpers/bridge-process";
-import { freePort, startDashboard, waitFor, type Dashboard } from "../helpers/dashboard";
-import { writePolicyFile } from "../helpers/bridge-client";
+
 import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EVERYTHING_SERVER, writePolicyFile } from "../helpers/bridge-client";
+import { type BridgeProcess, INITIALIZE_PARAMS, spawnBridge } from "../helpers/bridge-process";
+import { type Dashboard, freePort, startDashboard, waitFor } from "../helpers/dashboard";
 
 const ALLOW_ALL = writePolicyFile({ default: "allow", rules: [] });
 const STUBBORN_SERVER = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "servers", "stubborn-server.ts")}`;
@@ -24,7 +24,16 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$
 
 describe("upstreams that fail to start", () => {
   it("are named on stderr within seconds, with the reason, while the good one serves", async () => {
-    const bridge = spawnBridge(["--policy", ALLOW_ALL, "--upstream", `good=${STUBBORN_SERVER}`, "--upstream", `missing=${MISSING}`, "--upstream", `crashing=${CRASHING}`]);
+    const bridge = spawnBridge([
+      "--policy",
+      ALLOW_ALL,
+      "--upstream",
+      `good=${STUBBORN_SERVER}`,
+      "--upstream",
+      `missing=${MISSING}`,
+      "--upstream",
+      `crashing=${CRASHING}`,
+    ]);
     try {
       const initialized = bridge.request("initialize", INITIALIZE_PARAMS);
       await bridge.waitForStderr(new RegExp(`upstream missing: starting \`${escapeRegExp(MISSING)}\``), 5_000);
@@ -47,7 +56,10 @@ describe("upstreams that fail to start", () => {
     const bridge = spawnBridge(["--policy", ALLOW_ALL, "--upstream", `crashing=${CRASHING}`]);
     try {
       void bridge.request("initialize", INITIALIZE_PARAMS);
-      await bridge.waitForStderr(/upstream crashing: failed to start: the process exited before completing the MCP handshake \(exit code 1; stderr: boom: API_KEY is not set\)\n/, 5_000);
+      await bridge.waitForStderr(
+        /upstream crashing: failed to start: the process exited before completing the MCP handshake \(exit code 1; stderr: boom: API_KEY is not set\)\n/,
+        5_000,
+      );
       expect(await bridge.exited).toBe(1);
       expect(bridge.stderr()).toMatch(/fatal: no upstream could be reached: crashing: the process exited/);
     } finally {

@@ -13,7 +13,7 @@ import {
   ListTasksResultSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectThroughBridge, COUNTER_SERVER, writePolicyFile } from "../helpers/bridge-client";
+import { COUNTER_SERVER, connectThroughBridge, writePolicyFile } from "../helpers/bridge-client";
 
 const TASK_SERVER = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "servers", "task-server.ts")}`;
 const POLICY = writePolicyFile({

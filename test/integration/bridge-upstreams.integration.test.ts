@@ -9,14 +9,14 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  connectThroughBridge,
   COUNTER_SERVER,
+  connectThroughBridge,
   EVERYTHING_SERVER,
+  type HttpBridge,
   LIFECYCLE_SERVER,
   startHttpBridge,
   textOf,
   writePolicyFile,
-  type HttpBridge,
 } from "../helpers/bridge-client";
 import { freePort, waitFor } from "../helpers/dashboard";
 
@@ -109,7 +109,12 @@ describe("Streamable HTTP at /mcp", () => {
     await b.client.close();
   });
 
-  const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
+  const initialize = {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+  };
   const post = (headers: Record<string, string>, body: string) =>
     fetch(bridge.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body });
 
@@ -118,7 +123,13 @@ describe("Streamable HTTP at /mcp", () => {
     new Promise<number>((resolve, reject) => {
       const url = new URL(bridge.url);
       const req = request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { host, "content-type": "application/json", accept: "application/json, text/event-stream" } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: { host, "content-type": "application/json", accept: "application/json, text/event-stream" },
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);

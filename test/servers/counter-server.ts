@@ -7,18 +7,12 @@ import { z } from "zod";
 let count = 0;
 const server = new McpServer({ name: "counter", version: "1.0.0" });
 
-server.registerTool(
-  "increment",
-  { description: "Adds `by` to the counter.", inputSchema: { by: z.number().int().min(1).max(100) } },
-  async ({ by }) => {
-    count += by;
-    return { content: [{ type: "text", text: `count is now ${count}` }] };
-  },
-);
-server.registerTool(
-  "get_count",
-  { description: "Reads the counter.", inputSchema: {}, annotations: { readOnlyHint: true } },
-  async () => ({ content: [{ type: "text", text: String(count) }] }),
-);
+server.registerTool("increment", { description: "Adds `by` to the counter.", inputSchema: { by: z.number().int().min(1).max(100) } }, async ({ by }) => {
+  count += by;
+  return { content: [{ type: "text", text: `count is now ${count}` }] };
+});
+server.registerTool("get_count", { description: "Reads the counter.", inputSchema: {}, annotations: { readOnlyHint: true } }, async () => ({
+  content: [{ type: "text", text: String(count) }],
+}));
 
 await server.connect(new StdioServerTransport());

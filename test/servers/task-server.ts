@@ -14,7 +14,11 @@ const server = new McpServer(
 
 server.experimental.tasks.registerToolTask(
   "slow_sum",
-  { description: "Adds a and b after `ms` milliseconds, as a task.", inputSchema: { a: z.number(), b: z.number(), ms: z.number().int().min(0).max(5_000) }, execution: { taskSupport: "required" } },
+  {
+    description: "Adds a and b after `ms` milliseconds, as a task.",
+    inputSchema: { a: z.number(), b: z.number(), ms: z.number().int().min(0).max(5_000) },
+    execution: { taskSupport: "required" },
+  },
   {
     async createTask({ a, b, ms }, { taskStore: store, taskRequestedTtl }) {
       const task = await store.createTask({ ttl: taskRequestedTtl });

@@ -1,9 +1,9 @@
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
+import { BUTTON_SECONDARY } from "@/components/ui/field";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { listApprovals } from "@/lib/approvals/list-approvals";
 import { ZListApprovalsQuery } from "@/lib/approvals/list-approvals.types";
-import { BUTTON_SECONDARY } from "@/components/ui/field";
-import { DataTable } from "@/components/ui/data-table";
 
 export const dynamic = "force-dynamic";
 
@@ -23,14 +23,24 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
 
   return (
     <section className="space-y-4" aria-labelledby="history-heading">
-      <h1 id="history-heading" className="text-2xl font-semibold">History</h1>
-      {!parsed.success && <p role="alert" className="text-sm text-red-700">Some filters were invalid and were ignored.</p>}
+      <h1 id="history-heading" className="text-2xl font-semibold">
+        History
+      </h1>
+      {!parsed.success && (
+        <p role="alert" className="text-sm text-red-700">
+          Some filters were invalid and were ignored.
+        </p>
+      )}
       <form method="get" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6">
         <label className="text-sm">
           <span className="block font-medium">Status</span>
           <select name="status" defaultValue={raw.status ?? ""} className="mt-1 block w-full rounded-md border border-slate-300 p-1.5">
             <option value="">all decided</option>
-            {DECIDED.map((s) => <option key={s} value={s}>{s}</option>)}
+            {DECIDED.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </label>
         {(["tool", "server", "reviewer"] as const).map((name) => (
@@ -48,21 +58,35 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           <input type="date" name="to" defaultValue={raw.to ?? ""} className="mt-1 block w-full rounded-md border border-slate-300 p-1.5" />
         </label>
         <div className="sm:col-span-3 lg:col-span-6">
-          <button type="submit" className={BUTTON_SECONDARY}>Filter</button>
+          <button type="submit" className={BUTTON_SECONDARY}>
+            Filter
+          </button>
         </div>
       </form>
       <DataTable columns={["Tool", "Server", "Status", "Bridge", "Asked"]} isEmpty={items.length === 0} empty="No decided requests match.">
         {items.map((a) => (
           <tr key={a.id} className="border-t border-slate-100">
-            <td className="px-3 py-2"><Link href={`/approvals/${a.id}`} className="font-mono text-accent hover:underline">{a.tool}</Link></td>
+            <td className="px-3 py-2">
+              <Link href={`/approvals/${a.id}`} className="font-mono text-accent hover:underline">
+                {a.tool}
+              </Link>
+            </td>
             <td className="px-3 py-2">{a.server}</td>
-            <td className="px-3 py-2"><StatusBadge status={a.status} /></td>
+            <td className="px-3 py-2">
+              <StatusBadge status={a.status} />
+            </td>
             <td className="px-3 py-2">{a.bridgeName}</td>
-            <td className="px-3 py-2"><time dateTime={a.createdAt}>{a.createdAt.replace("T", " ").slice(0, 19)} UTC</time></td>
+            <td className="px-3 py-2">
+              <time dateTime={a.createdAt}>{a.createdAt.replace("T", " ").slice(0, 19)} UTC</time>
+            </td>
           </tr>
         ))}
       </DataTable>
-      {nextCursor && <Link href={`/history?${next}`} className={BUTTON_SECONDARY}>Load more</Link>}
+      {nextCursor && (
+        <Link href={`/history?${next}`} className={BUTTON_SECONDARY}>
+          Load more
+        </Link>
+      )}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { RollbackButton } from "@/components/rules/rollback-button";
-import { RulesEditor, type RecentCall } from "@/components/rules/rules-editor";
+import { type RecentCall, RulesEditor } from "@/components/rules/rules-editor";
 import { can } from "@/lib/auth/roles";
 import { db } from "@/lib/db/prisma";
 import { listPolicyVersions, loadPolicy } from "@/lib/rules/policy-versions";
@@ -17,7 +17,15 @@ async function recentCalls(): Promise<RecentCall[]> {
   });
   return events
     .filter((e) => e.arguments && !("airlock/omitted" in (e.arguments as object)))
-    .map((e) => ({ id: e.id, at: e.createdAt.toISOString(), server: e.server!, tool: e.tool!, args: e.arguments as Record<string, unknown>, principal: e.principal ?? "", bridge: e.bridge?.name ?? "" }));
+    .map((e) => ({
+      id: e.id,
+      at: e.createdAt.toISOString(),
+      server: e.server!,
+      tool: e.tool!,
+      args: e.arguments as Record<string, unknown>,
+      principal: e.principal ?? "",
+      bridge: e.bridge?.name ?? "",
+    }));
 }
 
 // Rule management: the policy as a draft to edit, test and dry-run, saved as one new version (admins; auditors read-only).
@@ -37,12 +45,16 @@ export default async function RulesPage() {
       </header>
       <RulesEditor initial={policy} canEdit={canEdit} recentCalls={calls} />
       <section aria-labelledby="versions-heading" className="space-y-2">
-        <h2 id="versions-heading" className="text-lg font-semibold">Recent versions</h2>
+        <h2 id="versions-heading" className="text-lg font-semibold">
+          Recent versions
+        </h2>
         <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
           {versions.map((v) => (
             <li key={v.number} className="flex flex-wrap items-center gap-3 px-3 py-2">
               <span className="font-semibold">v{v.number}</span>
-              <span className="text-slate-600">{v.createdAt.slice(0, 19).replace("T", " ")} UTC · {v.author}</span>
+              <span className="text-slate-600">
+                {v.createdAt.slice(0, 19).replace("T", " ")} UTC · {v.author}
+              </span>
               <span className="flex-1 text-slate-800">{v.comment}</span>
               {canEdit && String(v.number) !== policy.version && <RollbackButton version={v.number} />}
             </li>

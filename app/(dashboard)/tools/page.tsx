@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { DataTable } from "@/components/ui/data-table";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { can } from "@/lib/auth/roles";
 import { listInventory } from "@/lib/tools/inventory";
 import { requirePageUser } from "@/lib/ui/session";
-import { DataTable } from "@/components/ui/data-table";
 
 export const dynamic = "force-dynamic";
 
@@ -15,41 +15,59 @@ export default async function ToolsPage({ searchParams }: { searchParams: Promis
   const user = await requirePageUser("/tools");
   if (!can(user.role, "admin:read")) notFound();
   const days = Math.min(3650, Math.max(1, Number((await searchParams).unusedDays) || 30));
-  const tools = (await listInventory({ unusedDays: days })).sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.server.localeCompare(b.server) || a.name.localeCompare(b.name));
+  const tools = (await listInventory({ unusedDays: days })).sort(
+    (a, b) => ORDER[a.status] - ORDER[b.status] || a.server.localeCompare(b.server) || a.name.localeCompare(b.name),
+  );
   const unused = tools.filter((t) => t.isUnused);
   const toReview = tools.filter((t) => t.status === "pending" || t.status === "quarantined").length;
   return (
     <section className="space-y-4" aria-labelledby="tools-heading">
-      <h1 id="tools-heading" className="text-2xl font-semibold">Tools</h1>
+      <h1 id="tools-heading" className="text-2xl font-semibold">
+        Tools
+      </h1>
       <p className="text-sm text-slate-600">
         A tool reaches the model only once an admin enabled it, and only while its definition is the one they approved.{" "}
         {toReview > 0 ? <strong>{toReview} to review.</strong> : "Nothing to review."}
       </p>
-      <DataTable columns={["Server", "Tool", "Status", "Description", "Last used"]} isEmpty={tools.length === 0} empty="No tools yet: they appear when a bridge connects to its servers." testId="tool-inventory">
+      <DataTable
+        columns={["Server", "Tool", "Status", "Description", "Last used"]}
+        isEmpty={tools.length === 0}
+        empty="No tools yet: they appear when a bridge connects to its servers."
+        testId="tool-inventory"
+      >
         {tools.map((t) => (
           <tr key={t.id} className="border-t border-slate-100">
             <td className="px-3 py-2">{t.server}</td>
             <td className="px-3 py-2 font-medium">
-              <Link className="text-accent underline-offset-2 hover:underline" href={`/tools/${t.id}`}>{t.name}</Link>
+              <Link className="text-accent underline-offset-2 hover:underline" href={`/tools/${t.id}`}>
+                {t.name}
+              </Link>
             </td>
             <td className="px-3 py-2">
               <StatusBadge status={t.status} />
               {t.isChanged && t.status !== "quarantined" && <span className="ml-2 text-xs text-red-800">definition changed</span>}
             </td>
-            <td className="max-w-md truncate px-3 py-2 text-slate-700" title={t.description ?? ""}>{t.description}</td>
+            <td className="max-w-md truncate px-3 py-2 text-slate-700" title={t.description ?? ""}>
+              {t.description}
+            </td>
             <td className="px-3 py-2">{t.lastUsedAt ? `${t.lastUsedAt.slice(0, 10)}` : "never"}</td>
           </tr>
         ))}
       </DataTable>
       <section aria-labelledby="unused-heading" className="space-y-2">
-        <h2 id="unused-heading" className="text-lg font-semibold">Enabled but unused for {days} days</h2>
+        <h2 id="unused-heading" className="text-lg font-semibold">
+          Enabled but unused for {days} days
+        </h2>
         {unused.length === 0 ? (
           <p className="text-sm text-slate-600">None: every enabled tool was used recently.</p>
         ) : (
           <ul className="list-inside list-disc text-sm" data-testid="unused-tools">
             {unused.map((t) => (
               <li key={t.id}>
-                <Link className="text-accent hover:underline" href={`/tools/${t.id}`}>{t.server} / {t.name}</Link> — a candidate to disable
+                <Link className="text-accent hover:underline" href={`/tools/${t.id}`}>
+                  {t.server} / {t.name}
+                </Link>{" "}
+                — a candidate to disable
               </li>
             ))}
           </ul>

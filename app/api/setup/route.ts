@@ -1,8 +1,8 @@
+import { z } from "zod";
 import { handleApiError, parseJsonBody } from "@/lib/api/handle-api-error";
 import { assertSameOriginWrite } from "@/lib/api/with-auth";
 import { createFirstAdmin } from "@/lib/users/create-user";
 import { ZEmail, ZPassword } from "@/lib/users/users.types";
-import { z } from "zod";
 
 const ZSetupBody = z.object({ email: ZEmail, password: ZPassword, name: z.string().trim().max(120).optional() }).strict();
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { withAuth } from "@/lib/api/with-auth";
 import { parseSearchParams } from "@/lib/api/search-params";
+import { withAuth } from "@/lib/api/with-auth";
 import { listInventory } from "@/lib/tools/inventory";
 
 const ZQuery = z.object({ unusedDays: z.coerce.number().int().min(1).max(3650).default(30) }).strict();

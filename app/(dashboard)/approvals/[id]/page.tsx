@@ -1,14 +1,14 @@
 import { notFound } from "next/navigation";
 import { ContextTimeline } from "@/components/approvals/context-timeline";
-import { DecisionPanel } from "@/components/approvals/decision-panel";
 import { DecisionHistory } from "@/components/approvals/decision-history";
+import { DecisionPanel } from "@/components/approvals/decision-panel";
 import { JsonBlock } from "@/components/approvals/json-block";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { getApproval } from "@/lib/approvals/list-approvals";
 import { can } from "@/lib/auth/roles";
-import { BRIDGE_GRACE_MS } from "@/lib/bridges/bridge-presence";
 import type { TContextEntry } from "@/lib/bridge-api/bridge-api.types";
+import { BRIDGE_GRACE_MS } from "@/lib/bridges/bridge-presence";
 import { AppError } from "@/lib/errors/app-error";
 import { requirePageUser } from "@/lib/ui/session";
 
@@ -53,8 +53,8 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
       </header>
       {a.isBridgeConnected === false && (
         <p role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-          The bridge holding this call is not connected. If it does not come back within {BRIDGE_GRACE_MS / 1000} s, the request expires as
-          &ldquo;bridge gone&rdquo; and nothing runs.
+          The bridge holding this call is not connected. If it does not come back within {BRIDGE_GRACE_MS / 1000} s, the request expires as &ldquo;bridge
+          gone&rdquo; and nothing runs.
         </p>
       )}
       <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
@@ -68,9 +68,14 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
               <dt className="font-medium text-slate-600">Server</dt>
               <dd className="font-mono">{a.server}</dd>
               <dt className="font-medium text-slate-600">Tool</dt>
-              <dd className="font-mono">{a.tool}{a.toolTitle ? ` — ${a.toolTitle}` : ""}</dd>
+              <dd className="font-mono">
+                {a.tool}
+                {a.toolTitle ? ` — ${a.toolTitle}` : ""}
+              </dd>
               <dt className="font-medium text-slate-600">Held by</dt>
-              <dd>{a.ruleName ?? "policy default"} — {a.heldReason}</dd>
+              <dd>
+                {a.ruleName ?? "policy default"} — {a.heldReason}
+              </dd>
             </dl>
             {a.toolDescription && (
               <details className="text-sm">

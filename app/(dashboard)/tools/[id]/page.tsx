@@ -34,8 +34,12 @@ export default async function ToolPage({ params }: { params: Promise<{ id: strin
 
       {isChanged && (
         <section aria-labelledby="diff-heading" className="space-y-3 rounded-lg border border-red-200 bg-red-50 p-4">
-          <h2 id="diff-heading" className="text-lg font-semibold text-red-900">The server changed this tool since it was approved</h2>
-          <p className="text-sm text-red-900">Read what changed: a description can carry instructions to the model. Approve only what you would have approved the first time.</p>
+          <h2 id="diff-heading" className="text-lg font-semibold text-red-900">
+            The server changed this tool since it was approved
+          </h2>
+          <p className="text-sm text-red-900">
+            Read what changed: a description can carry instructions to the model. Approve only what you would have approved the first time.
+          </p>
           <div data-testid="definition-diff" className="space-y-3">
             {tool.changes.map((c) => (
               <div key={c.field} className="grid gap-2 md:grid-cols-2">
@@ -62,7 +66,10 @@ export default async function ToolPage({ params }: { params: Promise<{ id: strin
           <pre className="whitespace-pre-wrap rounded-md bg-slate-100 p-3 text-sm">{tool.instructions}</pre>
         </figure>
       )}
-      <p className="font-mono text-xs text-slate-500">definition sha256 {tool.definitionHash}{tool.pinnedHash && ` · pinned ${tool.pinnedHash}`}</p>
+      <p className="font-mono text-xs text-slate-500">
+        definition sha256 {tool.definitionHash}
+        {tool.pinnedHash && ` · pinned ${tool.pinnedHash}`}
+      </p>
     </article>
   );
 }
