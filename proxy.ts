@@ -1,5 +1,6 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { buildContentSecurityPolicy } from "@/lib/security/content-security-policy";
+import { PAGE_PATH_HEADER } from "@/lib/ui/page-path";
 
 // Every page gets a Content-Security-Policy with a fresh nonce. Next reads the nonce
 // from the request's CSP header while rendering and puts it on its own scripts, which
@@ -9,6 +10,8 @@ export function proxy(request: NextRequest) {
   const csp = buildContentSecurityPolicy({ nonce, host: request.headers.get("host"), isDev: process.env.NODE_ENV === "development" });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", csp);
+  // The page asked for, so that a sign-in redirect from a layout can come back to it (always overwritten: never the client's claim).
+  requestHeaders.set(PAGE_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
   return response;

@@ -12,11 +12,13 @@ import { launchBrowser, SCREENSHOT_DIR, watchCspViolations } from "./browser";
 
 let dashboard: Dashboard;
 let browser: Browser;
+let adminToken: string;
 const PASSWORD = "correct horse battery staple";
 
 beforeAll(async () => {
   dashboard = await startDashboard();
   const admin = dashboard.addUser("admin@example.com", "admin");
+  adminToken = admin;
   dashboard.addUser("rita@example.com", "reviewer", PASSWORD);
   await api(dashboard, admin, "/api/rules", { body: { name: "hold file writes", match: { tool: "*write_file" }, action: "require_approval" } });
   await api(dashboard, admin, "/api/rules", { body: { name: "reads pass", match: { tool: "*" }, action: "allow" } });
@@ -74,6 +76,61 @@ it("a reviewer approves a held write from the live queue", async () => {
     expect(readFileSync(target, "utf8")).toBe("# Quarterly report");
     await page.screenshot({ path: join(SCREENSHOT_DIR, "decided.png"), fullPage: true });
     // Sign-in, the live queue (socket.io), the detail page and the decision all ran under the CSP.
+    expect(cspViolations).toEqual([]);
+  } finally {
+    await bridge.close();
+    await page.close();
+  }
+});
+
+it("with two approvers and an edit, the second reviewer picks the edit she sees, and exactly that runs", async () => {
+  const workspace = mkdtempSync(join(tmpdir(), "airlock-e2e-quorum-"));
+  const policy = {
+    default: "allow",
+    rules: [
+      { name: "two keys for contracts", match: { tool: "*write_file" }, when: 'args.path.contains("contract")', action: "require_approval", approvers: 2 },
+      { name: "hold file writes", match: { tool: "*write_file" }, action: "require_approval" },
+      { name: "reads pass", match: { tool: "*" }, action: "allow" },
+    ],
+  };
+  expect((await api(dashboard, adminToken, "/api/policy", { method: "PUT", body: { policy } })).status).toBe(200);
+  const sam = dashboard.addUser("sam@example.com", "reviewer");
+  const bridgeToken = dashboard.cli("bridge-token", "create", "--name", "e2e-quorum", "--new-tools", "enabled");
+  const bridge = await connectThroughBridge({ upstreams: [`node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const cspViolations = watchCspViolations(page);
+  try {
+    const target = join(workspace, "contract.md");
+    const call = bridge.client.callTool({ name: "write_file", arguments: { path: target, content: "Price: 100" } });
+    const pending = await expect
+      .poll(async () => (await api(dashboard, sam, "/api/approvals?status=pending")).body.items.find((a: { tool: string }) => a.tool === "write_file"), {
+        timeout: 15_000,
+      })
+      .toBeTruthy()
+      .then(async () => (await api(dashboard, sam, "/api/approvals?status=pending")).body.items.find((a: { tool: string }) => a.tool === "write_file"));
+    // Sam approves his own edit: one approval of the edited arguments, not a quorum.
+    const edited = await api(dashboard, sam, `/api/approvals/${pending.id}/decision`, {
+      body: { decision: "approve", arguments: { path: target, content: "Price: 120" } },
+    });
+    expect(edited.body).toMatchObject({ status: "pending", approvals: 1, requiredApprovers: 2 });
+
+    await page.goto(`${dashboard.url}/approvals/${pending.id}`);
+    await page.waitForURL(/\/signin/);
+    await page.getByLabel(/email/i).fill("rita@example.com");
+    await page.getByLabel(/password/i).fill(PASSWORD);
+    await page.getByRole("button", { name: /sign in/i }).click();
+    await page.waitForURL(new RegExp(`/approvals/${pending.id}$`), { timeout: 10_000 }).catch((error) => {
+      throw new Error(`${error.message} (at ${page.url()})`);
+    });
+    const editChoice = page.getByRole("radio", { name: /Edit proposed by sam@example.com .*\(1 of 2\)/ });
+    await editChoice.waitFor();
+    expect(await editChoice.isChecked()).toBe(true);
+    await expect.poll(() => page.getByText("Price: 120").first().isVisible()).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "proposals.png"), fullPage: true });
+
+    await page.getByRole("button", { name: "Approve", exact: true }).click();
+    expect((await call).isError).toBeFalsy();
+    expect(readFileSync(target, "utf8")).toBe("Price: 120");
     expect(cspViolations).toEqual([]);
   } finally {
     await bridge.close();
