@@ -1,9 +1,11 @@
 import type { TToolReport, TToolVerdict } from "../bridge-api/bridge-api.types";
 import { db } from "../db/prisma";
+import { highestSeverity } from "../detectors/scan-definition";
 import { AppError } from "../errors/app-error";
 import { ROOM_BRIDGES } from "../realtime/events";
 import { getIo } from "../realtime/hub";
 import { diffDefinitions, hashToolDefinition } from "./tool-definition";
+import { hasHighFinding, toolFindings } from "./tool-findings";
 
 // The tool inventory: every tool a bridge reported, what an admin decided about
 // it, and the definition they approved, pinned by hash. A bridge exposes a tool
@@ -44,6 +46,7 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
   const { newTools } = await db.bridge.findUniqueOrThrow({ where: { id: bridge.id }, select: { newTools: true } });
   const now = new Date();
   const verdicts: TToolVerdict[] = [];
+  const names = report.tools.map((t) => t.name);
   for (const definition of report.tools) {
     const definitionHash = hashToolDefinition(definition);
     const where = { server_name: { server: report.server, name: definition.name } };
@@ -58,7 +61,10 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
       db.$transaction(async (tx) => {
         const existing = await tx.tool.findUnique({ where });
         if (!existing) {
-          const isTrusted = newTools === "enabled";
+          // A bridge that trusts new tools still does not enable one the detectors flag high: an admin reads it first.
+          const findings = toolFindings({ name: definition.name, definition, instructions: report.instructions ?? null }, names);
+          const isFlagged = hasHighFinding(findings);
+          const isTrusted = newTools === "enabled" && !isFlagged;
           const created = await tx.tool.create({
             data: {
               server: report.server,
@@ -77,7 +83,14 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
               bridgeId: bridge.id,
               server: report.server,
               tool: definition.name,
-              detail: { status: created.status, definitionHash },
+              detail: {
+                status: created.status,
+                definitionHash,
+                ...(findings.length
+                  ? { findings: findings.slice(0, 20).map((f) => ({ detector: f.detector, severity: f.severity, location: f.location })) }
+                  : {}),
+                ...(isFlagged && newTools === "enabled" ? { note: "held for an admin's review: high findings" } : {}),
+              },
             },
           });
           return created;
@@ -121,6 +134,8 @@ export interface InventoryRow {
   lastSeenAt: string;
   lastUsedAt: string | null;
   reviewedBy: string | null;
+  /** The most severe detector finding in its definition (or the server's instructions), if any. */
+  finding: "low" | "medium" | "high" | null;
   /** Enabled, and not used for the given number of days: a candidate to disable. */
   isUnused: boolean;
 }
@@ -128,6 +143,7 @@ export interface InventoryRow {
 export async function listInventory({ unusedDays = 30 }: { unusedDays?: number } = {}): Promise<InventoryRow[]> {
   const tools = await db.tool.findMany({ orderBy: [{ server: "asc" }, { name: "asc" }] });
   const cutoff = Date.now() - unusedDays * 86_400_000;
+  const names = tools.map((t) => t.name);
   return tools.map((t) => ({
     id: t.id,
     server: t.server,
@@ -139,6 +155,7 @@ export async function listInventory({ unusedDays = 30 }: { unusedDays?: number }
     lastSeenAt: t.lastSeenAt.toISOString(),
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
     reviewedBy: t.reviewedBy,
+    finding: highestSeverity(toolFindings(t, names)),
     isUnused: t.status === "enabled" && (t.lastUsedAt ?? t.reviewedAt ?? t.firstSeenAt).getTime() < cutoff,
   }));
 }
@@ -146,8 +163,13 @@ export async function listInventory({ unusedDays = 30 }: { unusedDays?: number }
 export async function getInventoryTool(id: string) {
   const tool = await db.tool.findUnique({ where: { id } });
   if (!tool) throw new AppError("not_found", { message: "no such tool" });
+  const others = await db.tool.findMany({ where: { id: { not: id } }, select: { name: true } });
   return {
     ...tool,
+    findings: toolFindings(
+      tool,
+      others.map((o) => o.name),
+    ),
     firstSeenAt: tool.firstSeenAt.toISOString(),
     lastSeenAt: tool.lastSeenAt.toISOString(),
     lastUsedAt: tool.lastUsedAt?.toISOString() ?? null,
@@ -166,17 +188,34 @@ export async function decideTool({
   action,
   definitionHash,
   actor,
+  acknowledgeFindings = false,
 }: {
   id: string;
   action: "enable" | "disable";
   definitionHash: string;
   actor: { id: string; email: string };
+  /** The admin read the high findings and enables the tool anyway (recorded in the audit trail). */
+  acknowledgeFindings?: boolean;
 }) {
   const updated = await db.$transaction(async (tx) => {
     const tool = await tx.tool.findUnique({ where: { id } });
     if (!tool) throw new AppError("not_found", { message: "no such tool" });
     if (tool.definitionHash !== definitionHash) {
       throw new AppError("conflict", { message: "the tool's definition changed since you reviewed it; review the new definition" });
+    }
+    const findings =
+      action === "enable"
+        ? toolFindings(
+            tool,
+            (await tx.tool.findMany({ where: { id: { not: id } }, select: { name: true } })).map((o) => o.name),
+          )
+        : [];
+    const flagged = findings.filter((f) => f.severity === "high");
+    if (flagged.length && !acknowledgeFindings) {
+      throw new AppError("conflict", {
+        message: `this tool has ${flagged.length} high finding(s) (${flagged[0]!.message}, in ${flagged[0]!.location}); read them, then enable it with acknowledgeFindings: true`,
+        details: flagged.map((f) => ({ detector: f.detector, location: f.location, message: f.message })),
+      });
     }
     const now = new Date();
     const data =
@@ -193,7 +232,15 @@ export async function decideTool({
         actorId: actor.id,
         server: tool.server,
         tool: tool.name,
-        detail: { from: tool.status, to: next.status, definitionHash: tool.definitionHash, previousPinnedHash: tool.pinnedHash },
+        detail: {
+          from: tool.status,
+          to: next.status,
+          definitionHash: tool.definitionHash,
+          previousPinnedHash: tool.pinnedHash,
+          ...(flagged.length
+            ? { acknowledgedFindings: flagged.map((f) => ({ detector: f.detector, version: f.version, location: f.location, message: f.message })) }
+            : {}),
+        },
       },
     });
     return next;

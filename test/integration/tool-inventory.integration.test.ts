@@ -102,7 +102,12 @@ describe("the tool inventory", () => {
     const stale = await api(dashboard, admin, `/api/tools/${id}/decision`, { body: { action: "enable", definitionHash: detail.pinnedHash } });
     expect(stale.status).toBe(409);
 
-    expect((await api(dashboard, admin, `/api/tools/${id}/decision`, { body: { action: "enable", definitionHash: detail.definitionHash } })).status).toBe(200);
+    // The new description orders the model to read an SSH key: the detectors say so, and approving it takes an acknowledgement.
+    expect(detail.findings[0]).toMatchObject({ detector: "hidden-instructions", severity: "high", location: "description" });
+    const silent = await api(dashboard, admin, `/api/tools/${id}/decision`, { body: { action: "enable", definitionHash: detail.definitionHash } });
+    expect(silent.status).toBe(409);
+    const acknowledged = { action: "enable", definitionHash: detail.definitionHash, acknowledgeFindings: true };
+    expect((await api(dashboard, admin, `/api/tools/${id}/decision`, { body: acknowledged })).status).toBe(200);
     await waitFor(async () => ((await listed()).includes("send_note") ? true : undefined));
     const tool = (await client.listTools()).tools.find((t) => t.name === "send_note");
     expect(tool?.description).toBe(poisoned);

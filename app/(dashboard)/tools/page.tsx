@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { FindingBadge } from "@/components/tools/tool-findings";
 import { DataTable } from "@/components/ui/data-table";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { can } from "@/lib/auth/roles";
@@ -46,6 +47,7 @@ export default async function ToolsPage({ searchParams }: { searchParams: Promis
             <td className="px-3 py-2">
               <StatusBadge status={t.status} />
               {t.isChanged && t.status !== "quarantined" && <span className="ml-2 text-xs text-red-800">definition changed</span>}
+              <FindingBadge severity={t.finding} />
             </td>
             <td className="max-w-md truncate px-3 py-2 text-slate-700" title={t.description ?? ""}>
               {t.description}

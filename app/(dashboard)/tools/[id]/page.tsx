@@ -1,8 +1,10 @@
 import { notFound } from "next/navigation";
 import { JsonBlock } from "@/components/approvals/json-block";
 import { ToolDecision } from "@/components/tools/tool-decision";
+import { ToolFindings } from "@/components/tools/tool-findings";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { can } from "@/lib/auth/roles";
+import { definitionFields } from "@/lib/detectors/definition-fields";
 import { AppError } from "@/lib/errors/app-error";
 import { getInventoryTool } from "@/lib/tools/inventory";
 import { requirePageUser } from "@/lib/ui/session";
@@ -19,6 +21,11 @@ export default async function ToolPage({ params }: { params: Promise<{ id: strin
     throw error;
   });
   const isChanged = tool.pinnedHash !== null && tool.pinnedHash !== tool.definitionHash;
+  // Each finding's field, so its span can be shown in place.
+  const textAt = Object.fromEntries([
+    ...definitionFields(tool.definition as Record<string, unknown>).map((f) => [f.location, f.text]),
+    ["instructions", tool.instructions ?? ""],
+  ]);
   return (
     <article className="space-y-5" aria-labelledby="tool-heading">
       <header className="space-y-1">
@@ -57,7 +64,22 @@ export default async function ToolPage({ params }: { params: Promise<{ id: strin
         </section>
       )}
 
-      {can(user.role, "admin:write") && <ToolDecision toolId={tool.id} status={tool.status} definitionHash={tool.definitionHash} isChanged={isChanged} />}
+      <section aria-labelledby="findings-heading" className="space-y-2">
+        <h2 id="findings-heading" className="text-lg font-semibold">
+          What the detectors found
+        </h2>
+        <ToolFindings findings={tool.findings} textAt={textAt} />
+      </section>
+
+      {can(user.role, "admin:write") && (
+        <ToolDecision
+          toolId={tool.id}
+          status={tool.status}
+          definitionHash={tool.definitionHash}
+          isChanged={isChanged}
+          hasHighFindings={tool.findings.some((f) => f.severity === "high")}
+        />
+      )}
 
       <JsonBlock label="Definition as the server lists it now" value={tool.definition} />
       {tool.instructions && (

@@ -8,14 +8,16 @@ const ZToolDecision = z
     action: z.enum(["enable", "disable"]),
     /** The hash of the definition the admin reviewed; a newer one is refused with 409. */
     definitionHash: z.string().regex(/^[0-9a-f]{64}$/, "a SHA-256 hex digest"),
+    /** Required to enable a tool with high detector findings: the admin read them (recorded in the audit trail). */
+    acknowledgeFindings: z.boolean().optional(),
   })
   .strict();
 
 // POST /api/tools/:id/decision: enable (pinning the reviewed definition) or disable a tool.
 export const POST = withAuth<{ id: string }>(
   async (req, { params, user }) => {
-    const { action, definitionHash } = await parseJsonBody(req, ZToolDecision);
-    return Response.json(await decideTool({ id: params.id, action, definitionHash, actor: { id: user.id, email: user.email } }));
+    const { action, definitionHash, acknowledgeFindings } = await parseJsonBody(req, ZToolDecision);
+    return Response.json(await decideTool({ id: params.id, action, definitionHash, acknowledgeFindings, actor: { id: user.id, email: user.email } }));
   },
   { permission: "admin:write" },
 );

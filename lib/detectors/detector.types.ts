@@ -1,0 +1,46 @@
+// The detectors' shared vocabulary. Pure: no I/O, no framework; the bridge, the
+// dashboard and the CLI all import these modules.
+
+export const SEVERITIES = ["low", "medium", "high"] as const;
+export type TSeverity = (typeof SEVERITIES)[number];
+
+/** Where a finding's text sits: the field path and the offending span (offsets into that field's text). */
+export interface TEvidence {
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface TFinding {
+  /** The detector's id, e.g. "hidden-instructions". */
+  detector: string;
+  /** The detector's version: findings from different versions are not compared as equal. */
+  version: number;
+  severity: TSeverity;
+  message: string;
+  /** The field path, e.g. `inputSchema.properties.notes.description`. */
+  location: string;
+  evidence: TEvidence;
+}
+
+/** One piece of text to scan and where it came from. */
+export interface TTextField {
+  location: string;
+  text: string;
+}
+
+/** What a detector may know besides the text: the other tools' names, to spot shadowing and look-alikes. */
+export interface TScanContext {
+  /** The tool (or prompt) being scanned. */
+  subject?: string;
+  /** Names of the other tools the same bridge exposes. */
+  otherTools?: readonly string[];
+}
+
+export interface TDetector {
+  id: string;
+  version: number;
+  scan(fields: readonly TTextField[], context: TScanContext): TFinding[];
+}
+
+export const severityRank = (s: TSeverity) => SEVERITIES.indexOf(s);

@@ -1,0 +1,31 @@
+import type { TDetector } from "./detector.types";
+import { matchPatterns, type TPattern } from "./match-patterns";
+
+/**
+ * Paths that hold credentials or an agent's configuration. Naming a private
+ * key or a credentials file in a description is unusual enough to flag; a
+ * project's `.env` is often named legitimately (a dotenv loader), so alone it
+ * is only low. Orders to read or send them are the hidden-instructions detector's.
+ */
+const PATTERNS: TPattern[] = [
+  { regex: /(?:~|\$HOME|\/home\/[\w.-]{1,32}|\/root)?\/\.ssh\/[\w.-]{0,40}|\bid_(?:rsa|dsa|ecdsa|ed25519)\b/i, severity: "medium", message: "names SSH keys" },
+  {
+    regex: /\.aws\/credentials|\.config\/gcloud|application_default_credentials\.json|\.azure\/(?:credentials|accessTokens)|\.kube\/config\b/i,
+    severity: "medium",
+    message: "names cloud credentials",
+  },
+  {
+    regex: /\bmcp\.json\b|claude_desktop_config\.json|\.cursor\/mcp|\.vscode\/mcp\.json/i,
+    severity: "medium",
+    message: "names an MCP client's configuration (other servers and their secrets)",
+  },
+  { regex: /\.git-credentials\b|\.npmrc\b|\.netrc\b|\.pgpass\b|\.docker\/config\.json/i, severity: "medium", message: "names a file that stores credentials" },
+  { regex: /\/etc\/shadow\b|\.bash_history\b|\.zsh_history\b/i, severity: "medium", message: "names a system secret or a shell history" },
+  { regex: /(?:^|[\s"'`(/])\.env(?:\.local|\.production)?\b/i, severity: "low", message: "names a .env file" },
+];
+
+export const sensitivePaths: TDetector = {
+  id: "sensitive-paths",
+  version: 1,
+  scan: (fields) => matchPatterns(sensitivePaths, PATTERNS, fields),
+};
