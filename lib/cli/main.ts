@@ -23,6 +23,9 @@ const USAGE = `Usage: airlock <command> [options]
   rules export [--format yaml|json]       print the current policy as a policy file
   rules apply -f FILE [--comment C] [--dry-run]
                                           validate FILE, print the plan, apply it as one new version
+  scan --upstream CMD|URL [--format text|json] [--fail-on low|medium|high]
+                                          scan a server's tools, prompts, templates and instructions
+                                          offline; exit 1 on findings, 2 when it could not scan
 
 Environment: DATABASE_URL (default: embedded SQLite in ./data), PORT (3000), HOST (127.0.0.1).`;
 
@@ -79,6 +82,11 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === "start") return runStart(argv.slice(1));
+  if (command === "scan") {
+    const { runScan } = await import("./scan-command");
+    process.exitCode = await runScan(argv.slice(1));
+    return;
+  }
   if (key === "user add") {
     const input = options(rest, { email: ZEmail, password: ZPassword, role: z.enum(ROLES), name: z.string().max(120).optional() });
     const { createUser } = await import("../users/create-user");
@@ -138,7 +146,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).then(
   () => {
-    if (process.argv[2] !== "start") process.exit(0);
+    if (process.argv[2] !== "start") process.exit(process.exitCode ?? 0);
   },
   (error) => {
     if (error instanceof UsageError) {

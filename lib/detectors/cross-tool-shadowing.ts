@@ -1,7 +1,11 @@
 import type { TDetector, TFinding } from "./detector.types";
 import { matchPatterns, type TPattern } from "./match-patterns";
 
-const CHANGE = /\b(?:must|should|always|never|instead|also|whenever|redirect|override|replace|change|bcc|cc|forward|before|after|only)\b/i;
+/** An order… */
+const ORDER = /\b(?:must|should|always|never|whenever|override|replace|change|required)\b/i;
+/** …about what another tool's call carries or where it goes. "Use X instead" (a deprecation pointer) has neither. */
+const PAYLOAD =
+  /\b(?:send|sent|sends|forward|forwarded|bcc|cc|copy|copied|recipient|recipients|address|argument|arguments|parameter|include|included|attach|add|redirect|url|endpoint|webhook)\b|@[\w-]+\./i;
 
 const GENERIC: TPattern[] = [
   {
@@ -20,8 +24,10 @@ const GENERIC: TPattern[] = [
 
 /**
  * A description that changes how *another* tool or server behaves: it names
- * one of the bridge's other tools together with an order (must, always,
- * instead, also send to…), or uses the generic "when using the X tool, …".
+ * one of the bridge's other tools in a sentence that orders (must, always…)
+ * something about what that tool's calls carry or where they go (send to, bcc,
+ * parameter…), or uses the generic "when using the X tool, …". Pointing to
+ * another tool ("DEPRECATED: use read_text_file instead") is not shadowing.
  */
 export const crossToolShadowing: TDetector = {
   id: "cross-tool-shadowing",
@@ -40,7 +46,7 @@ export const crossToolShadowing: TDetector = {
           return dot < 0 ? Math.min(text.length, at + 300) : Math.min(dot, at + 300);
         })();
         const sentence = text.slice(sentenceStart, sentenceEnd);
-        if (!CHANGE.test(sentence)) continue;
+        if (!ORDER.test(sentence) || !PAYLOAD.test(sentence)) continue;
         findings.push({
           detector: "cross-tool-shadowing",
           version: 1,

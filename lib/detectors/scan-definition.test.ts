@@ -93,11 +93,13 @@ describe("definition detectors: benign twins stay below medium", () => {
     ["plain Spanish", "Convierte monedas usando el tipo de cambio del día."],
     ["plain Chinese", "查询指定城市的天气预报。"],
     ["a tool that mentions another by name to say when to prefer it", "Reads a file. For directories use list_directory."],
+    ["a deprecation pointer (the reference filesystem server)", "Read the complete contents of a file as text. DEPRECATED: Use read_text_file instead."],
+    ["advice to use another tool", "Lists files. You should use read_text_file to read one of them."],
     ["an email tool describing its own job", "Sends an email. The message is sent from the configured account."],
     ["a base64 image example", `Uploads an image. Example: ${Buffer.from(Uint8Array.from({ length: 60 }, (_, i) => (i * 37) % 256)).toString("base64")}`],
     ["a byte-order mark", "\uFEFFReads a file"],
   ])("%s", (_label, description) => {
-    const findings = scanToolDefinition(tool(description), { otherTools: ["list_directory", "send_email"] });
+    const findings = scanToolDefinition(tool(description), { otherTools: ["list_directory", "send_email", "read_text_file"] });
     expect(findings.filter((f) => f.severity !== "low")).toEqual([]);
   });
 
