@@ -7,25 +7,31 @@ export function errorResponse(error: AppError): Response {
   return Response.json({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } }, { status: error.status });
 }
 
-/** Maps any thrown value to the API's JSON error; unknown errors are logged and answered with a generic 500. */
-export function handleApiError(error: unknown): Response {
-  if (error instanceof AppError) return errorResponse(error);
-  if (error instanceof ZodError) return errorResponse(fromZodError(error));
+/**
+ * Maps any thrown value to the AppError the client is told, for routes and socket events
+ * alike. A database failure reopens the client (a failed write can leave it wedged, a
+ * transaction lock never released) and is a 503; unknown errors are logged and become a
+ * generic 500, never a stack trace.
+ */
+export function toAppError(error: unknown, where = "body"): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) return fromZodError(error, where);
   if (isDatabaseUnavailable(error)) {
-    // A failed write can leave the client wedged (a transaction lock never released): start afresh for the next request.
-    resetDatabaseClient(
-      `a request failed: ${String((error as Error)?.message ?? error)
-        .split("\n")
-        .filter(Boolean)
-        .at(-1)}`,
-    );
-    return errorResponse(new AppError("unavailable", { message: "the database is unavailable; nothing was changed, try again shortly" }));
+    const reason = String((error as Error)?.message ?? error)
+      .split("\n")
+      .filter(Boolean)
+      .at(-1);
+    resetDatabaseClient(`a request failed: ${reason}`);
+    return new AppError("unavailable", { message: "the database is unavailable; nothing was changed, try again shortly" });
   }
-  if ((error as { code?: string })?.code === "P2002") {
-    return errorResponse(new AppError("conflict", { message: "a record with these values already exists" }));
-  }
-  console.error("[airlock] unhandled API error", error);
-  return errorResponse(new AppError("internal", { message: "internal error" }));
+  if ((error as { code?: string })?.code === "P2002") return new AppError("conflict", { message: "a record with these values already exists" });
+  console.error("[airlock] unhandled error", error);
+  return new AppError("internal", { message: "internal error" });
+}
+
+/** Maps any thrown value to the API's JSON error (see toAppError). */
+export function handleApiError(error: unknown): Response {
+  return errorResponse(toAppError(error));
 }
 
 /**

@@ -1,11 +1,10 @@
-import { ZodError, z } from "zod";
+import { z } from "zod";
+import { toAppError } from "../api/handle-api-error";
 import { decideApproval } from "../approvals/decide-approval";
 import { ZDecideApprovalBody } from "../approvals/decide-approval.types";
 import { can } from "../auth/roles";
 import { findSessionUser } from "../auth/session-user";
-import { isDatabaseUnavailable } from "../db/database-errors";
-import { resetDatabaseClient } from "../db/prisma";
-import { AppError, fromZodError } from "../errors/app-error";
+import { AppError } from "../errors/app-error";
 import type { SocketData, TSocketDecisionAnswer } from "./events";
 
 /** `{ approvalId, ...the body of POST /api/approvals/{id}/decision }`. */
@@ -34,16 +33,8 @@ export async function decideOverSocket(data: SocketData, payload: unknown): Prom
     const { approvalId, body } = ZSocketDecision.parse(payload);
     return { ok: true, result: await decideApproval({ approvalId, reviewer: user, body }) };
   } catch (error) {
-    if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
-    if (error instanceof ZodError) {
-      const mapped = fromZodError(error, "payload");
-      return { ok: false, error: { code: mapped.code, message: mapped.message } };
-    }
-    if (isDatabaseUnavailable(error)) {
-      resetDatabaseClient("a socket decision failed");
-      return { ok: false, error: { code: "unavailable", message: "the database is unavailable; nothing was changed, try again shortly" } };
-    }
-    console.error("[airlock] a socket decision failed", error);
-    return { ok: false, error: { code: "internal", message: "internal error" } };
+    // The REST route's mapping: the same codes and messages, a database failure reopens the client.
+    const { code, message } = toAppError(error, "payload");
+    return { ok: false, error: { code, message } };
   }
 }
