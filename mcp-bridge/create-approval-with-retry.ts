@@ -1,3 +1,4 @@
+import { setTimeout as wait } from "node:timers/promises";
 import type { TApprovalState, TCreateApproval } from "../lib/bridge-api/bridge-api.types";
 import { type DashboardClient, DashboardError } from "./dashboard-client";
 
@@ -21,17 +22,6 @@ export interface CreateWithRetryOptions {
   onRetry?: (error: DashboardError, attempt: number, delayMs: number) => void;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
-
 /**
  * Creates the approval request, retrying with the same idempotency key while
  * the dashboard is unreachable or overloaded (a timeout, a 5xx, a 429). A slow
@@ -49,8 +39,9 @@ export async function createApprovalWithRetry({ dashboard, request, signal, wind
       const isTransient = error instanceof DashboardError && error.isTransient;
       if (!isTransient || signal.aborted || Date.now() + delay > deadline) throw error;
       onRetry?.(error, attempt + 1, delay);
-      await sleep(delay, signal);
-      if (signal.aborted) throw error;
+      // Node's abortable timer: a client that cancels while we wait stops the retries at once.
+      const isCancelled = await wait(delay, false, { signal }).catch(() => true);
+      if (isCancelled) throw error;
     }
   }
 }
