@@ -9,7 +9,15 @@
 // their own sockets and polls; see README (Scale).
 
 /** How long a bridge may stay unheard-of before its held calls are abandoned. */
-export const BRIDGE_GRACE_MS = Number(process.env.AIRLOCK_BRIDGE_GRACE_SECONDS ?? 30) * 1000;
+export const BRIDGE_GRACE_MS = graceMs(process.env.AIRLOCK_BRIDGE_GRACE_SECONDS);
+
+/** A value that is not a positive number of seconds falls back to 30 s: NaN would silently stop bridge-gone expiry. */
+export function graceMs(value: string | undefined): number {
+  const seconds = Number(value ?? 30);
+  if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
+  console.error(`[airlock] AIRLOCK_BRIDGE_GRACE_SECONDS=${value} is not a positive number of seconds; using 30`);
+  return 30_000;
+}
 
 interface Presence {
   startedAt: number;
