@@ -1,4 +1,4 @@
-import type { TDetector, TFinding } from "./detector.types";
+import { findingOf, type TDetector, type TFinding } from "./detector.types";
 import { matchPatterns, type TPattern } from "./match-patterns";
 
 /** An order… */
@@ -47,14 +47,14 @@ export const crossToolShadowing: TDetector = {
         })();
         const sentence = text.slice(sentenceStart, sentenceEnd);
         if (!ORDER.test(sentence) || !PAYLOAD.test(sentence)) continue;
-        findings.push({
-          detector: "cross-tool-shadowing",
-          version: 1,
-          severity: "high",
-          message: `names another tool ("${name}") and tells the model how to use it`,
-          location,
-          evidence: { text: sentence.trim().slice(0, 300), start: sentenceStart, end: sentenceEnd },
-        });
+        findings.push(
+          findingOf(crossToolShadowing, {
+            severity: "high",
+            message: `names another tool ("${name}") and tells the model how to use it`,
+            location,
+            evidence: { text: sentence.trim().slice(0, 300), start: sentenceStart, end: sentenceEnd },
+          }),
+        );
         break;
       }
     }

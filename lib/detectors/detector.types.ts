@@ -43,4 +43,9 @@ export interface TDetector {
   scan(fields: readonly TTextField[], context: TScanContext): TFinding[];
 }
 
+/** A finding stamped with its detector's id and version, so a version is bumped in one place. */
+export function findingOf(detector: Pick<TDetector, "id" | "version">, finding: Omit<TFinding, "detector" | "version">): TFinding {
+  return { detector: detector.id, version: detector.version, ...finding };
+}
+
 export const severityRank = (s: TSeverity) => SEVERITIES.indexOf(s);

@@ -1,4 +1,4 @@
-import type { TDetector, TFinding } from "./detector.types";
+import { findingOf, type TDetector, type TFinding } from "./detector.types";
 
 const BASE64_RUN = /[A-Za-z0-9+/]{40,4096}={0,2}/g;
 const INSTRUCTION_WORDS = /\b(?:ignore|instructions?|assistant|system|prompt|send|read|tool|user|must|secret|password|token|ssh|execute|curl|http)\b/i;
@@ -38,14 +38,14 @@ export const encodedPayloads: TDetector = {
         const isInstruction = INSTRUCTION_WORDS.test(decoded);
         const isOrdered = DECODE_ORDER.test(text);
         if (!isInstruction && !isOrdered) continue;
-        findings.push({
-          detector: "encoded-payloads",
-          version: 1,
-          severity: "high",
-          message: `an encoded payload that decodes to: "${decoded.slice(0, 160)}"${isOrdered ? " (with an order to decode it)" : ""}`,
-          location,
-          evidence: { text: match[0].slice(0, 300), start: match.index, end: match.index + match[0].length },
-        });
+        findings.push(
+          findingOf(encodedPayloads, {
+            severity: "high",
+            message: `an encoded payload that decodes to: "${decoded.slice(0, 160)}"${isOrdered ? " (with an order to decode it)" : ""}`,
+            location,
+            evidence: { text: match[0].slice(0, 300), start: match.index, end: match.index + match[0].length },
+          }),
+        );
         break;
       }
     }

@@ -1,4 +1,4 @@
-import type { TDetector, TFinding } from "./detector.types";
+import { findingOf, type TDetector, type TFinding } from "./detector.types";
 import { matchPatterns, type TPattern } from "./match-patterns";
 
 /** Parameter names that ask the model for what only it holds: its instructions, the conversation, its memory. */
@@ -36,16 +36,16 @@ export const harvestingParameters: TDetector = {
       // A tool that calls a model may take a system_prompt of its own: the name alone is medium; a description asking for *yours* is high.
       const severity = CONTEXT_NAME.test(text) || MACHINE_NAME.test(text) ? "medium" : null;
       if (severity) {
-        findings.push({
-          detector: "harvesting-parameters",
-          version: 1,
-          severity,
-          message: CONTEXT_NAME.test(text)
-            ? `a parameter named "${text}" may ask for the model's context`
-            : `a parameter named "${text}" asks for the machine's secrets`,
-          location,
-          evidence: { text, start: 0, end: text.length },
-        });
+        findings.push(
+          findingOf(harvestingParameters, {
+            severity,
+            message: CONTEXT_NAME.test(text)
+              ? `a parameter named "${text}" may ask for the model's context`
+              : `a parameter named "${text}" asks for the machine's secrets`,
+            location,
+            evidence: { text, start: 0, end: text.length },
+          }),
+        );
       }
     }
     const descriptions = fields.filter((f) => /\.properties\.[^.]+\.description$/.test(f.location));

@@ -1,4 +1,4 @@
-import type { TDetector, TFinding } from "./detector.types";
+import { findingOf, type TDetector, type TFinding } from "./detector.types";
 
 const TAG = /[\u{E0000}-\u{E007F}]+/u;
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
@@ -20,7 +20,7 @@ export const invisibleUnicode: TDetector = {
   scan(fields) {
     const findings: TFinding[] = [];
     const add = (location: string, severity: TFinding["severity"], message: string, text: string, start: number, length: number) =>
-      findings.push({ detector: "invisible-unicode", version: 1, severity, message, location, evidence: { text, start, end: start + length } });
+      findings.push(findingOf(invisibleUnicode, { severity, message, location, evidence: { text, start, end: start + length } }));
     for (const { location, text } of fields) {
       const tags = TAG.exec(text);
       if (tags) add(location, "high", `hidden text in Unicode tag characters: "${decodeTags(tags[0]).slice(0, 200)}"`, tags[0], tags.index, tags[0].length);

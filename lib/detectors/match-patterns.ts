@@ -1,4 +1,4 @@
-import type { TFinding, TSeverity, TTextField } from "./detector.types";
+import { findingOf, type TFinding, type TSeverity, type TTextField } from "./detector.types";
 
 export interface TPattern {
   /** No nested quantifiers, bounded repeats: every pattern stays linear on hostile input. */
@@ -30,14 +30,14 @@ export function matchPatterns(detector: { id: string; version: number }, pattern
       const start = match.index;
       const end = start + match[0].length;
       const isQuoted = isQuotedMention(field.text, start, end);
-      findings.push({
-        detector: detector.id,
-        version: detector.version,
-        severity: isQuoted ? "low" : pattern.severity,
-        message: isQuoted ? `${pattern.message} (quoted, in a text about attacks)` : pattern.message,
-        location: field.location,
-        evidence: { text: match[0], start, end },
-      });
+      findings.push(
+        findingOf(detector, {
+          severity: isQuoted ? "low" : pattern.severity,
+          message: isQuoted ? `${pattern.message} (quoted, in a text about attacks)` : pattern.message,
+          location: field.location,
+          evidence: { text: match[0], start, end },
+        }),
+      );
     }
   }
   return findings;

@@ -1,7 +1,7 @@
 import { crossToolShadowing } from "./cross-tool-shadowing";
 import { definitionFields, MAX_FIELD_CHARS } from "./definition-fields";
 import type { TDetector, TFinding, TScanContext, TTextField } from "./detector.types";
-import { severityRank } from "./detector.types";
+import { findingOf, severityRank } from "./detector.types";
 import { encodedPayloads } from "./encoded-payloads";
 import { harvestingParameters } from "./harvesting-parameters";
 import { hiddenInstructions } from "./hidden-instructions";
@@ -18,19 +18,22 @@ export const DEFINITION_DETECTORS: readonly TDetector[] = [
   encodedPayloads,
 ];
 
+/** Not a detector: the note that a field was too long to scan whole. */
+const SCAN_LIMITS = { id: "scan-limits", version: 1 };
+
 /** Runs the definition detectors over text fields; over-long fields are scanned in their first part, and a finding says so. */
 export function scanFields(fields: readonly TTextField[], context: TScanContext = {}): TFinding[] {
   const truncated: TFinding[] = [];
   const bounded = fields.map((field) => {
     if (field.text.length <= MAX_FIELD_CHARS) return field;
-    truncated.push({
-      detector: "scan-limits",
-      version: 1,
-      severity: "low",
-      message: `only the first ${MAX_FIELD_CHARS} of ${field.text.length} characters were scanned`,
-      location: field.location,
-      evidence: { text: "", start: MAX_FIELD_CHARS, end: field.text.length },
-    });
+    truncated.push(
+      findingOf(SCAN_LIMITS, {
+        severity: "low",
+        message: `only the first ${MAX_FIELD_CHARS} of ${field.text.length} characters were scanned`,
+        location: field.location,
+        evidence: { text: "", start: MAX_FIELD_CHARS, end: field.text.length },
+      }),
+    );
     return { ...field, text: field.text.slice(0, MAX_FIELD_CHARS) };
   });
   const findings = DEFINITION_DETECTORS.flatMap((detector) => detector.scan(bounded, context));
