@@ -27,6 +27,8 @@ export function DecisionPanel({ approvalId, proposals, requiredApprovers }: { ap
   const [decidedElsewhere, setDecidedElsewhere] = useState<string | null>(null);
 
   useAirlockSocket({
+    // A decision taken before the socket joined (or while it was away) reached nobody: re-read the page.
+    connect: () => router.refresh(),
     "approval:updated": (state) => {
       if (state.id === approvalId && state.status !== "pending") {
         setDecidedElsewhere(state.status);

@@ -5,23 +5,39 @@ import { useState } from "react";
 import { ConnectionIndicator } from "@/components/realtime/connection-indicator";
 import { useAirlockSocket } from "@/components/realtime/use-airlock-socket";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { newPendingQueue, queueArrived, queueClosed, queueReconnected, queueResynced } from "@/lib/queue/pending-queue";
 import type { ApprovalSummary } from "@/lib/realtime/events";
 
 /** The pending queue, kept live over socket.io: rows arrive and leave without a reload. */
 export function LiveQueue({ initial }: { initial: ApprovalSummary[] }) {
-  const [items, setItems] = useState(initial);
+  const [queue, setQueue] = useState(() => newPendingQueue(initial));
   const [announcement, setAnnouncement] = useState("");
+  const [resyncFailed, setResyncFailed] = useState(false);
   const connection = useAirlockSocket({
+    // Calls held between this page's render and the socket joining (or while it was away)
+    // reached nobody: fetch the queue again on every (re)connect.
+    connect: () => {
+      setQueue(queueReconnected);
+      fetch("/api/approvals?status=pending&limit=500", { cache: "no-store" })
+        .then(async (res) => {
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+          const { items } = (await res.json()) as { items: ApprovalSummary[] };
+          setQueue((current) => queueResynced(current, items));
+          setResyncFailed(false);
+        })
+        .catch(() => setResyncFailed(true));
+    },
     "approval:created": (approval) => {
-      setItems((current) => (current.some((a) => a.id === approval.id) ? current : [approval, ...current]));
+      setQueue((current) => queueArrived(current, approval));
       setAnnouncement(`New request: ${approval.tool} on ${approval.server}`);
     },
     "approval:updated": (state) => {
       if (state.status === "pending") return;
-      setItems((current) => current.filter((a) => a.id !== state.id));
+      setQueue((current) => queueClosed(current, state.id));
       setAnnouncement(`A request was ${state.status}`);
     },
   });
+  const items = queue.items;
 
   return (
     <section aria-labelledby="queue-heading" className="space-y-4">
@@ -31,6 +47,11 @@ export function LiveQueue({ initial }: { initial: ApprovalSummary[] }) {
         </h1>
         <ConnectionIndicator connection={connection} />
       </div>
+      {resyncFailed && (
+        <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          The queue could not be refreshed after reconnecting; reload the page to be sure it is complete.
+        </p>
+      )}
       <p aria-live="polite" className="sr-only">
         {announcement}
       </p>
