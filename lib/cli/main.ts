@@ -23,8 +23,9 @@ const USAGE = `Usage: airlock <command> [options]
   rules export [--format yaml|json]       print the current policy as a policy file
   rules apply -f FILE [--comment C] [--dry-run]
                                           validate FILE, print the plan, apply it as one new version
-  scan --upstream CMD|URL [--format text|json] [--fail-on low|medium|high]
-                                          scan a server's tools, prompts, templates and instructions
+  scan --upstream CMD|URL | --text FILE… --as result|arguments | --session FILE…
+       [--format text|json] [--fail-on low|medium|high]
+                                          scan a server's definitions, texts, or recorded sessions
                                           offline; exit 1 on findings, 2 when it could not scan
 
 Environment: DATABASE_URL (default: embedded SQLite in ./data), PORT (3000), HOST (127.0.0.1).`;

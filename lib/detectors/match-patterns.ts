@@ -1,4 +1,5 @@
 import { findingOf, type TFinding, type TSeverity, type TTextField } from "./detector.types";
+import { foldText } from "./fold-text";
 
 export interface TPattern {
   /** No nested quantifiers, bounded repeats: every pattern stays linear on hostile input. */
@@ -20,22 +21,27 @@ export function isQuotedMention(text: string, start: number, end: number): boole
   return isQuoted && ABOUT_ATTACKS.test(text);
 }
 
-/** Runs patterns over fields; one finding per pattern and field (the first match), quoted mentions lowered to low. */
+/**
+ * Runs patterns over fields, folded first (look-alike letters, fullwidth forms and split
+ * words read as the model reads them); one finding per pattern and field (the first
+ * match), quoted mentions lowered to low. Evidence points into the text as given.
+ */
 export function matchPatterns(detector: { id: string; version: number }, patterns: readonly TPattern[], fields: readonly TTextField[]): TFinding[] {
   const findings: TFinding[] = [];
   for (const field of fields) {
+    const folded = foldText(field.text);
     for (const pattern of patterns) {
-      const match = pattern.regex.exec(field.text);
+      const match = pattern.regex.exec(folded.text);
       if (!match) continue;
-      const start = match.index;
-      const end = start + match[0].length;
-      const isQuoted = isQuotedMention(field.text, start, end);
+      const isQuoted = isQuotedMention(folded.text, match.index, match.index + match[0].length);
+      const start = folded.toOriginal(match.index);
+      const end = folded.toOriginal(match.index + match[0].length);
       findings.push(
         findingOf(detector, {
           severity: isQuoted ? "low" : pattern.severity,
           message: isQuoted ? `${pattern.message} (quoted, in a text about attacks)` : pattern.message,
           location: field.location,
-          evidence: { text: match[0], start, end },
+          evidence: { text: field.text.slice(start, end), start, end },
         }),
       );
     }

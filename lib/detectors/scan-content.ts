@@ -4,12 +4,14 @@ import type { TDetector, TFinding, TScanContext, TTextField } from "./detector.t
 import { findingOf, severityRank } from "./detector.types";
 import { encodedPayloads } from "./encoded-payloads";
 import { invisibleUnicode } from "./invisible-unicode";
+import { promptInjection } from "./prompt-injection";
+import { sensitivePaths } from "./sensitive-paths";
 
 /** What enters the model: tool results, resources read, prompts got. */
-export const RESULT_DETECTORS: readonly TDetector[] = [invisibleUnicode, encodedPayloads];
+export const RESULT_DETECTORS: readonly TDetector[] = [promptInjection, invisibleUnicode, encodedPayloads];
 
 /** What leaves: the arguments of a call. */
-export const ARGUMENT_DETECTORS: readonly TDetector[] = [];
+export const ARGUMENT_DETECTORS: readonly TDetector[] = [promptInjection, sensitivePaths, invisibleUnicode, encodedPayloads];
 
 export type TContentKind = "result" | "arguments";
 
