@@ -1,4 +1,4 @@
-import { type TContextEntry, type TCreateApproval, ZContextEntry, ZCreateApproval } from "../lib/bridge-api/bridge-api.types";
+import { type TChain, type TContextEntry, type TCreateApproval, type TFindingWire, ZContextEntry, ZCreateApproval } from "../lib/bridge-api/bridge-api.types";
 import { normalizeIdentity } from "../lib/identity/normalize-identity";
 import type { PolicyDecision } from "../lib/policy/policy.types";
 import { summarise } from "./session-context";
@@ -45,6 +45,11 @@ export interface ApprovalRequestInput {
   policyVersion?: number;
   idempotencyKey?: string;
   bridgeInstance?: string;
+  /** "result": the call ran; its result waits for release. */
+  stage?: "call" | "result";
+  heldResult?: Record<string, unknown>;
+  findings?: TFindingWire[];
+  chain?: TChain;
 }
 
 /** What reviewers see of a held call, checked against the contract before it is sent. Throws if it cannot fit. */
@@ -75,5 +80,9 @@ export function buildApprovalRequest(input: ApprovalRequestInput): TCreateApprov
     timeoutSeconds: decision.timeoutSeconds,
     idempotencyKey: input.idempotencyKey,
     bridgeInstance: input.bridgeInstance,
+    stage: input.stage ?? "call",
+    heldResult: input.heldResult,
+    findings: input.findings?.length ? input.findings : undefined,
+    chain: input.chain,
   });
 }

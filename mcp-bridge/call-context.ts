@@ -1,6 +1,10 @@
 import type { CallToolResult, CreateTaskResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import type { TContextEntry } from "../lib/bridge-api/bridge-api.types";
+import { scanArguments } from "../lib/detectors/scan-content";
+import { roleOfTool } from "../lib/detectors/session-chain";
+import { signalsOf } from "../lib/detectors/signals";
 import { normalizeIdentity } from "../lib/identity/normalize-identity";
+import { NO_SIGNALS, policyNeeds } from "../lib/policy/evaluate";
 import type { PolicyCall, TPolicy } from "../lib/policy/policy.types";
 import { metaString } from "./approval-request";
 import type { AuditSink } from "./audit-sink";
@@ -70,6 +74,10 @@ export interface CallTrace {
   outcome: TStepOutcome;
   upstreamResult?: ToolAnswer;
   upstreamError?: unknown;
+  /** The arguments the upstream ran. */
+  forwardedArgs?: Record<string, unknown>;
+  /** What the model got after the rules on results (when they changed or withheld it). */
+  modelResult?: ToolAnswer;
 }
 
 /** Forwards at most once per client request, whatever the path. */
@@ -82,8 +90,20 @@ export function refusal(text: string): CallToolResult {
   return { content: [{ type: "text", text: `Airlock: ${text}` }], isError: true };
 }
 
-/** What the policy sees of a call: the tool's (untrusted) annotations, the bridge, principal and session too. */
+/** What a tool does to a session (reads private data, brings untrusted content, sends out), by its tags, annotations and name. */
+export function roleOf(tool: RegisteredTool) {
+  return roleOfTool({ server: tool.upstream, tool: tool.definition.name, annotations: tool.definition.annotations, tags: tool.tags });
+}
+
+/**
+ * What the policy sees of a call: the tool's (untrusted) annotations, the bridge, principal
+ * and session too. The detectors run on the arguments only when a rule reads `signals`
+ * (the allow path of a policy without such rules pays nothing for them).
+ */
 export function policyCall(deps: GateDeps, call: GateCall, tool: RegisteredTool, args: Record<string, unknown>): PolicyCall {
+  const policy = deps.policy.current;
+  const needs = policy ? policyNeeds(policy) : null;
+  const facts = needs?.session ? call.session.chain.facts() : null;
   return {
     server: tool.upstream,
     tool: call.name,
@@ -92,7 +112,13 @@ export function policyCall(deps: GateDeps, call: GateCall, tool: RegisteredTool,
     bridge: deps.policy.bridgeName ?? "",
     // One spelling per person, so a principal glob cannot be dodged with "Rita@X.test " or mailto:.
     principal: normalizeIdentity(metaString(call.meta, "airlock/user") ?? ""),
-    session: { id: call.sessionId, client: call.client?.name },
+    session: {
+      id: call.sessionId,
+      client: call.client?.name,
+      ...(facts ? { private: facts.private, untrusted: facts.untrusted, tainted: facts.tainted } : {}),
+    },
+    ...(needs?.argSignals ? { signals: { args: signalsOf(scanArguments(args)), result: NO_SIGNALS } } : {}),
+    ...(needs?.session || needs?.argSignals ? { role: roleOf(tool) } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   UnknownToolError,
 } from "./call-context";
 import { holdForApproval } from "./hold";
+import { screenResult } from "./result-gate";
 import { summarise } from "./session-context";
 import type { RegisteredTool } from "./tool-registry";
 
@@ -59,11 +60,18 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
         onProgress: call.progress?.relay,
         task: call.task,
       });
+      trace.forwardedArgs = args;
       return trace.upstreamResult;
     } catch (error) {
       trace.upstreamError = error;
       throw error;
     }
+  };
+  /** The upstream's own answer meets the rules on results (and the session records what came in) before the model sees it. */
+  const screened = async (answer: ToolAnswer): Promise<ToolAnswer> => {
+    if (!tool || answer !== trace.upstreamResult || !trace.forwardedArgs) return answer;
+    trace.modelResult = await screenResult({ deps, call, tool, event }, trace.forwardedArgs, answer);
+    return trace.modelResult;
   };
 
   try {
@@ -103,13 +111,13 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
     if (decision.action === "allow") {
       event.kind = "allowed";
       trace.outcome = "allowed";
-      return await forwardOnce(call.args);
+      return await screened(await forwardOnce(call.args));
     }
     if (decision.action === "deny") {
       event.detail = { reason: decision.reason };
       return refusal(decision.message ?? `this call is not allowed by policy (${decision.reason}); the call was not executed.`);
     }
-    return await holdForApproval({ deps, call, tool, decision, event, trace, forwardOnce, shown });
+    return await screened(await holdForApproval({ deps, call, tool, decision, event, trace, forwardOnce, shown }));
   } catch (error) {
     if (!(error instanceof UnknownToolError)) trace.outcome = "error";
     if (event.kind === "allowed" && trace.upstreamError === error) {
@@ -135,7 +143,8 @@ function recordStep(call: GateCall, tool: RegisteredTool | undefined, trace: Cal
     summary: summarise(shownJson ?? call.args),
     outcome: trace.outcome,
   });
-  const result = trace.upstreamResult;
+  // What the model got: a redacted or withheld result is not copied into the timeline whole.
+  const result = trace.modelResult ?? trace.upstreamResult;
   if (result && isTaskCreated(result)) {
     call.session.add({
       kind: "tool_result",

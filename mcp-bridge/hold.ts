@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { TApprovalState, TBridgeAuditEvent, TCreateApproval } from "../lib/bridge-api/bridge-api.types";
 import { hashArguments } from "../lib/crypto/canonical-hash";
+import { scanArguments } from "../lib/detectors/scan-content";
 import { evaluatePolicy } from "../lib/policy/evaluate";
 import type { PolicyDecision } from "../lib/policy/policy.types";
 import { redactArguments, restoreRedacted } from "../lib/policy/redact";
@@ -11,6 +12,7 @@ import { type CallTrace, type ForwardOnce, type GateCall, type GateDeps, isTaskC
 import { createApprovalWithRetry, createRetryWindowMs } from "./create-approval-with-retry";
 import { DashboardError } from "./dashboard-client";
 import { log } from "./log";
+import { chainOf, toWireFindings } from "./result-gate";
 import type { RegisteredTool } from "./tool-registry";
 
 export interface HoldContext {
@@ -52,6 +54,7 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
 
   let request: TCreateApproval;
   let approval: TApprovalState;
+  const chainFacts = call.session.chain.facts();
   // One key for every attempt: a retried creation finds the request an earlier attempt made.
   const idempotencyKey = randomUUID();
   const epochAtCreation = dashboard.connectionEpoch;
@@ -70,6 +73,9 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
       policyVersion: event.policyVersion,
       idempotencyKey,
       bridgeInstance: dashboard.instanceId,
+      // Reviewers see what the detectors found in the arguments, and the chain when the session completed one.
+      findings: toWireFindings(scanArguments(shown)),
+      ...(chainFacts?.tainted ? { chain: chainOf(call, chainFacts) } : {}),
     });
   } catch (error) {
     event.detail = { reason: "approval required; the request could not be built", error: messageOf(error) };

@@ -1,4 +1,5 @@
 import type { TContextEntry } from "../lib/bridge-api/bridge-api.types";
+import { SessionChain } from "../lib/detectors/session-chain";
 
 const MAX_ENTRIES = 50;
 const MAX_SUMMARY = 600;
@@ -16,6 +17,8 @@ export function summarise(value: unknown): string {
 /** The chain of earlier steps in one MCP session, shown to reviewers as context. */
 export class SessionContext {
   private entries: TContextEntry[] = [];
+  /** What the session took in: private data, untrusted content (the chain rule's facts). */
+  readonly chain = new SessionChain();
 
   /** Appends a step; the returned entry may still be updated (e.g. its outcome once known). */
   add(entry: Omit<TContextEntry, "at">): TContextEntry {

@@ -1,4 +1,5 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { TToolTags } from "../lib/detectors/session-chain";
 import { type ArgumentsCheck, compileArgumentsCheck } from "./schema-validator";
 import type { Admission } from "./tool-admission";
 
@@ -13,6 +14,8 @@ export interface RegisteredTool {
   checkArguments: ArgumentsCheck;
   /** The tool inventory's verdict (absent without a dashboard: a local policy file has no inventory). */
   admission?: Admission;
+  /** An admin's source/sink tags from the inventory; absent fields default from the annotations and the name. */
+  tags?: TToolTags;
 }
 
 export const SEPARATOR = "__";

@@ -15,7 +15,19 @@ type TProposal = TApprovalDetail["proposals"][number];
  * Every approval is for one exact set of arguments: when reviewers proposed
  * edits, the reviewer picks which proposal they approve and sees it in full.
  */
-export function DecisionPanel({ approvalId, proposals, requiredApprovers }: { approvalId: string; proposals: TProposal[]; requiredApprovers: number }) {
+export function DecisionPanel({
+  approvalId,
+  proposals,
+  requiredApprovers,
+  stage = "call",
+}: {
+  approvalId: string;
+  proposals: TProposal[];
+  requiredApprovers: number;
+  /** "result": the call ran; the reviewer releases or withholds its result (nothing to edit). */
+  stage?: "call" | "result";
+}) {
+  const isResult = stage === "result";
   const router = useRouter();
   const [comment, setComment] = useState("");
   const [isEditing, setEditing] = useState(false);
@@ -151,7 +163,7 @@ export function DecisionPanel({ approvalId, proposals, requiredApprovers }: { ap
             onClick={() => send({ decision: "approve", argumentsHash: selected.argumentsHash })}
             className={BUTTON_PRIMARY}
           >
-            Approve
+            {isResult ? "Release result" : "Approve"}
           </button>
         )}
         <button
@@ -160,19 +172,21 @@ export function DecisionPanel({ approvalId, proposals, requiredApprovers }: { ap
           onClick={() => send({ decision: "reject", argumentsHash: selected.argumentsHash })}
           className={`${BUTTON_SECONDARY} text-red-800`}
         >
-          Reject
+          {isResult ? "Withhold result" : "Reject"}
         </button>
-        <button
-          type="button"
-          disabled={isLocked}
-          onClick={() => {
-            if (!isEditing) setDraft(JSON.stringify(selected.arguments, null, 2));
-            setEditing(!isEditing);
-          }}
-          className={BUTTON_SECONDARY}
-        >
-          {isEditing ? "Cancel edit" : "Edit arguments"}
-        </button>
+        {!isResult && (
+          <button
+            type="button"
+            disabled={isLocked}
+            onClick={() => {
+              if (!isEditing) setDraft(JSON.stringify(selected.arguments, null, 2));
+              setEditing(!isEditing);
+            }}
+            className={BUTTON_SECONDARY}
+          >
+            {isEditing ? "Cancel edit" : "Edit arguments"}
+          </button>
+        )}
       </div>
     </section>
   );

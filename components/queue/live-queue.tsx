@@ -65,6 +65,14 @@ export function LiveQueue({ initial }: { initial: ApprovalSummary[] }) {
               <Link href={`/approvals/${a.id}`} className="text-base font-semibold text-accent hover:underline">
                 <span className="font-mono">{a.tool}</span> <span className="font-normal text-slate-600">on {a.server}</span>
               </Link>
+              {a.stage === "result" && (
+                <span className="rounded border border-violet-300 bg-violet-50 px-1.5 text-xs font-semibold text-violet-900">result held</span>
+              )}
+              {a.findingCount > 0 && (
+                <span className="rounded border border-red-300 bg-red-50 px-1.5 text-xs font-semibold text-red-900">
+                  {a.findingCount} finding{a.findingCount > 1 ? "s" : ""}
+                </span>
+              )}
               <span className="text-sm text-slate-600">
                 <RelativeTime iso={a.createdAt} mode="ago" /> · <RelativeTime iso={a.expiresAt} mode="left" />
               </span>

@@ -35,6 +35,8 @@ interface Draft {
   readOnly: "" | "true" | "false";
   destructive: "" | "true" | "false";
   when: string;
+  /** What the rule looks at: the call before it runs, or the result before the model sees it. */
+  on: "call" | "result";
   action: Action;
   approvers: string;
   approverRole: "reviewer" | "admin";
@@ -54,6 +56,7 @@ const EMPTY: Draft = {
   readOnly: "",
   destructive: "",
   when: "",
+  on: "call",
   action: "require_approval",
   approvers: "1",
   approverRole: "reviewer",
@@ -76,6 +79,7 @@ function toDraft(rule: TRule): Draft {
     readOnly: hint(rule.match.annotations?.readOnlyHint),
     destructive: hint(rule.match.annotations?.destructiveHint),
     when: rule.when ?? "",
+    on: rule.on === "result" ? "result" : "call",
     action: rule.action,
     approvers: String(rule.approvers),
     approverRole: rule.approverRole,
@@ -108,6 +112,7 @@ function fromDraft(d: Draft): TRule {
       ...(Object.keys(annotations).length ? { annotations } : {}),
     },
     ...(d.when.trim() ? { when: d.when.trim() } : {}),
+    ...(d.on === "result" ? { on: "result" as const } : {}),
     action: d.action,
     approvers: Number(d.approvers),
     approverRole: d.approverRole,
@@ -223,6 +228,7 @@ export function RulesEditor({ initial, canEdit, recentCalls }: { initial: TPolic
               <span className="w-6 text-slate-500">{i + 1}.</span>
               <span className={`font-medium ${rule.enabled ? "" : "text-slate-400 line-through"}`}>{rule.name}</span>
               <span className="rounded bg-slate-100 px-1.5 text-xs">{rule.action.replace("_", " ")}</span>
+              {rule.on === "result" && <span className="rounded bg-violet-100 px-1.5 text-xs text-violet-900">on results</span>}
               <span className="min-w-0 flex-1 truncate font-mono text-xs text-slate-600" title={summary(rule)}>
                 {summary(rule)}
               </span>
@@ -347,20 +353,40 @@ export function RulesEditor({ initial, canEdit, recentCalls }: { initial: TPolic
               ]}
             />
             <SelectField
+              id="rule-on"
+              label="Applies to"
+              value={d.on}
+              onChange={(on) => set({ on: on as Draft["on"], action: on === "result" ? "hold_result" : "require_approval" })}
+              options={[
+                ["call", "calls, before they run"],
+                ["result", "results, before the model sees them"],
+              ]}
+            />
+            <SelectField
               id="rule-action"
               label="Action"
               value={d.action}
               onChange={(action) => set({ action: action as Action })}
-              options={[
-                ["allow", "allow"],
-                ["deny", "deny"],
-                ["require_approval", "require approval"],
-              ]}
+              options={
+                d.on === "result"
+                  ? [
+                      ["pass", "pass"],
+                      ["flag", "flag (audit and reviewers only)"],
+                      ["hold_result", "hold the result for a reviewer"],
+                      ["redact", "redact secrets and PII"],
+                      ["block", "block the result"],
+                    ]
+                  : [
+                      ["allow", "allow"],
+                      ["deny", "deny"],
+                      ["require_approval", "require approval"],
+                    ]
+              }
             />
           </div>
           <div className="space-y-1">
             <label htmlFor="rule-when" className={LABEL}>
-              Condition (CEL over args, tool, server, session, principal; empty: always)
+              Condition (CEL over args, tool, server, session, principal, signals; empty: always)
             </label>
             <textarea
               id="rule-when"
@@ -378,7 +404,7 @@ export function RulesEditor({ initial, canEdit, recentCalls }: { initial: TPolic
               </pre>
             )}
           </div>
-          {d.action === "require_approval" && (
+          {(d.action === "require_approval" || d.action === "hold_result") && (
             <div className="grid gap-3 md:grid-cols-4">
               <TextField
                 id="rule-approvers"

@@ -17,7 +17,7 @@ export function FindingBadge({ severity }: { severity: TFinding["severity"] | nu
 }
 
 /** The text around a finding's span, with the span marked. */
-function InContext({ text, finding }: { text: string | undefined; finding: TFinding }) {
+function InContext({ text, finding }: { text: string | undefined; finding: Pick<TFinding, "evidence"> }) {
   if (!text) return <mark className="rounded bg-red-200 px-0.5">{finding.evidence.text}</mark>;
   const from = Math.max(0, finding.evidence.start - 80);
   const to = Math.min(text.length, finding.evidence.end + 80);
@@ -33,8 +33,16 @@ function InContext({ text, finding }: { text: string | undefined; finding: TFind
 }
 
 /** What the detectors found in a tool's definition, each span shown in place; the most severe first. */
-export function ToolFindings({ findings, textAt }: { findings: TFinding[]; textAt: Record<string, string> }) {
-  if (!findings.length) return <p className="text-sm text-slate-600">The detectors found nothing in this definition.</p>;
+export function ToolFindings({
+  findings,
+  textAt,
+  emptyText = "The detectors found nothing in this definition.",
+}: {
+  findings: Pick<TFinding, "detector" | "version" | "severity" | "message" | "location" | "evidence">[];
+  textAt: Record<string, string>;
+  emptyText?: string;
+}) {
+  if (!findings.length) return <p className="text-sm text-slate-600">{emptyText}</p>;
   return (
     <ul className="space-y-2" data-testid="tool-findings">
       {findings.map((f, i) => (

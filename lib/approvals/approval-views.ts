@@ -1,4 +1,4 @@
-import type { TApprovalState, TApprovalStatus } from "../bridge-api/bridge-api.types";
+import type { TApprovalState, TApprovalStatus, TChain, TFindingWire } from "../bridge-api/bridge-api.types";
 import type { ApprovalRequest, Bridge, Decision, User } from "../db/prisma";
 import type { ApprovalSummary } from "../realtime/events";
 
@@ -29,6 +29,8 @@ export function toApprovalSummary(a: WithBridge): ApprovalSummary {
     ruleName: a.ruleName,
     createdAt: a.createdAt.toISOString(),
     expiresAt: a.expiresAt.toISOString(),
+    stage: a.stage === "result" ? "result" : "call",
+    findingCount: Array.isArray(a.findings) ? a.findings.length : 0,
   };
 }
 
@@ -63,6 +65,9 @@ export function toApprovalDetail(a: WithBridge & WithDecisions) {
     approvedArguments: a.approvedArguments as Record<string, unknown> | null,
     executedArguments: a.executedArguments as Record<string, unknown> | null,
     executionError: a.executionError,
+    heldResult: a.heldResult as Record<string, unknown> | null,
+    findings: (a.findings as TFindingWire[] | null) ?? [],
+    chain: a.chain as TChain | null,
     reasoning: a.reasoning,
     context: a.context as unknown[],
     requiredApprovers: a.requiredApprovers,

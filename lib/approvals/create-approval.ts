@@ -29,7 +29,7 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
   if (hashArguments(input.arguments) !== input.argumentsHash) {
     throw new AppError("invalid_input", { message: "argumentsHash does not match the arguments" });
   }
-  const { timeoutSeconds, approvers, arguments: args, inputSchema, context, principal, ...fields } = input;
+  const { timeoutSeconds, approvers, arguments: args, inputSchema, context, principal, heldResult, findings, chain, ...fields } = input;
   touchBridgeInstance(input.bridgeInstance ?? null);
   let approval: Awaited<ReturnType<typeof db.approvalRequest.create>>;
   try {
@@ -41,6 +41,9 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
         arguments: args as Prisma.InputJsonObject,
         inputSchema: inputSchema as Prisma.InputJsonObject | undefined,
         context: context as Prisma.InputJsonArray,
+        heldResult: heldResult as Prisma.InputJsonObject | undefined,
+        findings: findings as Prisma.InputJsonArray | undefined,
+        chain: chain as Prisma.InputJsonObject | undefined,
         bridgeId: bridge.id,
         requiredApprovers: approvers,
         expiresAt: new Date(Date.now() + timeoutSeconds * 1000),

@@ -21,6 +21,10 @@ export interface Proposal {
  */
 export async function resolveProposal(approval: ApprovalRequest, body: TDecideApprovalBody): Promise<Proposal> {
   const original: Proposal = { args: approval.arguments as Record<string, unknown>, hash: approval.argumentsHash, isEdit: false };
+  if (body.arguments && approval.stage === "result") {
+    // The call already ran with these arguments: its held result is released or withheld, not re-run.
+    throw new AppError("invalid_input", { message: "a held result is released (approve) or withheld (reject); its call's arguments cannot be edited" });
+  }
   if (body.arguments) {
     const schema = approval.inputSchema as Record<string, unknown> | null;
     if (schema) {

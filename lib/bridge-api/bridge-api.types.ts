@@ -27,6 +27,25 @@ export const ZContextEntry = z.object({
 export type TContextEntry = z.infer<typeof ZContextEntry>;
 
 /** POST /api/bridge/approvals: a held call asks for a decision. */
+/** A detector's finding as reviewers see it (the evidence clipped). */
+export const ZFindingWire = z.object({
+  detector: z.string().max(100),
+  version: z.number().int().min(0).max(1000),
+  severity: z.enum(["low", "medium", "high"]),
+  message: z.string().max(2000),
+  location: z.string().max(1000),
+  evidence: z.object({ text: z.string().max(2000), start: z.number().int().min(0), end: z.number().int().min(0) }),
+});
+export type TFindingWire = z.infer<typeof ZFindingWire>;
+
+/** One earlier step of the session chain that held a call. */
+export const ZChainStep = z.object({ index: z.number().int().min(0), server: z.string().max(200), tool: z.string().max(300) });
+export const ZChain = z.object({ private: z.array(ZChainStep).max(20), untrusted: z.array(ZChainStep).max(20) });
+export type TChain = z.infer<typeof ZChain>;
+
+/** Results over this size are shown to reviewers clipped (the bridge releases the whole one). */
+export const MAX_HELD_RESULT_CHARS = 256 * 1024;
+
 export const ZCreateApproval = z.object({
   sessionId: z.string().min(1).max(200),
   clientName: z.string().max(200).optional(),
@@ -57,6 +76,11 @@ export const ZCreateApproval = z.object({
   idempotencyKey: ZBridgeKey.optional(),
   /** The bridge process that waits for the decision: once it is gone the request cannot be approved. */
   bridgeInstance: ZBridgeKey.optional(),
+  /** "result": the call ran and its result waits for a reviewer to release or withhold it. */
+  stage: z.enum(["call", "result"]).default("call"),
+  heldResult: ZJsonObject.refine((r) => JSON.stringify(r).length <= MAX_HELD_RESULT_CHARS + 4096, "the held result is too large").optional(),
+  findings: z.array(ZFindingWire).max(200).optional(),
+  chain: ZChain.optional(),
 });
 export type TCreateApproval = z.infer<typeof ZCreateApproval>;
 

@@ -279,17 +279,64 @@ export function roleOfTool(step: Pick<TSessionStep, "server" | "tool" | "annotat
   return { private: isPrivate, untrusted, sink };
 }
 
-const atLeast = (findings: readonly TFinding[], severity: TFinding["severity"]) => findings.some((f) => severityRank(f.severity) >= severityRank(severity));
+/** What a session has taken in so far, as a rule's `session.*` reads it. */
+export interface TSessionFacts {
+  private: boolean;
+  untrusted: boolean;
+  /** Both: the next send would complete the chain. */
+  tainted: boolean;
+  /** The steps (0-based) that brought each in. */
+  chain: { private: number[]; untrusted: number[] };
+}
+
+/** How many steps a session remembers as the chain's evidence (the facts themselves never expire). */
+const MAX_CHAIN_STEPS = 20;
 
 /** A session as the bridge sees it, one step at a time. */
 export class SessionChain {
   private readonly privateSteps: number[] = [];
   private readonly untrustedSteps: number[] = [];
+  private readonly labels = new Map<number, { server: string; tool: string }>();
   private steps = 0;
+
+  /** Which tool a step of the chain called (for reviewers), when the bridge said. */
+  labelOf(index: number): { index: number; server: string; tool: string } {
+    return { index, ...(this.labels.get(index) ?? { server: "", tool: "" }) };
+  }
+
+  /** The index the next call gets. */
+  nextIndex(): number {
+    return this.steps++;
+  }
+
+  facts(): TSessionFacts {
+    const isPrivate = this.privateSteps.length > 0;
+    const isUntrusted = this.untrustedSteps.length > 0;
+    return {
+      private: isPrivate,
+      untrusted: isUntrusted,
+      tainted: isPrivate && isUntrusted,
+      chain: { private: [...this.privateSteps], untrusted: [...this.untrustedSteps] },
+    };
+  }
+
+  /** A result entered the session: it brings private data, untrusted content (by the tool, or by what it carries), or neither. */
+  observe(index: number, role: TToolRole, resultFindings: readonly TFinding[], label?: { server: string; tool: string }): void {
+    const carriesInjection = resultFindings.some(
+      (f) =>
+        (f.detector === "prompt-injection" || f.detector === "invisible-unicode" || f.detector === "encoded-payloads") &&
+        severityRank(f.severity) >= severityRank("medium"),
+    );
+    const isPrivate = role.private && this.privateSteps.length < MAX_CHAIN_STEPS;
+    const isUntrusted = (role.untrusted || carriesInjection) && this.untrustedSteps.length < MAX_CHAIN_STEPS;
+    if (isPrivate) this.privateSteps.push(index);
+    if (isUntrusted) this.untrustedSteps.push(index);
+    if (label && (isPrivate || isUntrusted)) this.labels.set(index, label);
+  }
 
   /** Before a call runs: would it be held? */
   beforeCall(step: Omit<TSessionStep, "result">): TStepVerdict {
-    const index = this.steps++;
+    const index = this.nextIndex();
     const role = roleOfTool(step);
     const findings = step.arguments === undefined ? [] : scanArguments(step.arguments);
     const reasons: string[] = [];
@@ -312,8 +359,7 @@ export class SessionChain {
     const role = roleOfTool(step);
     const findings = step.result === undefined ? [] : scanResult(step.result);
     const injection = findings.filter((f) => f.detector === "prompt-injection" || f.detector === "invisible-unicode" || f.detector === "encoded-payloads");
-    if (role.private) this.privateSteps.push(index);
-    if (role.untrusted || atLeast(injection, "medium")) this.untrustedSteps.push(index);
+    this.observe(index, role, findings);
     const reasons: string[] = [];
     const high = injection.find((f) => f.severity === "high");
     if (high) reasons.push(`its result carries ${high.message} (${high.location})`);

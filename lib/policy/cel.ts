@@ -2,16 +2,19 @@ import { Environment } from "@marcbachmann/cel-js";
 
 // The variables a rule's `when` expression can read (DESIGN.md):
 //   args       the call's arguments (map)
-//   tool       { name, server, annotations, description } (map)
+//   tool       { name, server, annotations, role: { private, untrusted, sink } } (map)
 //   server     the upstream's name (string)
-//   session    { id, client } (map)
+//   session    { id, client, private, untrusted, tainted } (map): what the session took in so far
 //   principal  the human the agent acts for, "" when unknown (string)
+//   signals    { args, result } (map): each { injection, secret, pii, sensitive_path, hidden_text,
+//              encoded_payload, any } true at medium or above, and `severity` with each kind's highest
 const env = new Environment({ unlistedVariablesAreDyn: false, limits: { maxAstNodes: 2000, maxDepth: 50 } })
   .registerVariable("args", "map")
   .registerVariable("tool", "map")
   .registerVariable("server", "string")
   .registerVariable("session", "map")
-  .registerVariable("principal", "string");
+  .registerVariable("principal", "string")
+  .registerVariable("signals", "map");
 
 export interface CelContext {
   args: Record<string, unknown>;
@@ -19,6 +22,7 @@ export interface CelContext {
   server: string;
   session: Record<string, unknown>;
   principal: string;
+  signals: object;
 }
 
 type Compiled = (context: CelContext) => unknown;

@@ -1,6 +1,16 @@
 import { evaluateCel } from "./cel";
 import { compileGlob, type NameMatcher } from "./glob";
-import type { PolicyCall, PolicyDecision, TAnnotationMatch, TPolicy, TRule } from "./policy.types";
+import {
+  type PolicyCall,
+  type PolicyDecision,
+  type RESULT_ACTIONS,
+  SIGNAL_NAMES,
+  type TAnnotationMatch,
+  type TPolicy,
+  type TRule,
+  type TSignalSet,
+  type TSignals,
+} from "./policy.types";
 
 interface CompiledRule {
   rule: TRule;
@@ -11,26 +21,72 @@ interface CompiledRule {
   annotations: [string, boolean][];
 }
 
+/** A signal set with nothing found: what a rule reads before the detectors ran (or found nothing). */
+export const NO_SIGNALS: TSignalSet = Object.freeze({
+  ...Object.fromEntries([...SIGNAL_NAMES, "any"].map((n) => [n, false])),
+  severity: Object.fromEntries([...SIGNAL_NAMES, "any"].map((n) => [n, "none"])),
+}) as TSignalSet;
+const NO_ROLE = Object.freeze({ private: false, untrusted: false, sink: false });
+const EMPTY_SIGNALS: TSignals = Object.freeze({ args: NO_SIGNALS, result: NO_SIGNALS });
+
+interface CompiledPolicy {
+  calls: CompiledRule[];
+  results: CompiledRule[];
+  /** What the rules read, so the bridge runs the detectors only when a rule looks at them. */
+  needs: PolicyNeeds;
+}
+
+export interface PolicyNeeds {
+  /** A rule reads `signals.args`: scan the arguments before deciding. */
+  argSignals: boolean;
+  /** A rule reads what the session took in (`session.private|untrusted|tainted`) or the tool's role: scan results to keep the chain. */
+  session: boolean;
+  /** The policy has rules on results: scan what the upstream answered. */
+  results: boolean;
+}
+
 // Policies are compiled once (globs into string tests) and reused for every call.
-const compiled = new WeakMap<TPolicy, CompiledRule[]>();
+const compiled = new WeakMap<TPolicy, CompiledPolicy>();
+
+function compileRules(rules: TRule[]): CompiledRule[] {
+  return rules.map((rule) => ({
+    rule,
+    server: compileGlob(rule.match.server),
+    tool: compileGlob(rule.match.tool),
+    bridge: compileGlob(rule.match.bridge),
+    // Principals are compared in their normalised spelling (lower case), so the glob is too.
+    principal: compileGlob(rule.match.principal.toLowerCase()),
+    annotations: Object.entries(rule.match.annotations ?? ({} as TAnnotationMatch)) as [string, boolean][],
+  }));
+}
+
+function compileAll(policy: TPolicy): CompiledPolicy {
+  let c = compiled.get(policy);
+  if (!c) {
+    const enabled = policy.rules.filter((rule) => rule.enabled);
+    const results = enabled.filter((rule) => rule.on === "result");
+    const whens = enabled.map((rule) => rule.when ?? "").join("\n");
+    c = {
+      calls: compileRules(enabled.filter((rule) => rule.on !== "result")),
+      results: compileRules(results),
+      needs: {
+        argSignals: /\bsignals\b/.test(whens),
+        session: /\bsession\s*\.\s*(?:private|untrusted|tainted)\b|\btool\s*\.\s*role\b/.test(whens),
+        results: results.length > 0,
+      },
+    };
+    compiled.set(policy, c);
+  }
+  return c;
+}
+
+/** What a policy's rules read: the bridge skips the detectors no rule looks at. */
+export function policyNeeds(policy: TPolicy): PolicyNeeds {
+  return compileAll(policy).needs;
+}
 
 function compilePolicy(policy: TPolicy): CompiledRule[] {
-  let rules = compiled.get(policy);
-  if (!rules) {
-    rules = policy.rules
-      .filter((rule) => rule.enabled)
-      .map((rule) => ({
-        rule,
-        server: compileGlob(rule.match.server),
-        tool: compileGlob(rule.match.tool),
-        bridge: compileGlob(rule.match.bridge),
-        // Principals are compared in their normalised spelling (lower case), so the glob is too.
-        principal: compileGlob(rule.match.principal.toLowerCase()),
-        annotations: Object.entries(rule.match.annotations ?? ({} as TAnnotationMatch)) as [string, boolean][],
-      }));
-    compiled.set(policy, rules);
-  }
-  return rules;
+  return compileAll(policy).calls;
 }
 
 /**
@@ -47,12 +103,20 @@ function ruleMatches(c: CompiledRule, call: PolicyCall): { isMatch: boolean; not
   if (!rule.when) return { isMatch: true };
   const result = evaluateCel(rule.when, {
     args: call.args,
-    tool: { name: call.tool, server: call.server, annotations: call.annotations ?? {} },
+    tool: { name: call.tool, server: call.server, annotations: call.annotations ?? {}, role: call.role ?? NO_ROLE },
     server: call.server,
-    session: { id: call.session?.id ?? "", client: call.session?.client ?? "" },
+    session: {
+      id: call.session?.id ?? "",
+      client: call.session?.client ?? "",
+      private: call.session?.private === true,
+      untrusted: call.session?.untrusted === true,
+      tainted: call.session?.tainted === true,
+    },
     principal: call.principal ?? "",
+    signals: call.signals ?? EMPTY_SIGNALS,
   });
-  if (result.error) return { isMatch: rule.action !== "allow", note: `its condition could not be evaluated (${result.error.split("\n")[0]})` };
+  if (result.error)
+    return { isMatch: rule.action !== "allow" && rule.action !== "pass", note: `its condition could not be evaluated (${result.error.split("\n")[0]})` };
   return { isMatch: result.value };
 }
 
@@ -66,7 +130,7 @@ export function evaluatePolicy(policy: TPolicy, call: PolicyCall): PolicyDecisio
     if (!isMatch) continue;
     const { rule } = c;
     return {
-      action: rule.action,
+      action: rule.action as PolicyDecision["action"],
       rule,
       reason: `rule "${rule.name}"${rule.when ? ` (when ${rule.when})` : ` (${rule.match.server} / ${rule.match.tool})`} → ${rule.action}${note ? `; ${note}` : ""}`,
       timeoutSeconds: rule.timeoutSeconds,
@@ -81,6 +145,49 @@ export function evaluatePolicy(policy: TPolicy, call: PolicyCall): PolicyDecisio
     action: policy.default,
     rule: null,
     reason: `no rule matched; policy default → ${policy.default}`,
+    timeoutSeconds: policy.defaultTimeoutSeconds,
+    approvers: 1,
+    approverRole: "reviewer",
+    onTimeout: "reject",
+  };
+}
+
+export interface ResultDecision {
+  action: (typeof RESULT_ACTIONS)[number];
+  rule: TRule | null;
+  reason: string;
+  timeoutSeconds: number;
+  approvers: number;
+  approverRole: "reviewer" | "admin";
+  onTimeout: "reject" | "allow";
+  message?: string;
+}
+
+/**
+ * Decides what happens to a call's result before the model sees it: the rules on
+ * results in order, the first that matches wins; none matching passes it. `call.signals.result`
+ * holds what the detectors found in it.
+ */
+export function evaluateResult(policy: TPolicy, call: PolicyCall): ResultDecision {
+  for (const c of compileAll(policy).results) {
+    const { isMatch, note } = ruleMatches(c, call);
+    if (!isMatch) continue;
+    const { rule } = c;
+    return {
+      action: rule.action as ResultDecision["action"],
+      rule,
+      reason: `rule "${rule.name}"${rule.when ? ` (when ${rule.when})` : ` (${rule.match.server} / ${rule.match.tool})`} → ${rule.action}${note ? `; ${note}` : ""}`,
+      timeoutSeconds: rule.timeoutSeconds,
+      approvers: rule.approvers,
+      approverRole: rule.approverRole,
+      onTimeout: rule.onTimeout,
+      message: rule.message,
+    };
+  }
+  return {
+    action: "pass",
+    rule: null,
+    reason: "no rule on results matched",
     timeoutSeconds: policy.defaultTimeoutSeconds,
     approvers: 1,
     approverRole: "reviewer",

@@ -2,7 +2,15 @@ import { z } from "zod";
 import { celErrorMessage, compileCel } from "./cel";
 import { ZArgumentPath } from "./redact";
 
+/** What a rule on a call (and the policy default) does with it. */
 export const RULE_ACTIONS = ["allow", "deny", "require_approval"] as const;
+/**
+ * What a rule on a result (`on: result`) does with it before the model sees it: pass it,
+ * flag it (audit and reviewers only), hold it for a reviewer, redact what the detectors
+ * found, or block it.
+ */
+export const RESULT_ACTIONS = ["pass", "flag", "hold_result", "redact", "block"] as const;
+export const RULE_STAGES = ["call", "result"] as const;
 
 /** A glob over names: `*` any run of characters, `?` one character. */
 export const ZGlob = z
@@ -55,7 +63,9 @@ export const ZRule = z
       })
       .strict(),
     when: ZCel.optional(),
-    action: z.enum(RULE_ACTIONS),
+    /** `result` rules run after the upstream answered, on what it answered; absent means `call`. */
+    on: z.enum(RULE_STAGES).optional(),
+    action: z.enum([...RULE_ACTIONS, ...RESULT_ACTIONS]),
     approvers: z.number().int().min(1).max(5).default(1),
     /** Who may approve: reviewers (and admins), or admins only. */
     approverRole: z.enum(["reviewer", "admin"]).default("reviewer"),
@@ -72,7 +82,19 @@ export const ZRule = z
     message: z.string().max(1000).optional(),
     enabled: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .superRefine((rule, ctx) => {
+    const isResult = rule.on === "result";
+    const allowed: readonly string[] = isResult ? RESULT_ACTIONS : RULE_ACTIONS;
+    if (!allowed.includes(rule.action))
+      ctx.addIssue({
+        code: "custom",
+        path: ["action"],
+        message: isResult
+          ? `a rule on results (on: result) takes ${RESULT_ACTIONS.join(", ")}, not ${rule.action}`
+          : `a rule on calls takes ${RULE_ACTIONS.join(", ")}; ${rule.action} is for rules on results (on: result)`,
+      });
+  });
 export type TRule = z.infer<typeof ZRule>;
 export type TRuleInput = z.input<typeof ZRule>;
 
@@ -126,11 +148,26 @@ export interface PolicyCall {
   bridge?: string;
   /** The human principal the agent acts for; "" when unknown. */
   principal?: string;
-  session?: { id: string; client?: string };
+  session?: { id: string; client?: string; private?: boolean; untrusted?: boolean; tainted?: boolean };
+  /** What the detectors found in this call's arguments (and, for rules on results, in its result). */
+  signals?: TSignals;
+  /** How the tool moves data: it reads private data, brings untrusted content, sends data out. */
+  role?: { private: boolean; untrusted: boolean; sink: boolean };
 }
 
+/** The detectors' findings as a rule's `when` reads them: `signals.args.secret`, `signals.result.injection`. */
+export interface TSignals {
+  args: TSignalSet;
+  result: TSignalSet;
+}
+/** Each signal is true when a finding of its kind is at medium or above; `severity` holds each kind's highest severity. */
+export type TSignalSet = Record<(typeof SIGNAL_NAMES)[number] | "any", boolean> & {
+  severity: Record<(typeof SIGNAL_NAMES)[number] | "any", "none" | "low" | "medium" | "high">;
+};
+export const SIGNAL_NAMES = ["injection", "secret", "pii", "sensitive_path", "hidden_text", "encoded_payload"] as const;
+
 export interface PolicyDecision {
-  action: TRule["action"];
+  action: (typeof RULE_ACTIONS)[number];
   /** The rule that decided, or null when the policy default did. */
   rule: TRule | null;
   /** Human-readable: which rule (or the default) decided and how. */

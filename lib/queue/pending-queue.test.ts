@@ -16,6 +16,8 @@ function summary(id: string, minute: number): ApprovalSummary {
     ruleName: null,
     createdAt: new Date(Date.UTC(2026, 10, 28, 12, minute)).toISOString(),
     expiresAt: new Date(Date.UTC(2026, 10, 28, 13, minute)).toISOString(),
+    stage: "call",
+    findingCount: 0,
   };
 }
 const ids = (q: { items: ApprovalSummary[] }) => q.items.map((a) => a.id);

@@ -16,6 +16,10 @@ export interface ApprovalSummary {
   ruleName: string | null;
   createdAt: string;
   expiresAt: string;
+  /** "result": the call ran and its result waits for release. */
+  stage: "call" | "result";
+  /** How many detector findings the request carries. */
+  findingCount: number;
 }
 
 export interface ServerToClientEvents {

@@ -1,11 +1,12 @@
 import { db, type Prisma } from "../db/prisma";
 import { AppError } from "../errors/app-error";
-import { type TPolicy, ZPolicy } from "../policy/policy.types";
+import { type TPolicy, ZPolicy, ZRule } from "../policy/policy.types";
 import { diffPolicies, isEmptyDiff, type PolicyDiff } from "../policy/policy-diff";
 import { ROOM_BRIDGES } from "../realtime/events";
 import { getIo } from "../realtime/hub";
 import { DEFAULT_KEY, readPolicy } from "./read-policy";
 import { toRuleColumns } from "./rule-records";
+import { SEEDED_RULES } from "./seeded-rules";
 
 type Tx = Prisma.TransactionClient;
 
@@ -33,16 +34,22 @@ async function latestVersion(tx: Tx) {
   return tx.policyVersion.findFirst({ orderBy: { number: "desc" } });
 }
 
-/** Records the working policy as version 1 the first time anyone asks (installs start unversioned). */
+/**
+ * Records the working policy as version 1 the first time anyone asks (installs start
+ * unversioned). An install starts with Airlock's detector rules before its own.
+ */
 async function ensureFirstVersion(tx: Tx) {
   const latest = await latestVersion(tx);
   if (latest) return latest;
   const policy = await readPolicy(tx);
+  // First match wins: the detector rules go before the install's own (an allow rule for read-only tools).
+  const isSeeded = !policy.rules.some((rule) => SEEDED_RULES.some((seed) => seed.name === rule.name));
+  if (isSeeded) policy.rules = await storeRules(tx, [...SEEDED_RULES.map((rule) => ZRule.parse(rule)), ...policy.rules]);
   return tx.policyVersion.create({
     data: {
       number: 1,
       author: "system",
-      comment: "initial policy",
+      comment: isSeeded ? "initial policy, with Airlock's detector rules" : "initial policy",
       policy: stripVersion(policy) as object,
       diff: diffPolicies({ default: policy.default, rules: [] }, policy) as object,
     },

@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { ContextTimeline } from "@/components/approvals/context-timeline";
 import { DecisionHistory } from "@/components/approvals/decision-history";
 import { DecisionPanel } from "@/components/approvals/decision-panel";
+import { HeldFindings, HeldResult, SessionChainView, WhyHeld } from "@/components/approvals/held-evidence";
 import { JsonBlock } from "@/components/approvals/json-block";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -51,6 +52,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
           </span>
         )}
       </header>
+      <WhyHeld stage={a.stage} findings={a.findings} chain={a.chain} heldReason={a.heldReason} />
       {a.isBridgeConnected === false && (
         <p role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
           The bridge holding this call is not connected. If it does not come back within {BRIDGE_GRACE_MS / 1000} s, the request expires as &ldquo;bridge
@@ -63,7 +65,22 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
             <p className="whitespace-pre-wrap text-slate-900">{a.prompt ?? <span className="text-slate-500">The agent gave no prompt.</span>}</p>
             {a.reasoning && <p className="whitespace-pre-wrap text-sm text-slate-700">Reasoning: {a.reasoning}</p>}
           </Section>
-          <Section title="Proposed action">
+          {a.stage === "result" && a.heldResult && (
+            <Section title="The result, held before the model sees it">
+              <HeldResult result={a.heldResult} />
+            </Section>
+          )}
+          {(a.findings.length > 0 || a.stage === "result") && (
+            <Section title="What the detectors found">
+              <HeldFindings findings={a.findings} args={a.arguments} result={a.heldResult} />
+            </Section>
+          )}
+          {a.chain && (
+            <Section title="The session chain">
+              <SessionChainView chain={a.chain} />
+            </Section>
+          )}
+          <Section title={a.stage === "result" ? "The call that ran" : "Proposed action"}>
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
               <dt className="font-medium text-slate-600">Server</dt>
               <dd className="font-mono">{a.server}</dd>
@@ -90,7 +107,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
           </Section>
         </div>
         <div className="space-y-4">
-          {mayDecide && <DecisionPanel approvalId={a.id} proposals={a.proposals} requiredApprovers={a.requiredApprovers} />}
+          {mayDecide && <DecisionPanel approvalId={a.id} proposals={a.proposals} requiredApprovers={a.requiredApprovers} stage={a.stage} />}
           <Section title="Who asked">
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
               <dt className="font-medium text-slate-600">Bridge</dt>

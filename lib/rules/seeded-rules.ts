@@ -1,0 +1,32 @@
+import type { TRuleInput } from "../policy/policy.types";
+
+/**
+ * The rules a fresh install starts with, before any an admin writes: what Airlock's
+ * detectors should stop on their own. They come first (first match wins), so an admin's
+ * later allow rule cannot let these through; an admin can edit, move or remove them.
+ */
+export const SEEDED_RULES: TRuleInput[] = [
+  {
+    id: "seed-result-injection",
+    name: "Hold results that carry a prompt injection",
+    on: "result",
+    match: {},
+    when: 'signals.result.severity.injection == "high"',
+    action: "hold_result",
+    message: "the tool's result looks like a prompt injection; a reviewer withheld it",
+  },
+  {
+    id: "seed-secret-egress",
+    name: "Hold secrets sent out",
+    match: {},
+    when: "signals.args.secret && tool.role.sink",
+    action: "require_approval",
+  },
+  {
+    id: "seed-tainted-egress",
+    name: "Hold sends from a session that read private data and untrusted content",
+    match: {},
+    when: "session.tainted && tool.role.sink",
+    action: "require_approval",
+  },
+];

@@ -1,0 +1,217 @@
+import { randomUUID } from "node:crypto";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { MAX_HELD_RESULT_CHARS, type TBridgeAuditEvent, type TChain, type TFindingWire } from "../lib/bridge-api/bridge-api.types";
+import type { TFinding } from "../lib/detectors/detector.types";
+import { scanResult } from "../lib/detectors/scan-content";
+import type { TSessionFacts } from "../lib/detectors/session-chain";
+import { signalsOf } from "../lib/detectors/signals";
+import { evaluateResult, policyNeeds, type ResultDecision } from "../lib/policy/evaluate";
+import type { PolicyDecision } from "../lib/policy/policy.types";
+import { buildApprovalRequest } from "./approval-request";
+import { awaitDecision } from "./await-decision";
+import { type GateCall, type GateDeps, isTaskCreated, policyCall, refusal, roleOf, type ToolAnswer } from "./call-context";
+import { createApprovalWithRetry, createRetryWindowMs } from "./create-approval-with-retry";
+import { DashboardError } from "./dashboard-client";
+import { log } from "./log";
+import type { RegisteredTool } from "./tool-registry";
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Findings as reviewers and the audit trail get them: evidence clipped, at most 50. */
+export function toWireFindings(findings: readonly TFinding[]): TFindingWire[] {
+  return findings.slice(0, 50).map((f) => ({
+    detector: f.detector.slice(0, 100),
+    version: f.version,
+    severity: f.severity,
+    message: f.message.slice(0, 2000),
+    location: f.location.slice(0, 1000),
+    evidence: { text: f.evidence.text.slice(0, 2000), start: f.evidence.start, end: f.evidence.end },
+  }));
+}
+
+/** The steps that brought private data and untrusted content into the session, named for reviewers. */
+export function chainOf(call: GateCall, facts: TSessionFacts): TChain {
+  return {
+    private: facts.chain.private.map((i) => call.session.chain.labelOf(i)),
+    untrusted: facts.chain.untrusted.map((i) => call.session.chain.labelOf(i)),
+  };
+}
+
+/** What the detectors flag in secrets and PII is masked in the text that reaches the model. */
+const REDACTED_KINDS = new Set(["secrets", "pii"]);
+
+/** The result with each secret or PII span masked; the count of masks. */
+export function redactResult(result: CallToolResult, findings: readonly TFinding[]): { result: CallToolResult; count: number } {
+  const spans = new Map<string, TFinding["evidence"][]>();
+  for (const f of findings) {
+    if (!REDACTED_KINDS.has(f.detector) || f.evidence.end <= f.evidence.start) continue;
+    spans.set(f.location, [...(spans.get(f.location) ?? []), f.evidence]);
+  }
+  let count = 0;
+  const mask = (location: string, text: string) => {
+    const at = spans.get(location);
+    if (!at) return text;
+    let out = text;
+    // Right to left, so earlier offsets stay valid.
+    for (const e of [...at].sort((a, b) => b.start - a.start)) {
+      out = `${out.slice(0, e.start)}[REDACTED]${out.slice(e.end)}`;
+      count++;
+    }
+    return out;
+  };
+  const content = result.content.map((block, i) => {
+    if (block.type === "text") return { ...block, text: mask(`content.${i}.text`, block.text) };
+    if (block.type === "resource" && "text" in block.resource && typeof block.resource.text === "string")
+      return { ...block, resource: { ...block.resource, text: mask(`content.${i}.resource.text`, block.resource.text) } };
+    return block;
+  });
+  // Structured content is not rewritten piecemeal: with anything found in it, it is left out.
+  const isStructuredHit = [...spans.keys()].some((l) => l.startsWith("structuredContent"));
+  const { structuredContent, ...rest } = result;
+  return { result: { ...rest, content, ...(structuredContent && !isStructuredHit ? { structuredContent } : {}) }, count };
+}
+
+/** A result as a reviewer sees it: whole when it fits, else each text clipped (the bridge releases the whole one). */
+function heldResultOf(result: CallToolResult): Record<string, unknown> {
+  if (JSON.stringify(result).length <= MAX_HELD_RESULT_CHARS) return result as Record<string, unknown>;
+  const share = Math.floor(MAX_HELD_RESULT_CHARS / Math.max(1, result.content.length)) - 200;
+  return {
+    isError: result.isError ?? false,
+    content: result.content.map((b) =>
+      b.type === "text" ? { type: "text", text: b.text.length > share ? `${b.text.slice(0, share)}… [clipped for review]` : b.text } : { type: b.type },
+    ),
+    "airlock/clipped": true,
+  };
+}
+
+export interface ScreenContext {
+  deps: GateDeps;
+  call: GateCall;
+  tool: RegisteredTool;
+  event: TBridgeAuditEvent;
+}
+
+/**
+ * What the model may see of a result. The detectors read it when a rule needs them (rules
+ * on results, or `session.*` for the chain); the session records what came in; the first
+ * rule on results that matches passes, flags, redacts, blocks or holds it for a reviewer.
+ * A policy without such rules adds nothing here.
+ */
+export async function screenResult(ctx: ScreenContext, args: Record<string, unknown>, answer: ToolAnswer): Promise<ToolAnswer> {
+  const { deps, call, tool, event } = ctx;
+  const policy = deps.policy.current;
+  if (!policy || isTaskCreated(answer)) return answer;
+  const needs = policyNeeds(policy);
+  if (!needs.session && !needs.results) return answer;
+  const findings = scanResult(answer);
+  call.session.chain.observe(call.session.chain.nextIndex(), roleOf(tool), findings, { server: tool.upstream, tool: call.name });
+  if (findings.length) event.detail = { ...event.detail, resultFindings: toWireFindings(findings).slice(0, 10) };
+  if (!needs.results) return answer;
+
+  const asked = policyCall(deps, call, tool, args);
+  const decision = evaluateResult(policy, { ...asked, signals: { args: asked.signals?.args ?? signalsOf([]), result: signalsOf(findings) } });
+  if (decision.action === "pass") return answer;
+  event.detail = { ...event.detail, resultRule: decision.rule?.name ?? null, resultAction: decision.action };
+  switch (decision.action) {
+    case "flag":
+      return answer;
+    case "redact": {
+      const { result, count } = redactResult(answer, findings);
+      event.detail = { ...event.detail, redacted: count };
+      return result;
+    }
+    case "block":
+      return refusal(decision.message ?? `the tool ran, but its result was withheld by policy (${decision.reason}).`);
+    case "hold_result":
+      return holdResult(ctx, args, answer, findings, decision);
+  }
+}
+
+/** A result held for a reviewer: released as it is, or withheld with the reviewer's comment. Fails closed. */
+async function holdResult(
+  ctx: ScreenContext,
+  args: Record<string, unknown>,
+  answer: CallToolResult,
+  findings: readonly TFinding[],
+  decision: ResultDecision,
+): Promise<ToolAnswer> {
+  const { deps, call, tool, event } = ctx;
+  const { dashboard } = deps;
+  if (!dashboard) {
+    event.detail = { ...event.detail, resultResolution: "withheld; no dashboard to ask" };
+    return refusal(`the tool ran, but its result must be seen by a reviewer first (${decision.reason}) and this bridge has no Airlock dashboard to ask.`);
+  }
+  const idempotencyKey = randomUUID();
+  const epochAtCreation = dashboard.connectionEpoch;
+  const asPolicyDecision = { ...decision, action: "require_approval" } as PolicyDecision;
+  let approval: Awaited<ReturnType<typeof createApprovalWithRetry>>;
+  try {
+    const request = buildApprovalRequest({
+      tool,
+      exposedName: call.name,
+      args,
+      argumentsHash: event.argumentsHash!,
+      meta: call.meta,
+      sessionId: call.sessionId,
+      timeline: call.session.snapshot(),
+      client: call.client,
+      decision: asPolicyDecision,
+      policyVersion: event.policyVersion,
+      idempotencyKey,
+      bridgeInstance: dashboard.instanceId,
+      stage: "result",
+      heldResult: heldResultOf(answer),
+      findings: toWireFindings(findings),
+    });
+    approval = await createApprovalWithRetry({
+      dashboard,
+      request,
+      signal: call.signal,
+      windowMs: Math.min(deps.createRetryWindowMs ?? createRetryWindowMs(), decision.timeoutSeconds * 1000),
+      onRetry: (error, attempt, delayMs) => log(`could not hold the result of ${call.name} (attempt ${attempt}): ${error.message}; retrying in ${delayMs} ms`),
+    });
+  } catch (error) {
+    if (!(error instanceof DashboardError) || error.isTransient) dashboard.withdrawByKeyInBackground(idempotencyKey);
+    event.detail = { ...event.detail, resultResolution: "withheld; the request could not be created", error: messageOf(error) };
+    return refusal(`the tool ran, but its result must be seen by a reviewer first and ${messageOf(error)}; the result was withheld.`);
+  }
+  event.detail = { ...event.detail, resultApprovalId: approval.id };
+  const untrack = dashboard.trackHold(approval.id);
+  const outcome = await awaitDecision({
+    dashboard,
+    approval,
+    timeoutSeconds: decision.timeoutSeconds,
+    signal: call.signal,
+    timing: deps.timing,
+    onWaiting: (ms) => call.progress?.waiting(`The tool's result waits for a reviewer (request ${approval.id}, ${Math.round(ms / 1000)} s)`),
+    epochAtCreation,
+  }).finally(untrack);
+  const release = (resolution: string) => {
+    event.detail = { ...event.detail, resultResolution: resolution };
+    dashboard.reportResultInBackground(approval.id, { outcome: "executed", executedArguments: args });
+    return answer;
+  };
+  switch (outcome.status) {
+    case "approved":
+      return release("released by a reviewer");
+    case "expired":
+      if (decision.onTimeout === "allow") return release("released: nobody decided in time and the rule allows it");
+      event.detail = { ...event.detail, resultResolution: "withheld: nobody decided in time" };
+      return refusal(`the tool ran, but no reviewer released its result within ${decision.timeoutSeconds} s; it was withheld.`);
+    case "rejected": {
+      const { comment } = outcome.state;
+      event.detail = { ...event.detail, resultResolution: "withheld by a reviewer", ...(comment ? { comment } : {}) };
+      return refusal(`the tool ran, but a reviewer withheld its result${comment ? `: "${comment}"` : ""}.`);
+    }
+    case "cancelled":
+      event.detail = { ...event.detail, resultResolution: "withdrawn by the client" };
+      dashboard.reportResultInBackground(approval.id, { outcome: "withdrawn" });
+      return refusal("the client cancelled this call while its result waited for a reviewer.");
+    case "withdrawn":
+      event.detail = { ...event.detail, resultResolution: "withdrawn" };
+      return refusal("the request to release this result was withdrawn; the result was withheld.");
+    case "unreachable":
+      event.detail = { ...event.detail, resultResolution: "withheld; dashboard unreachable", error: outcome.message };
+      return refusal(`the Airlock dashboard could not be reached to learn whether this result may be released (${outcome.message}); it was withheld.`);
+  }
+}

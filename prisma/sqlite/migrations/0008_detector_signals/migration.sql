@@ -1,0 +1,6 @@
+-- Rules on results, and what reviewers see of a held result, its findings and its chain.
+ALTER TABLE "Rule" ADD COLUMN "stage" TEXT NOT NULL DEFAULT 'call';
+ALTER TABLE "ApprovalRequest" ADD COLUMN "stage" TEXT NOT NULL DEFAULT 'call';
+ALTER TABLE "ApprovalRequest" ADD COLUMN "heldResult" JSONB;
+ALTER TABLE "ApprovalRequest" ADD COLUMN "findings" JSONB;
+ALTER TABLE "ApprovalRequest" ADD COLUMN "chain" JSONB;

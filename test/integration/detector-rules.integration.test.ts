@@ -1,0 +1,121 @@
+// The detectors stop attacks by themselves, with real parts: a real MCP server behind the
+// real bridge, the dashboard's seeded policy, and a reviewer's decision. An injected web
+// page is held before the model reads it; a private-read → untrusted-read → send chain is
+// held with the chain shown; the same tools in a harmless order pass.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { connectThroughBridge, textOf } from "../helpers/bridge-client";
+import { api, type Dashboard, startDashboard, waitFor } from "../helpers/dashboard";
+
+const OFFICE = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "servers", "office-server.ts")}`;
+let dashboard: Dashboard;
+let admin: string;
+let reviewer: string;
+
+beforeAll(async () => {
+  dashboard = await startDashboard();
+  admin = dashboard.addUser("admin@example.com", "admin");
+  reviewer = dashboard.addUser("rita@example.com", "reviewer");
+  // The install's own rules stay first; everything else is allowed, so only the detectors hold.
+  const { body } = await api(dashboard, admin, "/api/policy?format=json");
+  expect(body.rules.map((r: { name: string }) => r.name)).toEqual([
+    "Hold results that carry a prompt injection",
+    "Hold secrets sent out",
+    "Hold sends from a session that read private data and untrusted content",
+    "read-only tools pass",
+  ]);
+  const put = await api(dashboard, admin, "/api/policy", { method: "PUT", body: { policy: { ...body, default: "allow" }, comment: "open, detectors on" } });
+  expect(put.status).toBe(200);
+});
+afterAll(async () => {
+  await dashboard?.stop();
+});
+
+async function office() {
+  const outbox = join(mkdtempSync(join(tmpdir(), "airlock-office-")), "outbox.jsonl");
+  const token = dashboard.cli("bridge-token", "create", "--name", `office-${Math.random().toString(36).slice(2, 8)}`, "--new-tools", "enabled");
+  const bridge = await connectThroughBridge({ upstreams: [`office=${OFFICE}`], dashboardUrl: dashboard.url, token, env: { OFFICE_OUTBOX: outbox } });
+  const sent = () => (existsSync(outbox) ? readFileSync(outbox, "utf8").trim().split("\n").filter(Boolean) : []);
+  return { bridge, sent };
+}
+
+async function pendingFor(tool: string) {
+  return waitFor(async () => {
+    const items = (await api(dashboard, reviewer, "/api/approvals?status=pending")).body.items as { id: string; tool: string; stage: string }[];
+    return items.find((a) => a.tool === tool);
+  });
+}
+
+it("holds an injected page before the model reads it; the reviewer withholds it, then releases a second one", async () => {
+  const { bridge } = await office();
+  try {
+    const first = bridge.client.callTool({ name: "browse", arguments: { url: "https://news.example/offer" } });
+    const held = await pendingFor("browse");
+    expect(held.stage).toBe("result");
+    const { body: detail } = await api(dashboard, reviewer, `/api/approvals/${held.id}`);
+    expect(detail.ruleName).toBe("Hold results that carry a prompt injection");
+    expect(textOf(detail.heldResult)).toContain("Spring sale on seeds!");
+    const injection = detail.findings.find((f: { detector: string; severity: string }) => f.detector === "prompt-injection" && f.severity === "high");
+    expect(injection.location).toBe("content.0.text");
+    // A held result is released or withheld, not edited.
+    const edit = await api(dashboard, reviewer, `/api/approvals/${held.id}/decision`, { body: { decision: "approve", arguments: { url: "https://x" } } });
+    expect(edit.status).toBe(422);
+    await api(dashboard, reviewer, `/api/approvals/${held.id}/decision`, { body: { decision: "reject", comment: "this page is trying to steer you" } });
+    const withheld = await first;
+    expect(withheld.isError).toBe(true);
+    expect(textOf(withheld)).toContain("this page is trying to steer you");
+    expect(textOf(withheld)).not.toContain("Spring sale");
+
+    const second = bridge.client.callTool({ name: "browse", arguments: { url: "https://news.example/offer" } });
+    const again = await pendingFor("browse");
+    await api(dashboard, reviewer, `/api/approvals/${again.id}/decision`, { body: { decision: "approve", comment: "fine, I read it" } });
+    const released = await second;
+    expect(released.isError).toBeFalsy();
+    expect(textOf(released)).toContain("Spring sale on seeds!");
+  } finally {
+    await bridge.close();
+  }
+});
+
+it("holds a send after private notes and a web page came in, shows the chain, and sends nothing when rejected", async () => {
+  const { bridge, sent } = await office();
+  try {
+    expect(textOf(await bridge.client.callTool({ name: "read_notes", arguments: {} }))).toContain("Salary review");
+    expect(textOf(await bridge.client.callTool({ name: "browse", arguments: { url: "https://news.example/garden" } }))).toContain("spring garden");
+    const send = bridge.client.callTool({ name: "send_email", arguments: { to: "friend@mail.example", subject: "tips", body: "Ana 92k" } });
+    const held = await pendingFor("send_email");
+    expect(held.stage).toBe("call");
+    const { body: detail } = await api(dashboard, reviewer, `/api/approvals/${held.id}`);
+    expect(detail.ruleName).toBe("Hold sends from a session that read private data and untrusted content");
+    expect(detail.chain).toEqual({
+      private: [{ index: 0, server: "office", tool: "read_notes" }],
+      untrusted: [{ index: 1, server: "office", tool: "browse" }],
+    });
+    expect(sent()).toEqual([]);
+    await api(dashboard, reviewer, `/api/approvals/${held.id}/decision`, { body: { decision: "reject", comment: "not the salaries" } });
+    expect(textOf(await send)).toContain("not the salaries");
+    expect(sent()).toEqual([]);
+  } finally {
+    await bridge.close();
+  }
+});
+
+it("lets the same tools through in a harmless order: a web page then a send, and private notes then a send", async () => {
+  for (const first of [
+    { name: "browse", arguments: { url: "https://news.example/garden" } },
+    { name: "read_notes", arguments: {} },
+  ]) {
+    const { bridge, sent } = await office();
+    try {
+      await bridge.client.callTool(first);
+      const result = await bridge.client.callTool({ name: "send_email", arguments: { to: "me@mail.example", subject: "note", body: "hello" } });
+      expect(result.isError).toBeFalsy();
+      expect(sent()).toHaveLength(1);
+    } finally {
+      await bridge.close();
+    }
+  }
+  expect((await api(dashboard, reviewer, "/api/approvals?status=pending")).body.items).toEqual([]);
+});
