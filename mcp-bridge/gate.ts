@@ -1,5 +1,6 @@
 import type { TBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
 import { canonicalJson, hashArguments, sha256Hex } from "../lib/crypto/canonical-hash";
+import { impersonated, nearestTool } from "../lib/detectors/lookalike-names";
 import { evaluatePolicy } from "../lib/policy/evaluate";
 import { redactArguments } from "../lib/policy/redact";
 import {
@@ -15,6 +16,7 @@ import {
   UnknownToolError,
 } from "./call-context";
 import { holdForApproval } from "./hold";
+import { log } from "./log";
 import { screenResult } from "./result-gate";
 import { summarise } from "./session-context";
 import type { RegisteredTool } from "./tool-registry";
@@ -76,9 +78,24 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
 
   try {
     if (!tool) {
-      // A hallucinated or shadow tool: refused as a protocol error, but recorded like any call.
-      event.detail = { reason: "unknown tool" };
-      throw new UnknownToolError(`unknown tool: ${call.name}`);
+      // A hallucinated or shadow tool: refused as a protocol error, but recorded like any call,
+      // with the real tool it may imitate and, when the session keeps calling tools that do not exist, an alert.
+      const names = deps.registry.names();
+      const lookalike = impersonated(call.name, names);
+      const nearest = lookalike ?? nearestTool(call.name, names);
+      const { count, isBurst } = call.session.countUnknownCall();
+      event.detail = {
+        reason: "unknown tool",
+        ...(lookalike ? { possibleTyposquatOf: lookalike } : nearest ? { nearestTool: nearest } : {}),
+        unknownCallsThisMinute: count,
+        ...(isBurst ? { alert: `burst of calls to unknown tools: ${count} in a minute in this session` } : {}),
+      };
+      if (isBurst) log(`session ${call.sessionId} called ${count} unknown tools within a minute (last: ${call.name.slice(0, 100)})`);
+      throw new UnknownToolError(
+        lookalike
+          ? `unknown tool: ${call.name} (it reads like ${lookalike}, which is a different tool)`
+          : `unknown tool: ${call.name}${nearest ? ` (did you mean ${nearest}?)` : ""}`,
+      );
     }
     if (tool.admission && !tool.admission.isAdmitted) {
       // Not in the inventory, disabled, or changed since an admin approved it: it never reaches the upstream.

@@ -56,6 +56,11 @@ export class ToolRegistry {
   }
 
   /** The definitions as the client sees them: unchanged except for the (possibly prefixed) name. */
+  /** The names clients see. */
+  names(): string[] {
+    return [...this.tools.keys()];
+  }
+
   list(): Tool[] {
     return [...this.tools.values()].map((t) => ({ ...t.definition, name: t.exposedName }));
   }

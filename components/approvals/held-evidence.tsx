@@ -19,7 +19,7 @@ export function WhyHeld({
   const line =
     stage === "result"
       ? `The tool ran; its result reaches the model only if you release it${worst ? ` — ${worst.message}` : ""}.`
-      : chain && chain.private.length && chain.untrusted.length
+      : chain?.private.length && chain.untrusted.length
         ? `This call sends data out after the session read private data (${steps(chain.private)}) and untrusted content (${steps(chain.untrusted)}).`
         : worst
           ? `Held because ${worst.message} (in ${worst.location}); ${heldReason}.`

@@ -6,6 +6,7 @@ import { encodedPayloads } from "./encoded-payloads";
 import { harvestingParameters } from "./harvesting-parameters";
 import { hiddenInstructions } from "./hidden-instructions";
 import { invisibleUnicode } from "./invisible-unicode";
+import { lookalikeNames } from "./lookalike-names";
 import { sensitivePaths } from "./sensitive-paths";
 
 /** Every detector that reads tool, prompt and resource-template definitions and server instructions. */
@@ -16,6 +17,7 @@ export const DEFINITION_DETECTORS: readonly TDetector[] = [
   sensitivePaths,
   invisibleUnicode,
   encodedPayloads,
+  lookalikeNames,
 ];
 
 /** Not a detector: the note that a field was too long to scan whole. */
