@@ -5,13 +5,14 @@ import { findingOf, severityRank } from "./detector.types";
 import { encodedPayloads } from "./encoded-payloads";
 import { invisibleUnicode } from "./invisible-unicode";
 import { promptInjection } from "./prompt-injection";
+import { secrets } from "./secrets";
 import { sensitivePaths } from "./sensitive-paths";
 
 /** What enters the model: tool results, resources read, prompts got. */
-export const RESULT_DETECTORS: readonly TDetector[] = [promptInjection, invisibleUnicode, encodedPayloads];
+export const RESULT_DETECTORS: readonly TDetector[] = [promptInjection, invisibleUnicode, encodedPayloads, secrets];
 
 /** What leaves: the arguments of a call. */
-export const ARGUMENT_DETECTORS: readonly TDetector[] = [promptInjection, sensitivePaths, invisibleUnicode, encodedPayloads];
+export const ARGUMENT_DETECTORS: readonly TDetector[] = [promptInjection, sensitivePaths, invisibleUnicode, encodedPayloads, secrets];
 
 export type TContentKind = "result" | "arguments";
 
