@@ -4,14 +4,16 @@ import type { TDetector, TFinding, TScanContext, TTextField } from "./detector.t
 import { findingOf, severityRank } from "./detector.types";
 import { encodedPayloads } from "./encoded-payloads";
 import { invisibleUnicode } from "./invisible-unicode";
+import { pii } from "./pii";
 import { promptInjection } from "./prompt-injection";
+import { secrets } from "./secrets";
 import { sensitivePaths } from "./sensitive-paths";
 
 /** What enters the model: tool results, resources read, prompts got. */
-export const RESULT_DETECTORS: readonly TDetector[] = [promptInjection, invisibleUnicode, encodedPayloads];
+export const RESULT_DETECTORS: readonly TDetector[] = [promptInjection, invisibleUnicode, encodedPayloads, secrets, pii];
 
 /** What leaves: the arguments of a call. */
-export const ARGUMENT_DETECTORS: readonly TDetector[] = [promptInjection, sensitivePaths, invisibleUnicode, encodedPayloads];
+export const ARGUMENT_DETECTORS: readonly TDetector[] = [promptInjection, sensitivePaths, invisibleUnicode, encodedPayloads, secrets, pii];
 
 export type TContentKind = "result" | "arguments";
 
