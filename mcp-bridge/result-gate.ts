@@ -39,34 +39,67 @@ export function chainOf(call: GateCall, facts: TSessionFacts): TChain {
 
 /** What the detectors flag in secrets and PII is masked in the text that reaches the model. */
 const REDACTED_KINDS = new Set(["secrets", "pii"]);
+/** A long span is a list (bulk contacts): its addresses and numbers are masked, not the text between them. */
+const LONG_SPAN = 512;
+const CONTACT = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d ().-]{7,}\d/g;
 
-/** The result with each secret or PII span masked; the count of masks. */
+/** Masks spans in a text, overlapping ones merged; a cut field loses its unscanned tail. */
+function maskText(text: string, spans: TFinding["evidence"][], cutAt: number | null): { text: string; count: number } {
+  const ranges: Array<[number, number]> = [];
+  for (const e of spans) {
+    if (e.end - e.start <= LONG_SPAN) ranges.push([e.start, e.end]);
+    else for (const m of text.slice(e.start, e.end).matchAll(CONTACT)) ranges.push([e.start + m.index, e.start + m.index + m[0].length]);
+  }
+  ranges.sort((x, y) => x[0] - y[0]);
+  const merged: Array<[number, number]> = [];
+  for (const r of ranges) {
+    const last = merged.at(-1);
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([...r]);
+  }
+  let out = "";
+  let at = 0;
+  const end = cutAt ?? text.length;
+  for (const [from, to] of merged) {
+    if (from >= end) break;
+    out += `${text.slice(at, from)}[REDACTED]`;
+    at = Math.min(to, end);
+  }
+  out += text.slice(at, end);
+  if (cutAt !== null) out += ` [… ${text.length - cutAt} more characters were not scanned and are withheld by Airlock]`;
+  return { text: out, count: merged.length };
+}
+
+/**
+ * The result with each secret or PII span (medium or above) masked. A text too long to scan
+ * whole is cut where scanning stopped: what was not scanned is not let through.
+ */
 export function redactResult(result: CallToolResult, findings: readonly TFinding[]): { result: CallToolResult; count: number } {
   const spans = new Map<string, TFinding["evidence"][]>();
+  const cuts = new Map<string, number>();
   for (const f of findings) {
-    if (!REDACTED_KINDS.has(f.detector) || f.evidence.end <= f.evidence.start) continue;
+    if (f.detector === "scan-limits") cuts.set(f.location, f.evidence.start);
+    if (!REDACTED_KINDS.has(f.detector) || f.severity === "low" || f.evidence.end <= f.evidence.start) continue;
     spans.set(f.location, [...(spans.get(f.location) ?? []), f.evidence]);
   }
   let count = 0;
   const mask = (location: string, text: string) => {
-    const at = spans.get(location);
-    if (!at) return text;
-    let out = text;
-    // Right to left, so earlier offsets stay valid.
-    for (const e of [...at].sort((a, b) => b.start - a.start)) {
-      out = `${out.slice(0, e.start)}[REDACTED]${out.slice(e.end)}`;
-      count++;
-    }
-    return out;
+    if (!spans.has(location) && !cuts.has(location)) return text;
+    const masked = maskText(text, spans.get(location) ?? [], cuts.get(location) ?? null);
+    count += masked.count;
+    return masked.text;
   };
   const content = result.content.map((block, i) => {
     if (block.type === "text") return { ...block, text: mask(`content.${i}.text`, block.text) };
     if (block.type === "resource" && "text" in block.resource && typeof block.resource.text === "string")
       return { ...block, resource: { ...block.resource, text: mask(`content.${i}.resource.text`, block.resource.text) } };
+    // A blob the detectors read as text and found something in is left out whole.
+    if (block.type === "resource" && (spans.has(`content.${i}.resource.blob`) || cuts.has(`content.${i}.resource.blob`)))
+      return { type: "text" as const, text: "[a resource with secrets or personal data was withheld by Airlock]" };
     return block;
   });
   // Structured content is not rewritten piecemeal: with anything found in it, it is left out.
-  const isStructuredHit = [...spans.keys()].some((l) => l.startsWith("structuredContent"));
+  const isStructuredHit = [...spans.keys(), ...cuts.keys()].some((l) => l.startsWith("structuredContent"));
   const { structuredContent, ...rest } = result;
   return { result: { ...rest, content, ...(structuredContent && !isStructuredHit ? { structuredContent } : {}) }, count };
 }

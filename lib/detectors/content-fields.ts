@@ -2,6 +2,10 @@ import { MAX_FIELD_CHARS } from "./definition-fields";
 import type { TTextField } from "./detector.types";
 
 const MAX_DEPTH = 32;
+/** Base64 of a text blob read at most this far (about 1.5 MB decoded). */
+const MAX_BLOB_CHARS = 2 * 1024 * 1024;
+const isTextMime = (mime: unknown) =>
+  typeof mime === "string" && /^(?:text\/|application\/(?:json|xml|yaml|x-yaml|toml|javascript|x-sh|x-env)|[^;]*\+(?:json|xml))/i.test(mime);
 const MAX_FIELDS = 5_000;
 
 /**
@@ -55,6 +59,11 @@ export function resultFields(result: unknown): TTextField[] {
       }
       const resource = inner.resource as Record<string, unknown> | undefined;
       if (resource && typeof resource.text === "string") fields.push({ location: `${at}.resource.text`, text: resource.text });
+      // A text file sent as a blob (a .env, a JSON config) reaches the model as text all the same.
+      const blob = resource?.blob ?? (inner.type === "resource" ? undefined : inner.blob);
+      if (typeof blob === "string" && isTextMime(resource?.mimeType ?? inner.mimeType)) {
+        fields.push({ location: `${at}.resource.blob`, text: Buffer.from(blob.slice(0, MAX_BLOB_CHARS), "base64").toString("utf8") });
+      }
     });
   }
   if (r.structuredContent !== undefined) fields.push(...jsonFields("structuredContent", r.structuredContent));

@@ -1,6 +1,7 @@
 import { findingOf, type TDetector, type TFinding } from "./detector.types";
 
-const BASE64_RUN = /[A-Za-z0-9+/]{40,4096}={0,2}/g;
+/** A run starts where the previous character is not base64 (searching from inside every word costs 3x). */
+const BASE64_RUN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40,4096}={0,2}/g;
 const INSTRUCTION_WORDS = /\b(?:ignore|instructions?|assistant|system|prompt|send|read|tool|user|must|secret|password|token|ssh|execute|curl|http)\b/i;
 const DECODE_ORDER = /\b(?:decode|base64|b64|atob|decrypt|deobfuscate)\b/i;
 const MAX_RUNS = 20;

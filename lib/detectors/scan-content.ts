@@ -50,7 +50,8 @@ export function scanText(text: string, as: TContentKind, context: TScanContext =
   if (as === "result") return scanResult(text, context);
   let parsed: unknown = text;
   try {
-    parsed = JSON.parse(text);
+    // Long digit runs (card and account numbers) would lose digits as JSON numbers: read them as strings.
+    parsed = JSON.parse(text.replace(/([:[,]\s*)(-?\d{15,})(?=\s*[,}\]])/g, '$1"$2"'));
   } catch {
     // Not JSON: the text is one argument value.
   }

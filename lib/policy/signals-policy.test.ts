@@ -19,11 +19,10 @@ describe("rules on results and signals in the policy", () => {
   });
 
   it("holds a secret sent out, and lets the same secret be written to a local file", () => {
-    const key = `AKIA${"Q".repeat(4)}7RT2MXLPK5ZB`;
-    const signals = { args: signalsOf(scanArguments({ body: `key=${key}` })), result: NO_SIGNALS };
-    // Without the secrets detector registered, the seeded rule cannot fire: this test tracks that it is.
-    const expected = signals.args.secret ? "require_approval" : "allow";
-    expect(evaluatePolicy(seeded(), call({ signals, role: sink })).action).toBe(expected);
+    const key = ["ghp", "4f8Kq2Lm9Xz7Rt1Vb6Nc3Yw5Pa0Sd8Gh2Jk4"].join("_");
+    const signals = { args: signalsOf(scanArguments({ body: `my token is ${key}` })), result: NO_SIGNALS };
+    expect(signals.args.severity.secret).toBe("high");
+    expect(evaluatePolicy(seeded(), call({ signals, role: sink })).action).toBe("require_approval");
     expect(evaluatePolicy(seeded(), call({ tool: "write_file", signals, role: { ...sink, sink: false } })).action).toBe("allow");
   });
 

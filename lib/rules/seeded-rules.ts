@@ -19,7 +19,8 @@ export const SEEDED_RULES: TRuleInput[] = [
     id: "seed-secret-egress",
     name: "Hold secrets sent out",
     match: {},
-    when: "signals.args.secret && tool.role.sink",
+    // High: a live-format credential or a private key (a JWT or a merely random-looking value is medium).
+    when: 'signals.args.severity.secret == "high" && tool.role.sink',
     action: "require_approval",
   },
   {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEEDED_RULES } from "../../lib/rules/seeded-rules";
 import { connectThroughBridge } from "../helpers/bridge-client";
 import { AIRLOCK_BIN, api, type Dashboard, FILESYSTEM_SERVER, startDashboard, waitFor } from "../helpers/dashboard";
 
@@ -35,7 +36,7 @@ describe("policy versions", () => {
     const rollback = await api(dashboard, admin, "/api/rules/rollback", { body: { version: start + 1 } });
     expect(rollback.body).toMatchObject({ version: start + 3, isApplied: true, diff: { removed: ["hold writes"] } });
     const { body: rules } = await api(dashboard, admin, "/api/rules");
-    expect(rules.rules.map((r: { name: string }) => r.name)).toEqual(["read-only tools pass", "deny deletes"]);
+    expect(rules.rules.map((r: { name: string }) => r.name)).toEqual([...SEEDED_RULES.map((r) => r.name), "read-only tools pass", "deny deletes"]);
     expect((await api(dashboard, admin, "/api/rules/rollback", { body: { version: 999 } })).status).toBe(404);
   });
 });

@@ -27,10 +27,15 @@ async function pendingFor(tool: string) {
 }
 
 describe("a fresh install", () => {
-  it("lets read-only tools through and holds the rest", async () => {
+  it("holds what the detectors flag first, lets read-only tools through and holds the rest", async () => {
     const { body } = await api(dashboard, admin, "/api/rules");
     expect(body.default).toBe("require_approval");
-    expect(body.rules).toMatchObject([{ name: "read-only tools pass", match: { annotations: { readOnlyHint: true } }, action: "allow" }]);
+    expect(body.rules).toMatchObject([
+      { name: "Hold results that carry a prompt injection", on: "result", action: "hold_result" },
+      { name: "Hold secrets sent out", action: "require_approval", when: expect.stringContaining("signals.args") },
+      { name: "Hold sends from a session that read private data and untrusted content", when: "session.tainted && tool.role.sink" },
+      { name: "read-only tools pass", match: { annotations: { readOnlyHint: true } }, action: "allow" },
+    ]);
   });
 });
 

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import type { TFinding } from "../lib/detectors/detector.types";
+import { scanResult } from "../lib/detectors/scan-content";
+import { redactResult } from "./result-gate";
+
+const finding = (location: string, start: number, end: number, detector = "secrets", severity: TFinding["severity"] = "high"): TFinding => ({
+  detector,
+  version: 1,
+  severity,
+  message: "m",
+  location,
+  evidence: { text: "", start, end },
+});
+const text = (t: string) => ({ content: [{ type: "text" as const, text: t }] });
+
+describe("redacting a result", () => {
+  it("masks what the secret detector finds in a real result", () => {
+    const token = ["ghp", "4f8Kq2Lm9Xz7Rt1Vb6Nc3Yw5Pa0Sd8Gh2Jk4"].join("_");
+    const result = text(`deploy with ${token} today`);
+    const { result: out, count } = redactResult(result, scanResult(result));
+    expect(count).toBe(1);
+    expect(out.content[0]).toEqual({ type: "text", text: "deploy with [REDACTED] today" });
+  });
+
+  it("merges overlapping spans instead of corrupting the text", () => {
+    const { result } = redactResult(text("0123456789abcdef"), [finding("content.0.text", 2, 8), finding("content.0.text", 5, 12, "pii")]);
+    expect(result.content[0]).toEqual({ type: "text", text: "01[REDACTED]cdef" });
+  });
+
+  it("masks the contacts inside a bulk finding, not the text between them, and leaves low findings alone", () => {
+    const list = `Team: ${Array.from({ length: 12 }, (_, i) => `p${i}@corp.example`).join(", ")} and a long tail of prose ${"x".repeat(500)}`;
+    const { result } = redactResult(text(list), [
+      finding("content.0.text", 6, list.length, "pii", "medium"),
+      finding("content.0.text", 0, 4, "secrets", "low"),
+    ]);
+    const out = (result.content[0] as { text: string }).text;
+    expect(out.startsWith("Team: [REDACTED], [REDACTED]")).toBe(true);
+    expect(out).toContain("and a long tail of prose");
+    expect(out).not.toContain("@corp.example");
+  });
+
+  it("withholds the unscanned tail of a text too long to scan whole, and structured content with a hit", () => {
+    const { result } = redactResult({ content: [{ type: "text", text: "a".repeat(100) }], structuredContent: { key: "x" } }, [
+      finding("content.0.text", 60, 100, "scan-limits", "low"),
+      finding("structuredContent.key", 0, 1),
+    ]);
+    expect((result.content[0] as { text: string }).text).toBe(`${"a".repeat(60)} [… 40 more characters were not scanned and are withheld by Airlock]`);
+    expect(result.structuredContent).toBeUndefined();
+  });
+});
