@@ -1,6 +1,10 @@
-import { MAX_FIELD_CHARS } from "./definition-fields";
 import type { TTextField } from "./detector.types";
 
+/**
+ * A result or argument value longer than this is scanned in its first part, and a finding
+ * says so (a redacting rule withholds the rest). 1 MiB: a long web page is read whole.
+ */
+export const MAX_CONTENT_CHARS = 1024 * 1024;
 const MAX_DEPTH = 32;
 /** Base64 of a text blob read at most this far (about 1.5 MB decoded). */
 const MAX_BLOB_CHARS = 2 * 1024 * 1024;
@@ -75,9 +79,9 @@ export function resultFields(result: unknown): TTextField[] {
 export function boundFields(fields: readonly TTextField[]): { fields: TTextField[]; cut: TTextField[] } {
   const cut: TTextField[] = [];
   const bounded = fields.map((field) => {
-    if (field.text.length <= MAX_FIELD_CHARS) return field;
+    if (field.text.length <= MAX_CONTENT_CHARS) return field;
     cut.push(field);
-    return { ...field, text: field.text.slice(0, MAX_FIELD_CHARS) };
+    return { ...field, text: field.text.slice(0, MAX_CONTENT_CHARS) };
   });
   return { fields: bounded, cut };
 }

@@ -1,10 +1,41 @@
 import { findingOf, type TDetector, type TFinding } from "./detector.types";
 
-/** A run starts where the previous character is not base64 (searching from inside every word costs 3x). */
-const BASE64_RUN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40,4096}={0,2}/g;
+const MIN_RUN = 40;
+const MAX_RUN = 4096;
 const INSTRUCTION_WORDS = /\b(?:ignore|instructions?|assistant|system|prompt|send|read|tool|user|must|secret|password|token|ssh|execute|curl|http)\b/i;
 const DECODE_ORDER = /\b(?:decode|base64|b64|atob|decrypt|deobfuscate)\b/i;
 const MAX_RUNS = 20;
+
+/** Base64 characters, by char code: one table lookup per character is cheaper than any regex over prose. */
+const IS_BASE64 = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") IS_BASE64[c.charCodeAt(0)] = 1;
+
+const isBase64At = (text: string, i: number) => {
+  const code = text.charCodeAt(i);
+  return code < 128 && IS_BASE64[code] === 1;
+};
+
+/**
+ * Runs of 40 to 4096 base64 characters (with their padding). Any run of 40 covers a
+ * multiple of 40, so only those positions are looked at, and a run is grown from there:
+ * prose costs about one check per 40 characters.
+ */
+function* base64Runs(text: string): Generator<{ start: number; run: string }> {
+  let after = 0;
+  for (let probe = MIN_RUN - 1; probe < text.length; probe += MIN_RUN) {
+    if (probe < after || !isBase64At(text, probe)) continue;
+    let start = probe;
+    while (start > after && isBase64At(text, start - 1)) start--;
+    let end = probe + 1;
+    while (end < text.length && isBase64At(text, end)) end++;
+    after = end;
+    const length = end - start;
+    if (length < MIN_RUN || length > MAX_RUN) continue;
+    let padded = end;
+    while (padded < text.length && padded - end < 2 && text[padded] === "=") padded++;
+    yield { start, run: text.slice(start, padded) };
+  }
+}
 
 /** Decodes base64 to text when it is mostly printable; null for binary data (images, keys, hashes). */
 function printableDecode(run: string): string | null {
@@ -32,19 +63,20 @@ export const encodedPayloads: TDetector = {
     const findings: TFinding[] = [];
     for (const { location, text } of fields) {
       let runs = 0;
-      for (const match of text.matchAll(BASE64_RUN)) {
+      let isOrdered: boolean | undefined;
+      for (const { start, run } of base64Runs(text)) {
         if (++runs > MAX_RUNS) break;
-        const decoded = printableDecode(match[0]);
+        const decoded = printableDecode(run);
         if (!decoded) continue;
         const isInstruction = INSTRUCTION_WORDS.test(decoded);
-        const isOrdered = DECODE_ORDER.test(text);
+        isOrdered ??= DECODE_ORDER.test(text);
         if (!isInstruction && !isOrdered) continue;
         findings.push(
           findingOf(encodedPayloads, {
             severity: "high",
             message: `an encoded payload that decodes to: "${decoded.slice(0, 160)}"${isOrdered ? " (with an order to decode it)" : ""}`,
             location,
-            evidence: { text: match[0].slice(0, 300), start: match.index, end: match.index + match[0].length },
+            evidence: { text: run.slice(0, 300), start, end: start + run.length },
           }),
         );
         break;

@@ -98,7 +98,19 @@ function replacementOf(run: string): string {
   return out;
 }
 
+/** The last texts folded: every detector folds the same fields in turn. */
+const recent: Array<[string, TFolded]> = [];
+const RECENT = 8;
+
 export function foldText(text: string): TFolded {
+  for (const [seen, folded] of recent) if (seen === text) return folded;
+  const folded = foldUncached(text);
+  recent.unshift([text, folded]);
+  if (recent.length > RECENT) recent.pop();
+  return folded;
+}
+
+function foldUncached(text: string): TFolded {
   if (!CANDIDATE.test(text)) return { text, toOriginal: (offset) => offset };
   SPECIAL.lastIndex = 0;
   if (!SPECIAL.test(text)) return { text, toOriginal: (offset) => offset };

@@ -1,5 +1,4 @@
-import { boundFields, jsonFields, resultFields } from "./content-fields";
-import { MAX_FIELD_CHARS } from "./definition-fields";
+import { boundFields, jsonFields, MAX_CONTENT_CHARS, resultFields } from "./content-fields";
 import type { TDetector, TFinding, TScanContext, TTextField } from "./detector.types";
 import { findingOf, severityRank } from "./detector.types";
 import { encodedPayloads } from "./encoded-payloads";
@@ -26,9 +25,9 @@ function runDetectors(detectors: readonly TDetector[], fields: readonly TTextFie
     findings.push(
       findingOf(SCAN_LIMITS, {
         severity: "low",
-        message: `only the first ${MAX_FIELD_CHARS} of ${field.text.length} characters were scanned`,
+        message: `only the first ${MAX_CONTENT_CHARS} of ${field.text.length} characters were scanned`,
         location: field.location,
-        evidence: { text: "", start: MAX_FIELD_CHARS, end: field.text.length },
+        evidence: { text: "", start: MAX_CONTENT_CHARS, end: field.text.length },
       }),
     );
   }

@@ -24,8 +24,16 @@ const PATTERNS: TPattern[] = [
   { regex: /(?:^|[\s"'`(/])\.env(?:\.local|\.production)?\b/i, severity: "low", message: "names a .env file" },
 ];
 
+/** Every pattern needs one of these: fields without any are skipped after one cheap search. */
+const PREFILTER = /ssh|id_|aws|gcloud|azure|kube|mcp|claude|\.cursor|\.vscode|credentials|\.npmrc|\.netrc|\.pgpass|\.docker|shadow|history|\.env/i;
+
 export const sensitivePaths: TDetector = {
   id: "sensitive-paths",
   version: 1,
-  scan: (fields) => matchPatterns(sensitivePaths, PATTERNS, fields),
+  scan: (fields) =>
+    matchPatterns(
+      sensitivePaths,
+      PATTERNS,
+      fields.filter((f) => PREFILTER.test(f.text)),
+    ),
 };
