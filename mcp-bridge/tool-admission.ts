@@ -8,6 +8,8 @@ import { log } from "./log";
 export interface Admission {
   isAdmitted: boolean;
   note?: string;
+  /** An admin's source/sink tags for the chain rule. */
+  tags?: TToolVerdict["tags"];
 }
 
 const NOTES: Record<Exclude<TToolVerdict["status"], "enabled">, string> = {
@@ -21,7 +23,7 @@ export function admissionOf(verdict: TToolVerdict | undefined, definition: Tool)
   if (!verdict) return { isAdmitted: false, note: "is not in the Airlock tool inventory yet" };
   if (verdict.status !== "enabled") return { isAdmitted: false, note: NOTES[verdict.status] };
   if (verdict.pinnedHash !== hashToolDefinition(definition)) return { isAdmitted: false, note: NOTES.quarantined };
-  return { isAdmitted: true };
+  return { isAdmitted: true, ...(verdict.tags ? { tags: verdict.tags } : {}) };
 }
 
 /**

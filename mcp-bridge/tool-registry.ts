@@ -43,6 +43,7 @@ export class ToolRegistry {
         definition,
         checkArguments: compileArgumentsCheck(definition.inputSchema),
         admission: admissions ? (admissions.get(definition.name) ?? { isAdmitted: false, note: "was not reviewed" }) : undefined,
+        tags: admissions?.get(definition.name)?.tags,
       });
     }
   }

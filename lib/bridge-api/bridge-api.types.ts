@@ -150,11 +150,14 @@ export const ZToolReport = z.object({
 export type TToolReport = z.infer<typeof ZToolReport>;
 
 export const TOOL_STATUSES = ["pending", "enabled", "disabled", "quarantined"] as const;
+export const TOOL_SOURCES = ["private", "untrusted", "both", "none"] as const;
 export const ZToolVerdict = z.object({
   name: z.string(),
   status: z.enum(TOOL_STATUSES),
   /** The hash of the definition an admin approved: the bridge exposes the tool only while its definition hashes to this. */
   pinnedHash: z.string().nullable(),
+  /** An admin's source/sink tags for the chain rule; absent: the bridge infers them. */
+  tags: z.object({ source: z.enum(TOOL_SOURCES).optional(), sink: z.boolean().optional() }).optional(),
 });
 export const ZToolVerdicts = z.object({ tools: z.array(ZToolVerdict) });
 export type TToolVerdict = z.infer<typeof ZToolVerdict>;

@@ -1,6 +1,7 @@
-import type { TToolReport, TToolVerdict } from "../bridge-api/bridge-api.types";
+import { TOOL_SOURCES, type TToolReport, type TToolVerdict } from "../bridge-api/bridge-api.types";
 import { db } from "../db/prisma";
 import { highestSeverity } from "../detectors/scan-definition";
+import { roleOfTool, type TToolAnnotations } from "../detectors/session-chain";
 import { AppError } from "../errors/app-error";
 import { ROOM_BRIDGES } from "../realtime/events";
 import { getIo } from "../realtime/hub";
@@ -118,9 +119,59 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
         return tx.tool.findUniqueOrThrow({ where: { id: existing.id } });
       }),
     );
-    verdicts.push({ name: verdict.name, status: verdict.status, pinnedHash: verdict.pinnedHash });
+    verdicts.push({ name: verdict.name, status: verdict.status, pinnedHash: verdict.pinnedHash, ...tagsOf(verdict) });
   }
   return verdicts;
+}
+
+/** An admin's tags as the bridge reads them (absent when none are set). */
+function tagsOf(tool: { sourceTag: string | null; sinkTag: boolean | null }): Pick<TToolVerdict, "tags"> {
+  const source = TOOL_SOURCES.find((s) => s === tool.sourceTag);
+  if (!source && tool.sinkTag === null) return {};
+  return { tags: { ...(source ? { source } : {}), ...(tool.sinkTag !== null ? { sink: tool.sinkTag } : {}) } };
+}
+
+/**
+ * An admin tags a tool for the chain rule: what its results bring into a session
+ * (private data, untrusted content) and whether it sends data out. `null` returns
+ * a tag to the default (the tool's annotations and name). Audited; bridges re-read.
+ */
+export async function tagTool({
+  id,
+  tags,
+  actor,
+}: {
+  id: string;
+  tags: { source?: (typeof TOOL_SOURCES)[number] | null; sink?: boolean | null };
+  actor: { id: string; email: string };
+}) {
+  const updated = await db.$transaction(async (tx) => {
+    const tool = await tx.tool.findUnique({ where: { id } });
+    if (!tool) throw new AppError("not_found", { message: "no such tool" });
+    const data = {
+      ...(tags.source !== undefined ? { sourceTag: tags.source } : {}),
+      ...(tags.sink !== undefined ? { sinkTag: tags.sink } : {}),
+    };
+    const next = await tx.tool.update({ where: { id }, data });
+    await tx.auditEvent.create({
+      data: {
+        kind: "tool_tagged",
+        actorId: actor.id,
+        server: tool.server,
+        tool: tool.name,
+        detail: { from: { source: tool.sourceTag, sink: tool.sinkTag }, to: { source: next.sourceTag, sink: next.sinkTag } },
+      },
+    });
+    return next;
+  });
+  notifyBridges();
+  return { id: updated.id, tags: { source: updated.sourceTag, sink: updated.sinkTag }, role: roleOfInventoryTool(updated) };
+}
+
+/** What the chain rule takes a tool to do: its tags, else its annotations and name (as the bridge computes it). */
+export function roleOfInventoryTool(tool: { server: string; name: string; definition: unknown; sourceTag: string | null; sinkTag: boolean | null }) {
+  const definition = tool.definition as { annotations?: TToolAnnotations };
+  return roleOfTool({ server: tool.server, tool: tool.name, annotations: definition.annotations, tags: tagsOf(tool).tags });
 }
 
 export interface InventoryRow {
@@ -175,6 +226,8 @@ export async function getInventoryTool(id: string) {
     lastUsedAt: tool.lastUsedAt?.toISOString() ?? null,
     reviewedAt: tool.reviewedAt?.toISOString() ?? null,
     changes: diffDefinitions(tool.pinnedDefinition as Json | null, tool.definition as Json),
+    role: roleOfInventoryTool(tool),
+    defaultRole: roleOfInventoryTool({ ...tool, sourceTag: null, sinkTag: null }),
   };
 }
 

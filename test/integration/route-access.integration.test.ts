@@ -39,6 +39,7 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown; sta
   "GET /api/tools": { allowed: ["admin", "auditor"], status: 200 },
   "GET /api/tools/[id]": { allowed: ["admin", "auditor"], status: 404 },
   "POST /api/tools/[id]/decision": { allowed: ["admin"], body: { action: "disable", definitionHash: "0".repeat(64) }, status: 404 },
+  "PUT /api/tools/[id]/tags": { allowed: ["admin"], body: { sink: true }, status: 404 },
   "PATCH /api/bridges/[id]": { allowed: ["admin"], body: { newTools: "enabled" }, status: 404 },
   "POST /api/setup": { allowed: "public", body: {} },
   "GET /api/health": { allowed: "public" },

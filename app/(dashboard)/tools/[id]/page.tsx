@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { JsonBlock } from "@/components/approvals/json-block";
 import { ToolDecision } from "@/components/tools/tool-decision";
 import { ToolFindings } from "@/components/tools/tool-findings";
+import { ToolTags } from "@/components/tools/tool-tags";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { can } from "@/lib/auth/roles";
 import { definitionFields } from "@/lib/detectors/definition-fields";
@@ -80,6 +81,15 @@ export default async function ToolPage({ params }: { params: Promise<{ id: strin
           hasHighFindings={tool.findings.some((f) => f.severity === "high")}
         />
       )}
+
+      <ToolTags
+        toolId={tool.id}
+        source={tool.sourceTag}
+        sink={tool.sinkTag}
+        role={tool.role}
+        defaultRole={tool.defaultRole}
+        canEdit={can(user.role, "admin:write")}
+      />
 
       <JsonBlock label="Definition as the server lists it now" value={tool.definition} />
       {tool.instructions && (

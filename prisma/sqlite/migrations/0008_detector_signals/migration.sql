@@ -4,3 +4,5 @@ ALTER TABLE "ApprovalRequest" ADD COLUMN "stage" TEXT NOT NULL DEFAULT 'call';
 ALTER TABLE "ApprovalRequest" ADD COLUMN "heldResult" JSONB;
 ALTER TABLE "ApprovalRequest" ADD COLUMN "findings" JSONB;
 ALTER TABLE "ApprovalRequest" ADD COLUMN "chain" JSONB;
+ALTER TABLE "Tool" ADD COLUMN "sourceTag" TEXT;
+ALTER TABLE "Tool" ADD COLUMN "sinkTag" BOOLEAN;
