@@ -42,7 +42,7 @@ const EXFIL_VERBS = "send|sends|forward|post|upload|e-?mail|mail|share|transmit|
  * two), so the one pass over the text says by its capture group which signs to try.
  */
 const A_OVERRIDE =
-  "\\b(?:ignor(?:e|a|ez|er|iere)|disregard|forget|override|bypass|abandon|discard|negeer)|игнорир|забуд|忽略|无视|忽視|無視|以前|前の|上記|이전";
+  "\\b(?:ignor(?:e|a|ez|er|iere)|disregard|forget|override|bypass|abandon|discard|negeer|zignoruj|abaikan)|önceki|игнорир|забуд|忽略|无视|忽視|無視|以前|前の|上記|이전|تجاهل|पिछले|bỏ qua";
 const A_CONCEAL = "\\b(?:do\\s+not|don't|dont|never|without|keep|hide|let|the\\s+user|secretly|silently|covertly|quietly|discreetly|stealthily)\\b";
 const A_CONCEAL_OTHER =
   "\\b(?:digas|menciones|informes|cuentes|reveles|dites|dis|mentionne|sag|sage|sagen|dire|dirlo|informare)\\b|révèle|não|не\\s|不要|ユーザー|사용자";
@@ -54,9 +54,11 @@ const A_MODEL_TALK = `\\b(?:${AI_WORDS}|instructions?|task|goal|objective|missio
 const A_MARKUP = '</?(?:function|invoke|tool_|use_mcp_tool|antml)|"(?:tool_calls?|function_call)"|"type"|call:';
 const A_PERMISSION =
   "\\b(?:care|mind|no\\s+need|you\\s+do\\s+not\\s+need|you\\s+don't\\s+need|there\\s+is\\s+no\\s+need|already|has\\s+been|have\\s+been|it\\s+is|it's)\\b";
+const A_LEAK = "\\b(?:reveal|print|output|repeat|show|display|leak|disclose|dump|recite|return)\\b";
+const A_TASK = "\\b(?:when|new|next|real|updated|actual|end)\\b";
 const A_HARVEST = "\\b(?:all|every|each|everything)\\b";
 
-const A_EXFIL = `\\b(?:${EXFIL_VERBS})\\b`;
+const A_EXFIL = `\\b(?:${EXFIL_VERBS}|encode)\\b`;
 
 const sticky = (source: string, flags = "i") => new RegExp(source, `${flags}y`);
 
@@ -67,7 +69,7 @@ const SIGNS: TSign[] = [
     weight: 3,
     anchors: A_OVERRIDE,
     regex: sticky(
-      "(?:ignore|disregard|forget|override|bypass|abandon|discard)\\s+(?:all\\s+|any\\s+|each\\s+|every\\s+|everything\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|my\\s+|these\\s+|those\\s+|its\\s+)?(?:(?:previous|prior|above|earlier|preceding|original|initial|system|existing|current|old|former|safety|security|developer|default)\\s+){1,2}(?:instructions?|prompts?|guidelines|directives|constraints|guardrails|programming|restrictions)\\b" +
+      "(?:ignore|disregard|forget|override|bypass|abandon|discard)\\s+(?:all\\s+|any\\s+|each\\s+|every\\s+|everything\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|my\\s+|these\\s+|those\\s+|its\\s+)?(?:(?:previous|prior|above|earlier|preceding|original|initial|system|existing|current|old|former|safety|security|developer|default)\\s+){1,2}(?:instructions?|prompts?|guidelines|directives|directions|guidance|constraints|guardrails|programming|restrictions)\\b" +
         // Rules, context, messages: only someone else's earlier ones ("forget the old rules of baking" is not an attack).
         "|(?:ignore|disregard|forget|override|bypass)\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+)?(?:previous|prior|above|earlier|preceding|original|initial|system|safety)\\s+(?:rules|context|messages|commands|orders|tasks?|policies)\\b" +
         "|(?:ignore|disregard|forget)\\s+(?:all\\s+(?:of\\s+)?(?:the\\s+|your\\s+)?|your\\s+)(?:instructions|rules|guidelines|restrictions|guardrails)\\b" +
@@ -144,6 +146,36 @@ const SIGNS: TSign[] = [
     ),
     message: "asks the model to act covertly or without the user's consent",
   },
+  {
+    kind: "prompt-leak",
+    weight: 3,
+    anchors: A_LEAK,
+    regex: sticky(
+      "(?:reveal|print|output|repeat|show|display|leak|disclose|dump|recite|return)\\s+(?:me\\s+|us\\s+)?(?:all\\s+(?:of\\s+)?)?(?:your|the)\\s+(?:full\\s+|entire\\s+|complete\\s+|original\\s+|hidden\\s+|secret\\s+|initial\\s+)?(?:system\\s+(?:prompt|message|instructions)|initial\\s+(?:prompt|instructions)|instructions\\s+above|(?:hidden|secret|original)\\s+instructions|developer\\s+(?:message|instructions))\\b",
+    ),
+    message: "asks the model to reveal its system prompt",
+  },
+  {
+    kind: "url-exfiltration",
+    weight: 2,
+    anchors: A_EXFIL,
+    regex: sticky(
+      `(?:${EXFIL_VERBS}|encode)\\b[^\\n]{0,100}?\\b(?:to|in|into|as|at\\s+the\\s+end\\s+of)\\s+(?:the\\s+|this\\s+|a\\s+)?(?:url|link|query(?:\\s+string)?|(?:url\\s+|query\\s+)?parameter|image(?:\\s+url)?|src|webhook)\\b`,
+    ),
+    message: "asks to put data into a URL (exfiltration by a link or an image)",
+  },
+  {
+    kind: "task-hijack",
+    weight: 2,
+    anchors: A_TASK,
+    regex: sticky(
+      // The model's tasks (a person reads and reviews; a model summarises and processes).
+      "when\\s+(?:you\\s+(?:are\\s+)?)?(?:summari[sz]|process|analy[sz]|translat)(?:e|es|ing)?\\s+(?:this|the|these)\\s+(?:page|document|email|e-mail|message|text|article|content|file|issue|comment|website|results?)\\b" +
+        // A fake end of the data, with more text after it.
+        "|(?:new|next|real|updated|actual)\\s+task\\s*:|end\\s+of\\s+(?:the\\s+)?(?:document|email|e-mail|context|input|user\\s+input|data|message)\\W{0,10}\\n(?=\\s*\\S)",
+    ),
+    message: "redirects the model's task from inside the data",
+  },
   // Other languages: override and concealment.
   {
     kind: "override",
@@ -156,7 +188,10 @@ const SIGNS: TSign[] = [
         "|negeer\\s+(?:alle\\s+)?(?:vorige|eerdere)\\s+instructies" +
         "|игнорир(?:уй|уйте)\\s+(?:все\\s+)?(?:предыдущие|прежние)\\s+(?:инструкции|указания)|забудь(?:те)?\\s+(?:все\\s+)?(?:предыдущие\\s+)?инструкции" +
         "|(?:忽略|无视|忽視|無視)(?:之前|以前|上述|先前|上面|前面)?的?(?:所有|全部)?(?:指令|指示|说明|說明)" +
-        "|(?:以前|前|上記)の(?:指示|命令)を(?:すべて)?無視|이전\\s*(?:의\\s*)?(?:모든\\s*)?(?:지시|명령)(?:을|를)?\\s*무시",
+        "|(?:以前|前|上記)の(?:指示|命令)を(?:すべて)?無視|이전\\s*(?:의\\s*)?(?:모든\\s*)?(?:지시|명령)(?:을|를)?\\s*무시" +
+        "|zignoruj\\s+(?:wszystkie\\s+)?(?:poprzednie|wcześniejsze)\\s+(?:instrukcje|polecenia)|abaikan\\s+(?:semua\\s+)?instruksi\\s+sebelumnya" +
+        "|önceki\\s+(?:tüm\\s+)?talimatları\\s+(?:yok\\s+say|görmezden\\s+gel)|تجاهل\\s+(?:جميع\\s+|كل\\s+)?التعليمات\\s+السابقة" +
+        "|पिछले\\s+(?:सभी\\s+)?निर्देशों\\s+को\\s+(?:अनदेखा|नज़रअंदाज़|नजरअंदाज)|bỏ qua\\s+(?:tất cả\\s+)?(?:các\\s+)?(?:hướng dẫn|chỉ dẫn)\\s+(?:trước|trước đó)",
     ),
     message: "tells the model to override its instructions (another language)",
   },
@@ -274,6 +309,15 @@ const SIGNS: TSign[] = [
     message: "asks to collect private data wholesale",
   },
   {
+    kind: "bulk-exfiltration",
+    weight: 2,
+    anchors: A_EXFIL,
+    regex: sticky(
+      "(?:send|forward|e-?mail|post|upload|transmit|exfiltrate|copy)\\s+(?:all|every|each|the\\s+entire|the\\s+whole)\\s+(?:of\\s+)?(?:the\\s+user'?s?\\s+|their\\s+|your\\s+|my\\s+|the\\s+)?(?:\\w+\\s+){0,2}?(?:files|e-?mails|messages|documents|data|contents|history|conversations?|chats?|notes|contacts|records|repos|repositories|invoices|attachments)\\b[^\\n.]{0,80}?\\bto\\s+(?:<?https?:\\/\\/|[\\w.+-]+@[\\w-]+\\.[\\w.]+)",
+    ),
+    message: "orders to send data wholesale to an outside address",
+  },
+  {
     kind: "exfiltration-order",
     weight: 1,
     anchors: A_EXFIL,
@@ -331,7 +375,7 @@ function triggerOf(pick: (s: ReturnType<typeof splitAnchors>) => string[], prefi
 const TRIGGERS = [triggerOf((s) => s.latin, "\\b"), triggerOf((s) => s.symbols)];
 const TRIGGER_OTHER = triggerOf((s) => s.other);
 /** Letters of the scripts the other-language anchors are written in. */
-const OTHER_SCRIPTS = /[\u0400-\u04FF\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF\u00EA\u00E3\u00E9]/;
+const OTHER_SCRIPTS = /[\u0400-\u04FF\u0600-\u06FF\u0900-\u097F\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF\u00EA\u00E3\u00E9\u00F6\u00FC\u1EA0-\u1EF9]/;
 
 interface THit {
   sign: TSign;
