@@ -49,3 +49,13 @@ export function findingOf(detector: Pick<TDetector, "id" | "version">, finding: 
 }
 
 export const severityRank = (s: TSeverity) => SEVERITIES.indexOf(s);
+
+/**
+ * Evidence text for a secret or a personal number: its first and last characters only.
+ * Findings travel to the audit trail, reviewers and CI logs; the span's offsets still
+ * point at the value in the text it came from.
+ */
+export function maskedEvidence(value: string): string {
+  if (value.length <= 8) return "•".repeat(value.length);
+  return `${value.slice(0, 4)}…${value.slice(-2)} (${value.length} characters)`;
+}

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { TFinding } from "./detector.types";
+import { maskedEvidence, type TFinding } from "./detector.types";
 import { cardBrand, findPii, luhnValid, pii, ssnValid } from "./pii";
 import { scanArguments, scanResult } from "./scan-content";
 
@@ -82,7 +82,7 @@ describe("pii: numbers that identify a person or an account", () => {
     const [finding] = findings as [TFinding];
     expect(finding.severity).toBe("high");
     expect(finding.message).toContain(kind);
-    expect(finding.evidence).toEqual({ text: number, start: text.indexOf(number), end: text.indexOf(number) + number.length });
+    expect(finding.evidence).toEqual({ text: maskedEvidence(number), start: text.indexOf(number), end: text.indexOf(number) + number.length });
   });
 
   it("never puts more than the last four digits in a message", () => {
@@ -208,7 +208,7 @@ describe("pii: hostile input", () => {
       fc.property(fc.array(piece, { maxLength: 60 }), (pieces) => {
         const text = pieces.join("");
         for (const f of scan(text)) {
-          expect(text.slice(f.evidence.start, f.evidence.start + f.evidence.text.length)).toBe(f.evidence.text);
+          expect(maskedEvidence(text.slice(f.evidence.start, Math.min(f.evidence.end, f.evidence.start + 500)))).toBe(f.evidence.text);
           expect(f.evidence.end).toBeLessThanOrEqual(text.length);
         }
         return true;

@@ -1,5 +1,5 @@
 import { countrySpecs, isValidIBAN } from "ibantools";
-import { findingOf, type TDetector, type TFinding, type TSeverity } from "./detector.types";
+import { findingOf, maskedEvidence, type TDetector, type TFinding, type TSeverity } from "./detector.types";
 
 // Personal data in what a tool returns or a call sends: payment card numbers,
 // IBANs, US Social Security numbers, UK National Insurance numbers, and bulk
@@ -330,7 +330,7 @@ export const pii: TDetector = {
             severity: hit.severity,
             message: hit.note ? `${hit.kind} ${hit.note}` : hit.kind,
             location,
-            evidence: { text: text.slice(hit.start, Math.min(hit.end, hit.start + 500)), start: hit.start, end: hit.end },
+            evidence: { text: maskedEvidence(text.slice(hit.start, Math.min(hit.end, hit.start + 500))), start: hit.start, end: hit.end },
           }),
         );
       }

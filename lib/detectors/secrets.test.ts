@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { TFinding } from "./detector.types";
+import { maskedEvidence, type TFinding } from "./detector.types";
 import { scanArguments, scanResult } from "./scan-content";
 import { isExampleValue, shannonEntropy } from "./secret-values";
 import { findSecrets, secretName, secrets } from "./secrets";
@@ -130,20 +130,22 @@ const ATTACKS: [string, string, string, string, "high" | "medium"][] = (() => {
 describe("secrets: credentials", () => {
   it.each(ATTACKS)("flags %s", (_label, text, secret, kind, severity) => {
     const findings = scan(text);
-    const finding = findings.find((f) => f.evidence.text === secret || secret.includes(f.evidence.text) || f.evidence.text.includes(secret));
+    // The span's offsets point at the secret in the text; the evidence text is masked (maskedEvidence).
+    const spanOf = (f: (typeof findings)[number]) => text.slice(f.evidence.start, f.evidence.end);
+    const finding = findings.find((f) => spanOf(f) === secret || secret.includes(spanOf(f)) || spanOf(f).includes(secret));
     expect(finding, JSON.stringify(findings)).toBeDefined();
     expect(finding!.severity).toBe(severity);
     expect(finding!.message).toContain(kind);
-    expect(finding!.evidence.start).toBe(text.indexOf(finding!.evidence.text));
-    expect(finding!.evidence.end).toBe(finding!.evidence.start + finding!.evidence.text.length);
+    expect(finding!.evidence.text).toBe(maskedEvidence(spanOf(finding!)));
     expect(finding!.detector).toBe("secrets");
   });
 
-  it("puts the secret in the evidence, never in the message", () => {
+  it("never copies the secret into the message or the evidence text", () => {
     for (const [, text, secret] of ATTACKS) {
       for (const f of scan(text)) {
         expect(f.message).not.toContain(secret);
         expect(f.message).not.toContain(secret.slice(0, 12));
+        if (secret.length > 12) expect(f.evidence.text).not.toContain(secret.slice(0, 12));
       }
     }
   });
@@ -152,11 +154,14 @@ describe("secrets: credentials", () => {
     const token = j("gh", "p_", rand(36));
     const text = `first line\nGITHUB_TOKEN=${token} # rotate monthly`;
     expect(scan(text)).toEqual([
-      expect.objectContaining({ severity: "high", evidence: { text: token, start: text.indexOf(token), end: text.indexOf(token) + token.length } }),
+      expect.objectContaining({
+        severity: "high",
+        evidence: { text: maskedEvidence(token), start: text.indexOf(token), end: text.indexOf(token) + token.length },
+      }),
     ]);
     const password = rand(20);
     const url = `postgresql://svc:${password}@10.0.0.4/db`;
-    expect(scan(url)[0]!.evidence).toEqual({ text: password, start: url.indexOf(password), end: url.indexOf(password) + password.length });
+    expect(scan(url)[0]!.evidence).toEqual({ text: maskedEvidence(password), start: url.indexOf(password), end: url.indexOf(password) + password.length });
   });
 
   it("finds several secrets in one field", () => {
@@ -331,7 +336,7 @@ describe("secrets: hostile input", () => {
         for (const f of findings) {
           expect(f.evidence.start).toBeGreaterThanOrEqual(0);
           expect(f.evidence.end).toBeLessThanOrEqual(text.length);
-          expect(text.slice(f.evidence.start, f.evidence.end)).toBe(f.evidence.text);
+          expect(maskedEvidence(text.slice(f.evidence.start, f.evidence.end))).toBe(f.evidence.text);
         }
         return true;
       }),

@@ -1,4 +1,4 @@
-import { findingOf, type TDetector, type TFinding, type TSeverity, type TTextField } from "./detector.types";
+import { findingOf, maskedEvidence, type TDetector, type TFinding, type TSeverity, type TTextField } from "./detector.types";
 import { decodeBase64, isExampleValue, isPlaceholder, shannonEntropy } from "./secret-values";
 
 // Credentials in text: provider tokens by their documented formats, private key
@@ -547,7 +547,7 @@ export const secrets: TDetector = {
             severity: hit.severity,
             message: hit.note ? `${hit.kind} ${hit.note}` : hit.kind,
             location: field.location,
-            evidence: { text: field.text.slice(hit.start, hit.end), start: hit.start, end: hit.end },
+            evidence: { text: maskedEvidence(field.text.slice(hit.start, hit.end)), start: hit.start, end: hit.end },
           }),
         );
       }
