@@ -36,6 +36,8 @@ import {
   TaskStatusNotificationSchema,
   UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { scanResult } from "../lib/detectors/scan-content";
+import type { TToolRole } from "../lib/detectors/session-chain";
 import { log } from "./log";
 import type { ManagedUpstream } from "./managed-upstream";
 import { type SessionContext, summarise } from "./session-context";
@@ -120,6 +122,15 @@ export class Passthrough {
     await this.server?.notification({ method, params } as never).catch((error) => log(`could not relay ${method} to the client`, error));
   }
 
+  /**
+   * Records what a resource read or a prompt brought into the session (the chain rule's
+   * facts): untrusted content when it comes from the web or carries an injection.
+   */
+  private observe(server: string, name: string, role: TToolRole, result: unknown): void {
+    const findings = scanResult(result);
+    this.session.chain.observe(this.session.chain.nextIndex(), role, findings, { server, tool: name.slice(0, 300) });
+  }
+
   /** Handlers on each new upstream client, installed before it connects. */
   configureUpstream(client: Client, upstream: ManagedUpstream): void {
     const relay = (method: string) => (notification: { params?: Params }) => this.notifyDownstream(method, notification.params);
@@ -172,7 +183,11 @@ export class Passthrough {
       server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
         const upstream = this.ownerOfUri(request.params.uri);
         this.session.add({ kind: "resource_read", server: upstream.name, name: request.params.uri.slice(0, 300), summary: request.params.uri });
-        return upstreamRequest(this.clientOf(upstream), "resources/read", request.params, extra.signal) as never;
+        const result = await upstreamRequest(this.clientOf(upstream), "resources/read", request.params, extra.signal);
+        // What a resource brings into the session counts for the chain rule like a tool's result.
+        const isWeb = /^https?:/i.test(request.params.uri);
+        this.observe(upstream.name, request.params.uri, { private: !isWeb, untrusted: isWeb, sink: false }, result);
+        return result as never;
       });
       for (const [schema, method] of [
         [SubscribeRequestSchema, "resources/subscribe"],
@@ -193,7 +208,9 @@ export class Passthrough {
       server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
         const { upstream, name } = this.resolvePrompt(request.params.name);
         this.session.add({ kind: "prompt_get", server: upstream.name, name, summary: summarise(request.params.arguments ?? {}) });
-        return upstreamRequest(this.clientOf(upstream), "prompts/get", { ...request.params, name }, extra.signal) as never;
+        const result = await upstreamRequest(this.clientOf(upstream), "prompts/get", { ...request.params, name }, extra.signal);
+        this.observe(upstream.name, `prompt:${name}`, { private: false, untrusted: false, sink: false }, result);
+        return result as never;
       });
     }
     if (capabilities.completions) {

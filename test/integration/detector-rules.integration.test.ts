@@ -102,6 +102,24 @@ it("holds a send after private notes and a web page came in, shows the chain, an
   }
 });
 
+it("counts a web resource the agent read as untrusted content: private notes, then that resource, then a send is held", async () => {
+  const { bridge, sent } = await office();
+  try {
+    await bridge.client.callTool({ name: "read_notes", arguments: {} });
+    const page = await bridge.client.readResource({ uri: "https://news.example/offer" });
+    expect(JSON.stringify(page.contents)).toContain("Spring sale");
+    const send = bridge.client.callTool({ name: "send_email", arguments: { to: "friend@mail.example", subject: "notes", body: "Ana 92k" } });
+    const held = await pendingFor("send_email");
+    const { body: detail } = await api(dashboard, reviewer, `/api/approvals/${held.id}`);
+    expect(detail.chain.untrusted).toEqual([{ index: 1, server: "office", tool: "https://news.example/offer" }]);
+    await api(dashboard, reviewer, `/api/approvals/${held.id}/decision`, { body: { decision: "reject" } });
+    expect((await send).isError).toBe(true);
+    expect(sent()).toEqual([]);
+  } finally {
+    await bridge.close();
+  }
+});
+
 it("lets the same tools through in a harmless order: a web page then a send, and private notes then a send", async () => {
   for (const first of [
     { name: "browse", arguments: { url: "https://news.example/garden" } },

@@ -36,4 +36,7 @@ server.registerTool(
     return { content: [{ type: "text", text: `sent to ${to}` }] };
   },
 );
+server.registerResource("offer page", "https://news.example/offer", { mimeType: "text/html" }, async (uri) => ({
+  contents: [{ uri: uri.href, mimeType: "text/html", text: PAGES["https://news.example/offer"]! }],
+}));
 await server.connect(new StdioServerTransport());
