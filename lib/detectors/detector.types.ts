@@ -35,6 +35,8 @@ export interface TScanContext {
   subject?: string;
   /** Names of the other tools the same bridge exposes. */
   otherTools?: readonly string[];
+  /** A definition (tool, prompt, server instructions) speaks to the model by design; content (results, arguments) should not. */
+  kind?: "definition" | "content";
 }
 
 export interface TDetector {

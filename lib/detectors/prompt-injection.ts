@@ -216,7 +216,7 @@ const SIGNS: TSign[] = [
     weight: 2,
     anchors: A_MODEL_TALK,
     regex: sticky(
-      `(?<=\\b(?:if\\s+you\\s+are\\s+(?:an?\\s+)?|(?:note|message|instructions?|attention|important(?:\\s+(?:note|message))?)\\s+(?:to|for)\\s+(?:the\\s+|any\\s+|all\\s+)?|(?:dear|hey|hello|hi|attention|attn)\\s*,?\\s+))${AI}\\b` +
+      `(?<=\\b(?:if\\s+you\\s+are\\s+(?:an?\\s+)?|(?:note|message|attention|important(?:\\s+(?:note|message))?)\\s+(?:to|for)\\s+(?:the\\s+|any\\s+|all\\s+)?|(?:dear|hey|hello|hi|attention|attn)\\s*,?\\s+))${AI}\\b` +
         `|${AI}\\s+(?:reading|processing|summari[sz]ing|parsing|viewing|crawling|scraping|analy[sz]ing)\\s+(?:this|these)\\b`,
     ),
     message: "speaks to the AI reading it",
@@ -431,17 +431,21 @@ function isReported(text: string, start: number, end: number, aboutAttacks: bool
   return fences % 2 === 1;
 }
 
+/** Signs that only mean something in data: a definition addresses the model and tells it what to call. */
+const ADDRESSING = new Set(["addressed-to-model", "model-order", "tool-call-json"]);
+
 const severityOf = (weight: number): TSeverity => (weight >= 3 ? "high" : weight === 2 ? "medium" : "low");
 
 export const promptInjection: TDetector = {
   id: "prompt-injection",
   version: 1,
-  scan(fields) {
+  scan(fields, context) {
     const findings: TFinding[] = [];
     for (const { location, text: original } of fields) {
       const folded = foldText(original);
       const text = folded.text;
-      const hits = findSigns(text);
+      // Tool descriptions and server instructions are written for the model: addressing it is their job.
+      const hits = findSigns(text).filter((h) => context?.kind !== "definition" || !ADDRESSING.has(h.sign.kind));
       if (!hits.length) continue;
       const aboutAttacks = ABOUT_ATTACKS.test(text);
       // One finding per kind: the strongest sign of that kind that is not merely quoted.

@@ -7,6 +7,7 @@ import { harvestingParameters } from "./harvesting-parameters";
 import { hiddenInstructions } from "./hidden-instructions";
 import { invisibleUnicode } from "./invisible-unicode";
 import { lookalikeNames } from "./lookalike-names";
+import { promptInjection } from "./prompt-injection";
 import { sensitivePaths } from "./sensitive-paths";
 
 /** Every detector that reads tool, prompt and resource-template definitions and server instructions. */
@@ -18,7 +19,21 @@ export const DEFINITION_DETECTORS: readonly TDetector[] = [
   invisibleUnicode,
   encodedPayloads,
   lookalikeNames,
+  // The content signs too (a note to the AI, chat-template turns, hidden HTML, exfiltration links); overlaps with hidden-instructions are dropped.
+  promptInjection,
 ];
+
+/** A prompt-injection finding on a span another detector already flagged says nothing new: it is dropped. */
+function withoutOverlaps(findings: TFinding[]): TFinding[] {
+  const kept: TFinding[] = [];
+  for (const f of [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity))) {
+    const overlaps =
+      f.detector === promptInjection.id &&
+      kept.some((k) => k.location === f.location && k.detector !== f.detector && f.evidence.start < k.evidence.end && k.evidence.start < f.evidence.end);
+    if (!overlaps) kept.push(f);
+  }
+  return kept;
+}
 
 /** Not a detector: the note that a field was too long to scan whole. */
 const SCAN_LIMITS = { id: "scan-limits", version: 1 };
@@ -38,7 +53,8 @@ export function scanFields(fields: readonly TTextField[], context: TScanContext 
     );
     return { ...field, text: field.text.slice(0, MAX_FIELD_CHARS) };
   });
-  const findings = DEFINITION_DETECTORS.flatMap((detector) => detector.scan(bounded, context));
+  const asDefinition = { ...context, kind: "definition" as const };
+  const findings = withoutOverlaps(DEFINITION_DETECTORS.flatMap((detector) => detector.scan(bounded, asDefinition)));
   return [...findings, ...truncated].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
 }
 
