@@ -11,14 +11,22 @@ export interface TPattern {
 const QUOTES = new Set(['"', "'", "`", "“", "”", "‘", "’", "«", "»"]);
 /** Words that show a text talks *about* attacks (a scanner's docs, a write-up) rather than making one. */
 const ABOUT_ATTACKS =
-  /\b(detect|detects|detecting|scan|scans|scanner|flag|flags|example|examples|such as|e\.g\.|pattern|patterns|phrases?|injection|attacks?|malicious)\b/i;
+  /\b(detect|detects|detecting|scan|scans|scanner|flag|flags|example|examples|such as|e\.g\.|pattern|patterns|phrases?|injection|attacks?|attackers?|malicious|poisoning|exploits?|vulnerabilit(?:y|ies))\b/i;
 
-/** A match inside quotation marks in a text about attacks: quoted, not addressed to the model. */
+/** What introduces a reported attack: "for example", "such as", "tells the model to"… */
+const REPORTED =
+  /(?:\b(?:such as|like|e\.g\.|for example|for instance|phrases?|strings?|payloads?|known as|called|saying|says)\s*[:,]?\s*["'“‘«`]?|\b(?:tells?|told|instructs?|asks?|tricks?|convinces?|forces?|causes?|makes?|gets?)\s+(?:the\s+|a\s+|an\s+)?(?:model|ai|llm|assistant|agent|victim)s?\s+(?:in)?to\s+)$/i;
+
+/**
+ * A match quoted or reported in a text about attacks (a scanner's docs, a write-up):
+ * inside quotation marks, or introduced by "for example", "such as", "tells the model to".
+ */
 export function isQuotedMention(text: string, start: number, end: number): boolean {
+  if (!ABOUT_ATTACKS.test(text)) return false;
   const before = text.slice(Math.max(0, start - 2), start);
   const after = text.slice(end, end + 2);
   const isQuoted = [...before].some((c) => QUOTES.has(c)) && [...after].some((c) => QUOTES.has(c));
-  return isQuoted && ABOUT_ATTACKS.test(text);
+  return isQuoted || REPORTED.test(text.slice(Math.max(0, start - 60), start));
 }
 
 /**

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { anchorSetsOf } from "./prompt-injection";
 import { scanArguments, scanResult } from "./scan-content";
 import { highestSeverity } from "./scan-definition";
 
@@ -162,5 +163,19 @@ describe("prompt injection: hostile input", () => {
       scanResult(text);
       expect(performance.now() - started).toBeLessThan(1_000);
     }
+  });
+});
+
+describe("prompt injection: anchors", () => {
+  it("sends every anchor word to exactly one set of signs (a word in two sets would leave one set untried)", () => {
+    const words = (
+      "ignore disregard forget override bypass zignoruj abaikan do not don't never without keep hide let the user secretly silently covertly " +
+      "style hidden aria-hidden send sending sent forward post upload email mail share copy paste submit include append attach put add write encode " +
+      "reveal print output repeat show display disclose dump recite return when new next real updated actual end " +
+      "ai assistant agent llm model claude gpt copilot gemini instructions task goal role stop system human instead rather " +
+      "care mind already it is all every each everything digas dites sag dire"
+    ).split(" ");
+    const ambiguous = words.filter((w) => anchorSetsOf(w).length > 1);
+    expect(ambiguous).toEqual([]);
   });
 });

@@ -36,7 +36,9 @@ const SPEAKS_TO_MODEL = new RegExp(
   "i",
 );
 const AI_MENTION = new RegExp(`\\b${AI}\\b`, "i");
-const EXFIL_VERBS = "send|sends|forward|post|upload|e-?mail|mail|share|transmit|exfiltrate|leak|copy|paste|submit|include|append|attach|put|add|write";
+/** Verbs that move data, with their -s, -ing and -ed forms ("by sending your API keys to …"). */
+const EXFIL_VERBS =
+  "send|sends|sending|sent|forward(?:s|ing|ed)?|post(?:s|ing|ed)?|upload(?:s|ing|ed)?|e-?mail(?:s|ing|ed)?|mail(?:s|ing|ed)?|shar(?:e|es|ing|ed)|transmit(?:s|ting|ted)?|exfiltrat(?:e|es|ing|ed)|leak(?:s|ing|ed)?|cop(?:y|ies|ying|ied)|past(?:e|es|ing|ed)|submit(?:s|ting|ted)?|includ(?:e|es|ing|ed)|append(?:s|ing|ed)?|attach(?:es|ing|ed)?|put(?:s|ting)?|add(?:s|ing|ed)?|writ(?:e|es|ing)";
 /**
  * Anchor sets: the words a sign's match starts with. The sets are disjoint (no word is in
  * two), so the one pass over the text says by its capture group which signs to try.
@@ -50,11 +52,11 @@ const A_TEMPLATE = "<\\|(?=[a-z_]{2,20}\\|>)|\\[/?inst\\]|<</?sys>>";
 const A_HIDDEN = "\\b(?:style(?=\\s*=)|hidden|aria-hidden)\\b";
 const A_COMMENT = "<!--";
 const A_LINK = "\\]\\(";
-const A_MODEL_TALK = `\\b(?:${AI_WORDS}|instructions?|task|goal|objective|mission|role|purpose|from\\s+now\\s+on|you\\s+are\\s+now|instead|rather|stop|system|human|eres|wenn)\\b|</?(?:system|assistant|instructions?|admin|important|critical|priority|hidden|secret)\\b|\\[(?:system|admin|instructions?|important)\\b|êtes|você|если|如果你|あなたが`;
+const A_MODEL_TALK = `\\b(?:${AI_WORDS}|instructions?|task|goal|objective|mission|role|purpose|from\\s+now\\s+on|you\\s+are\\s+now|instead|rather|stop|system|human|eres|wenn)\\b|</?(?:system|assistant|instructions?|admin|important|critical|priority|hidden|secret|information)\\b|\\[(?:system|admin|instructions?|important)\\b|êtes|você|если|如果你|あなたが`;
 const A_MARKUP = '</?(?:function|invoke|tool_|use_mcp_tool|antml)|"(?:tool_calls?|function_call)"|"type"|call:';
 const A_PERMISSION =
   "\\b(?:care|mind|no\\s+need|you\\s+do\\s+not\\s+need|you\\s+don't\\s+need|there\\s+is\\s+no\\s+need|already|has\\s+been|have\\s+been|it\\s+is|it's)\\b";
-const A_LEAK = "\\b(?:reveal|print|output|repeat|show|display|leak|disclose|dump|recite|return)\\b";
+const A_LEAK = "\\b(?:reveal|print|output|repeat|show|display|disclose|dump|recite|return)\\b";
 const A_TASK = "\\b(?:when|new|next|real|updated|actual|end)\\b";
 const A_HARVEST = "\\b(?:all|every|each|everything)\\b";
 
@@ -151,7 +153,7 @@ const SIGNS: TSign[] = [
     weight: 3,
     anchors: A_LEAK,
     regex: sticky(
-      "(?:reveal|print|output|repeat|show|display|leak|disclose|dump|recite|return)\\s+(?:me\\s+|us\\s+)?(?:all\\s+(?:of\\s+)?)?(?:your|the)\\s+(?:full\\s+|entire\\s+|complete\\s+|original\\s+|hidden\\s+|secret\\s+|initial\\s+)?(?:system\\s+(?:prompt|message|instructions)|initial\\s+(?:prompt|instructions)|instructions\\s+above|(?:hidden|secret|original)\\s+instructions|developer\\s+(?:message|instructions))\\b",
+      "(?:reveal|print|output|repeat|show|display|disclose|dump|recite|return)\\s+(?:me\\s+|us\\s+)?(?:all\\s+(?:of\\s+)?)?(?:your|the)\\s+(?:full\\s+|entire\\s+|complete\\s+|original\\s+|hidden\\s+|secret\\s+|initial\\s+)?(?:system\\s+(?:prompt|message|instructions)|initial\\s+(?:prompt|instructions)|instructions\\s+above|(?:hidden|secret|original)\\s+instructions|developer\\s+(?:message|instructions))\\b",
     ),
     message: "asks the model to reveal its system prompt",
   },
@@ -217,7 +219,9 @@ const SIGNS: TSign[] = [
     anchors: A_MODEL_TALK,
     regex: sticky(
       `(?<=\\b(?:if\\s+you\\s+are\\s+(?:an?\\s+)?|(?:note|message|attention|important(?:\\s+(?:note|message))?)\\s+(?:to|for)\\s+(?:the\\s+|any\\s+|all\\s+)?|(?:dear|hey|hello|hi|attention|attn)\\s*,?\\s+))${AI}\\b` +
-        `|${AI}\\s+(?:reading|processing|summari[sz]ing|parsing|viewing|crawling|scraping|analy[sz]ing)\\s+(?:this|these)\\b`,
+        `|${AI}\\s+(?:reading|processing|summari[sz]ing|parsing|viewing|crawling|scraping|analy[sz]ing)\\s+(?:this|these)\\b` +
+        // "a message from me to you, the AI assistant"
+        `|(?<=\\byou,\\s+(?:the|an?|my|our)\\s+)${AI}\\b`,
     ),
     message: "speaks to the AI reading it",
   },
@@ -250,7 +254,7 @@ const SIGNS: TSign[] = [
     anchors: A_MODEL_TALK,
     regex: sticky(
       "(?<=(?:^|\\n)[ \\t]*(?:#{1,6}[ \\t]*|\\*\\*|\\[|<)?)(?:SYSTEM|System\\s+(?:[Mm]essage|[Pp]rompt|[Ii]nstruction|[Oo]verride|[Nn]otice|[Uu]pdate|[Aa]lert))[ \\t]*(?:\\]|>|\\*\\*)?[ \\t]*:" +
-        "|<\\/?(?:system|system[_-]?(?:prompt|message|instructions?)|assistant|instructions?|admin|important|critical|priority|hidden|secret)\\b[^<>\\n]{0,40}>" +
+        "|<\\/?(?:system|system[_-]?(?:prompt|message|instructions?)|assistant|instructions?|admin|important|critical|priority|hidden|secret|information|important[_-]?(?:message|note)|admin[_-]?message)\\b[^<>\\n]{0,40}>" +
         "|\\[(?:SYSTEM|ADMIN|INSTRUCTIONS?|IMPORTANT)\\b[^\\]\\n]{0,30}\\]" +
         "|(?<=(?:^|\\n)[ \\t]*)(?:Human|Assistant)[ \\t]*:[^\\n]{0,400}\\n+[ \\t]*(?:Human|Assistant)[ \\t]*:" +
         "|(?<=(?:^|\\n)[ \\t]*(?:#{1,6}[ \\t]*)?)Instructions?[ \\t]*:",
@@ -329,6 +333,11 @@ const SIGNS: TSign[] = [
 ];
 
 const ANCHOR_SETS = [...new Set(SIGNS.map((s) => s.anchors))].map((anchors) => SIGNS.filter((s) => s.anchors === anchors));
+
+/** For the tests: which anchor sets a word starts (each word must start exactly one, or some signs are never tried). */
+export function anchorSetsOf(word: string): number[] {
+  return ANCHOR_SETS.flatMap((signs, i) => (new RegExp(`^(?:${signs[0]!.anchors})`, "i").test(word) ? [i] : []));
+}
 /**
  * The anchors split three ways, because V8 scans fastest what starts at a word boundary:
  * Latin words (one leading \b for all), symbols, and words of other scripts (searched only

@@ -277,7 +277,9 @@ function urlPasswordHit(text: string, at: number): THit | null {
   } catch {
     // Not percent-encoded: judged as it is.
   }
-  if (isPlaceholder(decoded) || DEFAULT_PASSWORDS.has(decoded.toLowerCase()) || decoded === user || EXAMPLE_HOST.test(host))
+  // A documentation host lowers only a password that also reads as written by hand (short or uniform): a random one is a credential wherever it points.
+  const isHandWritten = decoded.length < 12 || shannonEntropy(decoded) < 3;
+  if (isPlaceholder(decoded) || DEFAULT_PASSWORDS.has(decoded.toLowerCase()) || decoded === user || (EXAMPLE_HOST.test(host) && isHandWritten))
     return { kind, severity: "low", start, end, note: EXAMPLE_NOTE };
   return { kind, severity: "high", start, end };
 }
@@ -391,6 +393,8 @@ export function isHighEntropyToken(value: string): boolean {
   if (/^(?:sha\d+|md5)[-:]/i.test(value) || /^https?:/i.test(value) || /^[./~]/.test(value)) return false;
   const entropy = shannonEntropy(value);
   const hasLetter = /[A-Za-z]/.test(value);
+  // Hex tops out at 4 bits a character, and a random 32-hex key lands anywhere from 3.3 up: judged against its own alphabet.
+  if (/^[0-9a-f]+$/i.test(value)) return value.length >= 24 && entropy >= 3.1 && hasLetter && hasDigit(value);
   return (entropy >= 3.5 && hasLetter && hasDigit(value)) || (value.length >= 32 && entropy >= 4.2);
 }
 

@@ -8,7 +8,13 @@ import { matchPatterns, type TPattern } from "./match-patterns";
  * is only low. Orders to read or send them are the hidden-instructions detector's.
  */
 const PATTERNS: TPattern[] = [
-  { regex: /(?:~|\$HOME|\/home\/[\w.-]{1,32}|\/root)?\/\.ssh\/[\w.-]{0,40}|\bid_(?:rsa|dsa|ecdsa|ed25519)\b/i, severity: "medium", message: "names SSH keys" },
+  // Private keys, not the public halves (`id_ed25519.pub`, `known_hosts`), which are meant to be shared.
+  {
+    regex:
+      /(?:~|\$HOME|\/home\/[\w.-]{1,32}|\/root)?\/\.ssh\/(?!known_hosts\b|config\b|[\w.-]{0,40}\.pub\b)[\w.-]{1,40}|\bid_(?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)/i,
+    severity: "medium",
+    message: "names SSH keys",
+  },
   {
     regex: /\.aws\/credentials|\.config\/gcloud|application_default_credentials\.json|\.azure\/(?:credentials|accessTokens)|\.kube\/config\b/i,
     severity: "medium",
@@ -20,7 +26,8 @@ const PATTERNS: TPattern[] = [
     message: "names an MCP client's configuration (other servers and their secrets)",
   },
   { regex: /\.git-credentials\b|\.npmrc\b|\.netrc\b|\.pgpass\b|\.docker\/config\.json/i, severity: "medium", message: "names a file that stores credentials" },
-  { regex: /\/etc\/shadow\b|\.bash_history\b|\.zsh_history\b/i, severity: "medium", message: "names a system secret or a shell history" },
+  { regex: /\/etc\/shadow\b/i, severity: "medium", message: "names the system's password hashes" },
+  { regex: /\.bash_history\b|\.zsh_history\b/i, severity: "low", message: "names a shell history" },
   { regex: /(?:^|[\s"'`(/])\.env(?:\.local|\.production)?\b/i, severity: "low", message: "names a .env file" },
 ];
 

@@ -292,6 +292,9 @@ export interface TSessionFacts {
 /** How many steps a session remembers as the chain's evidence (the facts themselves never expire). */
 const MAX_CHAIN_STEPS = 20;
 
+/** What the seeded rule holds when a sink sends it: secrets, personal numbers, text written to steer a model. */
+const SENT_OUT = new Set(["secrets", "pii", "prompt-injection"]);
+
 /** A session as the bridge sees it, one step at a time. */
 export class SessionChain {
   private readonly privateSteps: number[] = [];
@@ -347,10 +350,9 @@ export class SessionChain {
         `sends data out after the session read private data (step ${chain.private.map((i) => i + 1).join(", ")}) and untrusted content (step ${chain.untrusted.map((i) => i + 1).join(", ")})`,
       );
     }
-    const secret = findings.find((f) => f.detector === "secrets" && severityRank(f.severity) >= severityRank("medium"));
-    if (secret && role.sink) reasons.push(`sends ${secret.message} out (${secret.location})`);
-    const high = findings.find((f) => f.severity === "high" && f.detector !== "secrets");
-    if (high) reasons.push(`its arguments carry ${high.message} (${high.location})`);
+    // As the seeded rule: a high secret, personal number or injection in what a sink sends out.
+    const outbound = role.sink ? findings.find((f) => f.severity === "high" && SENT_OUT.has(f.detector)) : undefined;
+    if (outbound) reasons.push(`sends ${outbound.message} out (${outbound.location})`);
     return { index, held: reasons.length > 0, reasons, findings, ...(chain ? { chain } : {}) };
   }
 

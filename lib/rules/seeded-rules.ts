@@ -17,10 +17,11 @@ export const SEEDED_RULES: TRuleInput[] = [
   },
   {
     id: "seed-secret-egress",
-    name: "Hold secrets sent out",
+    name: "Hold secrets, personal data or injected text sent out",
     match: {},
-    // High: a live-format credential or a private key (a JWT or a merely random-looking value is medium).
-    when: 'signals.args.severity.secret == "high" && tool.role.sink',
+    // High: a live-format credential or a private key (a JWT or a merely random-looking value is medium), a
+    // card number, an IBAN or an SSN, or text written to steer another model (an injection in an outbound message).
+    when: 'tool.role.sink && (signals.args.severity.secret == "high" || signals.args.severity.pii == "high" || signals.args.severity.injection == "high")',
     action: "require_approval",
   },
   {

@@ -22,7 +22,7 @@ beforeAll(async () => {
   const { body } = await api(dashboard, admin, "/api/policy?format=json");
   expect(body.rules.map((r: { name: string }) => r.name)).toEqual([
     "Hold results that carry a prompt injection",
-    "Hold secrets sent out",
+    "Hold secrets, personal data or injected text sent out",
     "Hold sends from a session that read private data and untrusted content",
     "read-only tools pass",
   ]);

@@ -32,7 +32,7 @@ describe("a fresh install", () => {
     expect(body.default).toBe("require_approval");
     expect(body.rules).toMatchObject([
       { name: "Hold results that carry a prompt injection", on: "result", action: "hold_result" },
-      { name: "Hold secrets sent out", action: "require_approval", when: expect.stringContaining("signals.args") },
+      { name: "Hold secrets, personal data or injected text sent out", action: "require_approval", when: expect.stringContaining("signals.args") },
       { name: "Hold sends from a session that read private data and untrusted content", when: "session.tainted && tool.role.sink" },
       { name: "read-only tools pass", match: { annotations: { readOnlyHint: true } }, action: "allow" },
     ]);
