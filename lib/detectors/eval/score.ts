@@ -59,7 +59,8 @@ export function score(items: TScoredItem[], failOn: TSeverity = "medium"): TScor
   for (const item of items) {
     const detectors = flaggedBy(item);
     for (const d of detectors) {
-      const entry = (byDetector[d] ??= { caught: 0, caughtAlone: 0, falseAlarms: 0 });
+      byDetector[d] ??= { caught: 0, caughtAlone: 0, falseAlarms: 0 };
+      const entry = byDetector[d];
       if (item.label === "attack") {
         entry.caught++;
         if (detectors.size === 1) entry.caughtAlone++;
