@@ -37,6 +37,11 @@ const SPEAKS_TO_MODEL = new RegExp(
 );
 const AI_MENTION = new RegExp(`\\b${AI}\\b`, "i");
 /** Verbs that move data, with their -s, -ing and -ed forms ("by sending your API keys to …"). */
+/** Words of an order to a model, looked for after a spoofed system line or tag. */
+const ORDERS_MODEL = new RegExp(
+  `\\b(?:${AI}|ignore|disregard|override|bypass|forget|you\\s+(?:must|should|will|are\\s+now|are\\s+required|have\\s+been)|do\\s+not\\s+tell|don't\\s+tell|reveal|system\\s+prompt|the\\s+user\\s+(?:has|is|wants|asked|authori[sz]ed)|(?:call|use|invoke|run|execute)\\s+(?:the\\s+)?[\\w-]+\\s+tool|delete|transfer|forward|send|upload|grant|approve|disable)\\b`,
+  "i",
+);
 const EXFIL_VERBS =
   "send|sends|sending|sent|forward(?:s|ing|ed)?|post(?:s|ing|ed)?|upload(?:s|ing|ed)?|e-?mail(?:s|ing|ed)?|mail(?:s|ing|ed)?|shar(?:e|es|ing|ed)|transmit(?:s|ting|ted)?|exfiltrat(?:e|es|ing|ed)|leak(?:s|ing|ed)?|cop(?:y|ies|ying|ied)|past(?:e|es|ing|ed)|submit(?:s|ting|ted)?|includ(?:e|es|ing|ed)|append(?:s|ing|ed)?|attach(?:es|ing|ed)?|put(?:s|ting)?|add(?:s|ing|ed)?|writ(?:e|es|ing)";
 /**
@@ -253,14 +258,17 @@ const SIGNS: TSign[] = [
     weight: 2,
     anchors: A_MODEL_TALK,
     regex: sticky(
-      "(?<=(?:^|\\n)[ \\t]*(?:#{1,6}[ \\t]*|\\*\\*|\\[|<)?)(?:SYSTEM|System\\s+(?:[Mm]essage|[Pp]rompt|[Ii]nstruction|[Oo]verride|[Nn]otice|[Uu]pdate|[Aa]lert))[ \\t]*(?:\\]|>|\\*\\*)?[ \\t]*:" +
+      "(?:(?<=(?:^|\\n)[ \\t]*(?:#{1,6}[ \\t]*|\\*\\*|\\[|<)?)(?:SYSTEM|System\\s+(?:[Mm]essage|[Pp]rompt|[Ii]nstruction|[Oo]verride|[Nn]otice|[Uu]pdate|[Aa]lert))[ \\t]*(?:\\]|>|\\*\\*)?[ \\t]*:" +
         "|<\\/?(?:system|system[_-]?(?:prompt|message|instructions?)|assistant|instructions?|admin|important|critical|priority|hidden|secret|information|important[_-]?(?:message|note)|admin[_-]?message)\\b[^<>\\n]{0,40}>" +
         "|\\[(?:SYSTEM|ADMIN|INSTRUCTIONS?|IMPORTANT)\\b[^\\]\\n]{0,30}\\]" +
         "|(?<=(?:^|\\n)[ \\t]*)(?:Human|Assistant)[ \\t]*:[^\\n]{0,400}\\n+[ \\t]*(?:Human|Assistant)[ \\t]*:" +
-        "|(?<=(?:^|\\n)[ \\t]*(?:#{1,6}[ \\t]*)?)Instructions?[ \\t]*:",
+        "|(?<=(?:^|\\n)[ \\t]*(?:#{1,6}[ \\t]*)?)Instructions?[ \\t]*:)" +
+        // What follows, for the confirmation: a log's "[SYSTEM] backup done" or a recipe's "Instructions:" is not addressed to a model.
+        "(?=([\\s\\S]{0,300}))",
       "",
     ),
     message: "text dressed up as a system message, another turn, or instructions to the model",
+    confirm: (m) => ORDERS_MODEL.test(m[0]) || ORDERS_MODEL.test(m[1] ?? ""),
   },
   {
     kind: "tool-call-markup",
@@ -436,9 +444,12 @@ function isReported(text: string, start: number, end: number, aboutAttacks: bool
   const quotedAfter = QUOTES.test(text.slice(end, end + 3));
   if (quotedBefore && quotedAfter) return true;
   // Inside a fenced code block or an inline code span of a text about attacks: an example.
-  const fences = (text.slice(0, start).match(/```/g) ?? []).length;
-  return fences % 2 === 1;
+  return isInCodeFence(text, start);
 }
+
+const isInCodeFence = (text: string, at: number) => (text.slice(0, at).match(/```/g) ?? []).length % 2 === 1;
+/** Markup that documentation shows in code blocks (chat templates, tool calls): there it is an example, whatever the text is about. */
+const DOCUMENTED_MARKUP = new Set(["chat-template", "tool-call-markup", "tool-call-json"]);
 
 /** Signs that only mean something in data: a definition addresses the model and tells it what to call. */
 const ADDRESSING = new Set(["addressed-to-model", "model-order", "tool-call-json"]);
@@ -460,7 +471,7 @@ export const promptInjection: TDetector = {
       // One finding per kind: the strongest sign of that kind that is not merely quoted.
       const byKind = new Map<string, THit & { reported: boolean }>();
       for (const hit of hits) {
-        const reported = isReported(text, hit.start, hit.end, aboutAttacks);
+        const reported = isReported(text, hit.start, hit.end, aboutAttacks) || (DOCUMENTED_MARKUP.has(hit.sign.kind) && isInCodeFence(text, hit.start));
         const previous = byKind.get(hit.sign.kind);
         const isBetter = !previous || (previous.reported && !reported) || (previous.reported === reported && hit.sign.weight > previous.sign.weight);
         if (isBetter) byKind.set(hit.sign.kind, { ...hit, reported });
