@@ -2,7 +2,8 @@ import { findingOf, type TDetector, type TFinding } from "./detector.types";
 
 const MIN_RUN = 40;
 const MAX_RUN = 4096;
-const INSTRUCTION_WORDS = /\b(?:ignore|instructions?|assistant|system|prompt|send|read|tool|user|must|secret|password|token|ssh|execute|curl|http)\b/i;
+const INSTRUCTION_WORDS_ALL =
+  /\b(?:ignore|instructions?|assistant|prompt|send|tool|user|must|secret|password|token|ssh|execute|curl|exfiltrate|forward|reveal)\b/gi;
 const DECODE_ORDER = /\b(?:decode|base64|b64|atob|decrypt|deobfuscate)\b/i;
 const MAX_RUNS = 20;
 
@@ -68,9 +69,11 @@ export const encodedPayloads: TDetector = {
         if (++runs > MAX_RUNS) break;
         const decoded = printableDecode(run);
         if (!decoded) continue;
-        const isInstruction = INSTRUCTION_WORDS.test(decoded);
+        // Data (a source map, an SVG, a JSON config) decodes to text too: what counts is text that reads as orders.
+        const words = new Set((decoded.match(INSTRUCTION_WORDS_ALL) ?? []).map((w) => w.toLowerCase()));
         isOrdered ??= DECODE_ORDER.test(text);
-        if (!isInstruction && !isOrdered) continue;
+        const isInstruction = words.size >= 2 || (words.size === 1 && isOrdered);
+        if (!isInstruction) continue;
         findings.push(
           findingOf(encodedPayloads, {
             severity: "high",

@@ -35,6 +35,11 @@ const SPEAKS_TO_MODEL = new RegExp(
   `\\b(?:${AI}|ignore|disregard|instructions?|you\\s+(?:must|should|are\\s+(?:now|required))|do\\s+not\\s+tell|don't\\s+tell|system\\s+prompt)\\b`,
   "i",
 );
+/** Hidden text that addresses a model or orders it about (a hidden menu, a template slot, a script note does not). */
+const HIDDEN_SPEAKS = new RegExp(
+  `\\b(?:${AI}|ignore|disregard|override|you\\s+(?:must|should|are\\s+now|are\\s+required)|do\\s+not\\s+tell|don't\\s+tell|system\\s+prompt|instructions\\s+for)\\b`,
+  "i",
+);
 const AI_MENTION = new RegExp(`\\b${AI}\\b`, "i");
 /** Verbs that move data, with their -s, -ing and -ed forms ("by sending your API keys to …"). */
 /** Words of an order to a model, looked for after a spoofed system line or tag. */
@@ -109,10 +114,10 @@ const SIGNS: TSign[] = [
     weight: 3,
     anchors: A_HIDDEN,
     regex: sticky(
-      "(?<=<[a-z][a-z0-9]{0,10}\\b[^<>]{0,300})(?:style\\s*=\\s*[\"'][^\"'<>]{0,300}?(?:display\\s*:\\s*none|visibility\\s*:\\s*hidden|font-size\\s*:\\s*0(?:px|em|rem|pt|%)?\\s*(?:;|[\"'])|opacity\\s*:\\s*0(?:\\.0+)?\\s*(?:;|[\"'])|color\\s*:\\s*(?:#fff(?:fff)?\\b|white\\b|transparent\\b|rgba\\([^)]{0,20},\\s*0\\))|(?:left|top|text-indent)\\s*:\\s*-\\d{3,})|aria-hidden\\s*=\\s*[\"']true[\"']|hidden\\b)[^<>]{0,300}>([^<]{8,1500})",
+      "(?<=<[a-z][a-z0-9]{0,10}\\b[^<>]{0,300})(?:style\\s*=\\s*[\"'][^\"'<>]{0,300}?(?:display\\s*:\\s*none|visibility\\s*:\\s*hidden|font-size\\s*:\\s*0(?:px|em|rem|pt|%)?\\s*(?:;|[\"'])|opacity\\s*:\\s*0(?:\\.0+)?\\s*(?:;|[\"'])|color\\s*:\\s*(?:#fff(?:fff)?\\b|white\\b|transparent\\b|rgba\\([^)]{0,20},\\s*0\\))|(?:left|top|text-indent)\\s*:\\s*-\\d{3,})|aria-hidden\\s*=\\s*[\"']true[\"']|hidden\\b)[^<>]{0,300}>([^<]{8,1500})(?=<\\/)",
     ),
     message: "hidden HTML text that speaks to the model",
-    confirm: (m) => SPEAKS_TO_MODEL.test(m[1] ?? ""),
+    confirm: (m) => HIDDEN_SPEAKS.test(m[1] ?? ""),
   },
   {
     kind: "html-comment",
@@ -129,9 +134,14 @@ const SIGNS: TSign[] = [
     weight: 3,
     anchors: A_LINK,
     regex: sticky(
-      "\\]\\(\\s*<?https?:\\/\\/[^\\s)>]{1,300}?(?:[?&#=/:]|%3D)[\\w-]{0,20}(?:\\{[^}\\s]{0,20}(?:data|secret|key|token|password|conversation|chat|history|summary|context|prompt|info|content|email|memory|env|credential|ssh|file|answer|response|query|input|output|session|cookie|user)[^}\\s]{0,20}\\}|\\$\\{?[A-Z_][A-Z0-9_]{1,40}\\}?|<[^>\\s]{0,20}(?:data|secret|key|token|password|conversation|chat|history|summary|context|prompt|info|content|email|memory|env|credential|ssh|file|answer|response|query|input|output|session|cookie|user)[^>\\s]{0,20}>|\\[[A-Z_][A-Z0-9_ ]{1,40}\\]|%7B[^)\\s]{1,60}%7D|(?:INSERT|ADD|PUT|APPEND|YOUR|THE)_[A-Z_]{2,40})",
+      "\\]\\(\\s*<?https?:\\/\\/[^\\s)>]{1,300}?(?:[?&#=/:]|%3D)[\\w-]{0,20}((?:\\{[^}\\s]{0,20}(?:data|secret|key|token|password|conversation|chat|history|summary|context|prompt|info|content|email|memory|env|credential|ssh|file|answer|response|query|input|output|session|cookie|user)[^}\\s]{0,20}\\}|\\$\\{?[A-Z_][A-Z0-9_]{1,40}\\}?|<[^>\\s]{0,20}(?:data|secret|key|token|password|conversation|chat|history|summary|context|prompt|info|content|email|memory|env|credential|ssh|file|answer|response|query|input|output|session|cookie|user)[^>\\s]{0,20}>|\\[[A-Z_][A-Z0-9_ ]{1,40}\\]|%7B[^)\\s]{1,60}%7D|(?:INSERT|ADD|PUT|APPEND|YOUR|THE)_[A-Z_]{2,40}))",
     ),
     message: "an image or link whose URL is a template to fill with data (exfiltration by rendering)",
+    // Bare placeholders are written in capitals ($SECRETS, [USER_DATA], INSERT_HERE); "$http" in a docs link is a path.
+    confirm: (m) => {
+      const placeholder = m[1] ?? "";
+      return /^[{<%]|^\$\{/.test(placeholder) || placeholder === placeholder.toUpperCase();
+    },
   },
   {
     kind: "exfiltration-order",
@@ -167,7 +177,7 @@ const SIGNS: TSign[] = [
     weight: 2,
     anchors: A_EXFIL,
     regex: sticky(
-      `(?:${EXFIL_VERBS}|encode)\\b[^\\n]{0,100}?\\b(?:to|in|into|as|at\\s+the\\s+end\\s+of)\\s+(?:the\\s+|this\\s+|a\\s+)?(?:url|link|query(?:\\s+string)?|(?:url\\s+|query\\s+)?parameter|image(?:\\s+url)?|src|webhook)\\b`,
+      `(?:${EXFIL_VERBS}|encode)\\b[^\\n]{0,60}?\\b(?:conversation|chat\\s+history|history|(?:e-?mail\\s+)?address(?:es)?|phone\\s+numbers?|secrets?|api\\s+keys?|tokens?|passwords?|credentials?|(?:the\\s+)?user'?s\\s+\\w+|their\\s+\\w+|your\\s+(?:secrets?|tokens?|passwords?|keys?|notes|files|e-?mails?))\\b[^\\n]{0,60}?\\b(?:to|in|into|as|at\\s+the\\s+end\\s+of)\\s+(?:the\\s+|this\\s+|a\\s+)?(?:url|link|query(?:\\s+string)?|(?:url\\s+|query\\s+)?parameter|image(?:\\s+url)?|src|webhook)\\b`,
     ),
     message: "asks to put data into a URL (exfiltration by a link or an image)",
   },
@@ -179,7 +189,7 @@ const SIGNS: TSign[] = [
       // The model's tasks (a person reads and reviews; a model summarises and processes).
       "when\\s+(?:you\\s+(?:are\\s+)?)?(?:summari[sz]|process|analy[sz]|translat)(?:e|es|ing)?\\s+(?:this|the|these)\\s+(?:page|document|email|e-mail|message|text|article|content|file|issue|comment|website|results?)\\b" +
         // A fake end of the data, with more text after it.
-        "|(?:new|next|real|updated|actual)\\s+task\\s*:|end\\s+of\\s+(?:the\\s+)?(?:document|email|e-mail|context|input|user\\s+input|data|message)\\W{0,10}\\n(?=\\s*\\S)",
+        "|(?:new|next|real|updated|actual)\\s+task\\s*:|(?<=(?:^|\\n)[\\s\\-=*#>\\[]{0,10})end\\s+of\\s+(?:the\\s+)?(?:document|email|e-mail|context|input|user\\s+input|data|message)[\\s\\-=*#\\]]{0,10}\\n(?=\\s*\\S)",
     ),
     message: "redirects the model's task from inside the data",
   },

@@ -85,6 +85,8 @@ export function isPlaceholder(value: string): boolean {
   if (/\$\{|\{\{|process\.env|os\.environ|getenv|\benv\(|ENV\[|secrets\./i.test(v)) return true;
   if (PLACEHOLDER_WORDS.has(v.toLowerCase())) return true;
   if (/^[*xX.•#_-]+$/.test(v)) return true;
+  // Written to show where a password goes: "somepassword", "mysecretpassword", "password123".
+  if (/^(?:some|my|your|the|a|new|old|super|top|db|admin|user)?[-_]?(?:secret)?[-_]?(?:pass(?:word)?|passwd|pwd|secret)[-_]?\d{0,4}$/i.test(v)) return true;
   return isExampleValue(v);
 }
 
