@@ -36,11 +36,13 @@ import {
   TaskStatusNotificationSchema,
   UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { TInventoryKind } from "../lib/bridge-api/bridge-api.types";
 import { scanResult } from "../lib/detectors/scan-content";
 import type { TToolRole } from "../lib/detectors/session-chain";
 import { log } from "./log";
 import type { ManagedUpstream } from "./managed-upstream";
 import { type SessionContext, summarise } from "./session-context";
+import type { ToolAdmission } from "./tool-admission";
 import { SEPARATOR } from "./tool-registry";
 
 // Everything but tools: resources, prompts, completions and logging pass through
@@ -77,6 +79,9 @@ export function passthroughCapabilities(upstreams: ManagedUpstream[]): ServerCap
   return capabilities;
 }
 
+/** A resource template as the inventory holds it: named by its URI template (its identity), its own name kept. */
+export const templateItem = (t: ResourceTemplate) => ({ ...t, name: t.uriTemplate, templateName: t.name });
+
 const upstreamRequest = (client: Client, method: string, params: Params, signal: AbortSignal, timeout?: number) =>
   client.request({ method, params } as never, ResultSchema, { signal, ...(timeout ? { timeout, resetTimeoutOnProgress: true } : {}) });
 
@@ -106,7 +111,43 @@ export class Passthrough {
     private readonly upstreams: ManagedUpstream[],
     private readonly session: SessionContext,
     private readonly clientCapabilities: ClientCapabilities,
+    /** The dashboard's inventory: prompts and resource templates reach the client only once an admin enabled them. */
+    private readonly admission?: ToolAdmission,
   ) {}
+
+  /** The items an admin enabled (and whose definition is still the pinned one); all of them without a dashboard. */
+  private async admitted<T extends { name: string }>(upstream: ManagedUpstream, kind: TInventoryKind, items: T[], definitionOf: (item: T) => { name: string }) {
+    if (!this.admission || !items.length) return items;
+    const definitions = items.map(definitionOf);
+    const verdicts = await this.admission.review(upstream.name, undefined, definitions, kind);
+    return items.filter((_, i) => verdicts.get(definitions[i]!.name)?.isAdmitted === true);
+  }
+
+  /** An admin changed the inventory: clients that list prompts or resource templates should list them again. */
+  inventoryChanged(): void {
+    if (this.upstreams.some((u) => u.capabilities?.prompts)) void this.notifyDownstream("notifications/prompts/list_changed", undefined);
+    if (this.upstreams.some((u) => u.capabilities?.resources)) void this.notifyDownstream("notifications/resources/list_changed", undefined);
+  }
+
+  /** Refuses a prompt an admin has not enabled: listed or not, it is asked for by name. */
+  private async requireAdmittedPrompt(upstream: ManagedUpstream, name: string, signal: AbortSignal): Promise<void> {
+    if (!this.admission) return;
+    const prompts: Prompt[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = (await upstreamRequest(this.clientOf(upstream), "prompts/list", cursor ? { cursor } : undefined, signal)) as {
+        prompts?: Prompt[];
+        nextCursor?: string;
+      };
+      prompts.push(...(page.prompts ?? []));
+      cursor = page.nextCursor;
+    } while (cursor && prompts.length < 10_000);
+    const prompt = prompts.find((p) => p.name === name);
+    const verdict = prompt ? (await this.admission.review(upstream.name, undefined, [prompt], "prompt")).get(name) : undefined;
+    if (!verdict?.isAdmitted) {
+      throw new McpError(ErrorCode.InvalidParams, `Airlock: the prompt ${name} ${verdict?.note ?? "is not offered by its server"}`);
+    }
+  }
 
   private get isMerged(): boolean {
     return this.upstreams.length > 1;
@@ -172,7 +213,8 @@ export class Passthrough {
         }),
       );
       server.setRequestHandler(ListResourceTemplatesRequestSchema, (request, extra) =>
-        this.list("resources", "resources/templates/list", "resourceTemplates", request.params, extra.signal, (u, items: ResourceTemplate[]) => {
+        this.list("resources", "resources/templates/list", "resourceTemplates", request.params, extra.signal, async (u, all: ResourceTemplate[]) => {
+          const items = await this.admitted(u, "resource_template", all, templateItem);
           for (const t of items) {
             const prefix = templatePrefix(t.uriTemplate);
             if (!this.templateOwners.some((o) => o.prefix === prefix)) this.templateOwners.push({ prefix, upstream: u.name });
@@ -201,12 +243,14 @@ export class Passthrough {
     }
     if (capabilities.prompts) {
       server.setRequestHandler(ListPromptsRequestSchema, (request, extra) =>
-        this.list("prompts", "prompts/list", "prompts", request.params, extra.signal, (u, items: Prompt[]) =>
-          this.isMerged ? items.map((p) => ({ ...p, name: `${u.name}${SEPARATOR}${p.name}` })) : items,
-        ),
+        this.list("prompts", "prompts/list", "prompts", request.params, extra.signal, async (u, all: Prompt[]) => {
+          const items = await this.admitted(u, "prompt", all, (p) => p);
+          return this.isMerged ? items.map((p) => ({ ...p, name: `${u.name}${SEPARATOR}${p.name}` })) : items;
+        }),
       );
       server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
         const { upstream, name } = this.resolvePrompt(request.params.name);
+        await this.requireAdmittedPrompt(upstream, name, extra.signal);
         this.session.add({ kind: "prompt_get", server: upstream.name, name, summary: summarise(request.params.arguments ?? {}) });
         const result = await upstreamRequest(this.clientOf(upstream), "prompts/get", { ...request.params, name }, extra.signal);
         this.observe(upstream.name, `prompt:${name}`, { private: false, untrusted: false, sink: false }, result);
@@ -335,12 +379,12 @@ export class Passthrough {
     key: string,
     params: Params,
     signal: AbortSignal,
-    map: (upstream: ManagedUpstream, items: T[]) => T[],
+    map: (upstream: ManagedUpstream, items: T[]) => T[] | Promise<T[]>,
   ): Promise<never> {
     if (!this.isMerged) {
       const [upstream] = this.upstreams;
       const page = (await upstreamRequest(this.clientOf(upstream), method, params, signal)) as Record<string, unknown>;
-      return { ...page, [key]: map(upstream, (page[key] as T[]) ?? []) } as never;
+      return { ...page, [key]: await map(upstream, (page[key] as T[]) ?? []) } as never;
     }
     if (params?.cursor) throw new McpError(ErrorCode.InvalidParams, "invalid cursor: the bridge returns merged lists in one page");
     const lists = await Promise.all(

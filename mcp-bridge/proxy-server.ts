@@ -108,7 +108,7 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
   // The server's capabilities depend on the upstreams', so the passthrough is attached to it once they connected.
   const upstreams: ManagedUpstream[] = [];
   const mirrored = mirroredCapabilities(clientCapabilities);
-  const passthrough = new Passthrough(upstreams, session, mirrored);
+  const passthrough = new Passthrough(upstreams, session, mirrored, core.admission);
   upstreams.push(
     ...core.upstreams.map(
       (spec) =>
@@ -246,7 +246,11 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
   });
 
   const stopWatchingPolicy = core.policy.onChange(toolsChanged);
-  const stopWatchingInventory = core.admission?.onChange(() => void refreshAll().then(toolsChanged));
+  const stopWatchingInventory = core.admission?.onChange(() => {
+    void refreshAll().then(toolsChanged);
+    // Prompts and resource templates are filtered by the same inventory: the client lists them again.
+    passthrough.inventoryChanged();
+  });
   // Every caller waits for the same closing: whoever frees the session's capacity must see its processes gone.
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -1,5 +1,5 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { TToolVerdict } from "../lib/bridge-api/bridge-api.types";
+import type { TInventoryKind, TToolVerdict } from "../lib/bridge-api/bridge-api.types";
 import { hashToolDefinition } from "../lib/tools/tool-definition";
 import type { DashboardClient } from "./dashboard-client";
 import { log } from "./log";
@@ -19,7 +19,7 @@ const NOTES: Record<Exclude<TToolVerdict["status"], "enabled">, string> = {
 };
 
 /** The verdict for one tool, checked against the definition the bridge holds now (never trusting a stale answer). */
-export function admissionOf(verdict: TToolVerdict | undefined, definition: Tool): Admission {
+export function admissionOf(verdict: TToolVerdict | undefined, definition: object): Admission {
   if (!verdict) return { isAdmitted: false, note: "is not in the Airlock tool inventory yet" };
   if (verdict.status !== "enabled") return { isAdmitted: false, note: NOTES[verdict.status] };
   if (verdict.pinnedHash !== hashToolDefinition(definition)) return { isAdmitted: false, note: NOTES.quarantined };
@@ -56,18 +56,28 @@ export class ToolAdmission {
     return () => void this.listeners.delete(listener);
   }
 
-  async review(server: string, instructions: string | undefined, tools: Tool[]): Promise<Map<string, Admission>> {
+  /**
+   * The verdicts for what one upstream lists now: its tools, or (`kind`) its prompts or
+   * resource templates, which join the inventory the same way (a template's name is its URI template).
+   */
+  async review(
+    server: string,
+    instructions: string | undefined,
+    tools: (Tool | { name: string; [key: string]: unknown })[],
+    kind: TInventoryKind = "tool",
+  ): Promise<Map<string, Admission>> {
     const key = JSON.stringify([instructions ?? "", ...tools.map((t) => hashToolDefinition(t)).sort()]);
-    let verdicts = this.cache.get(server)?.key === key ? this.cache.get(server)!.verdicts : undefined;
+    const slot = kind === "tool" ? server : `${kind}\u0000${server}`;
+    let verdicts = this.cache.get(slot)?.key === key ? this.cache.get(slot)!.verdicts : undefined;
     // Two admin decisions in quick succession start two reviews; the answer to the
     // first may arrive last. Only an answer asked for after the latest change counts.
     for (let attempt = 0; !verdicts; attempt++) {
       const asked = this.generation;
       try {
-        const answer = await this.dashboard.reportTools({ server, instructions, tools });
+        const answer = await this.dashboard.reportTools({ server, instructions, kind, tools: tools as { name: string }[] });
         if (asked !== this.generation && attempt < 5) continue;
         verdicts = new Map(answer.map((v) => [v.name, v]));
-        if (asked === this.generation) this.cache.set(server, { key, verdicts });
+        if (asked === this.generation) this.cache.set(slot, { key, verdicts });
       } catch (error) {
         log(`cannot check the tools of ${server} with the dashboard; none is exposed until it answers`, error);
         const note = `cannot be checked against the Airlock tool inventory (${(error as Error).message})`;

@@ -141,12 +141,28 @@ export const ZToolDefinition = z.looseObject({
 });
 export type TToolDefinition = z.infer<typeof ZToolDefinition>;
 
-/** POST /api/bridge/tools: the tools one upstream lists now; the answer says which the bridge may expose. */
-export const ZToolReport = z.object({
-  server: z.string().min(1).max(200),
-  instructions: z.string().max(100_000).optional(),
-  tools: z.array(ZToolDefinition).max(2_000),
-});
+/** What the inventory holds besides tools: prompts (a poisoned prompt is a poisoned system prompt) and resource templates. */
+export const INVENTORY_KINDS = ["tool", "prompt", "resource_template"] as const;
+export type TInventoryKind = (typeof INVENTORY_KINDS)[number];
+
+/**
+ * POST /api/bridge/tools: the tools (or, with `kind`, the prompts or resource templates) one
+ * upstream lists now; the answer says which the bridge may expose. A resource template's
+ * `name` is its URI template.
+ */
+export const ZToolReport = z
+  .object({
+    server: z.string().min(1).max(200),
+    instructions: z.string().max(100_000).optional(),
+    kind: z.enum(INVENTORY_KINDS).default("tool"),
+    tools: z.array(z.looseObject({ name: z.string().min(1).max(2_000), inputSchema: ZJsonObject.optional() })).max(2_000),
+  })
+  .superRefine((report, ctx) => {
+    if (report.kind !== "tool") return;
+    report.tools.forEach((tool, i) => {
+      if (!tool.inputSchema) ctx.addIssue({ code: "custom", path: ["tools", i, "inputSchema"], message: "a tool needs its inputSchema" });
+    });
+  });
 export type TToolReport = z.infer<typeof ZToolReport>;
 
 export const TOOL_STATUSES = ["pending", "enabled", "disabled", "quarantined"] as const;

@@ -6,7 +6,7 @@ const MAX_DEPTH = 12;
 const MAX_FIELDS = 2_000;
 
 /**
- * Every piece of text in a tool definition that reaches the model: name, title,
+ * Every piece of text in a tool (or prompt, or resource template) definition that reaches the model: name, title,
  * description, and anywhere in the input and output schemas (property names,
  * titles, descriptions, defaults, enums, examples, constants). Attacks hide in
  * all of them, not only in the top-level description.
@@ -19,6 +19,17 @@ export function definitionFields(definition: Record<string, unknown>): TTextFiel
   push("name", definition.name);
   push("title", definition.title);
   push("description", definition.description);
+  // A resource template's URI and name; a prompt's arguments.
+  push("uriTemplate", definition.uriTemplate);
+  if (Array.isArray(definition.arguments)) {
+    definition.arguments.slice(0, 200).forEach((argument, i) => {
+      if (!argument || typeof argument !== "object") return;
+      const a = argument as Record<string, unknown>;
+      push(`arguments.${i}.name#name`, a.name);
+      push(`arguments.${i}.title`, a.title);
+      push(`arguments.${i}.description`, a.description);
+    });
+  }
   const annotations = definition.annotations as Record<string, unknown> | undefined;
   push("annotations.title", annotations?.title);
   walkSchema("inputSchema", definition.inputSchema, push, 0);

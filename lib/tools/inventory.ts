@@ -50,7 +50,7 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
   const names = report.tools.map((t) => t.name);
   for (const definition of report.tools) {
     const definitionHash = hashToolDefinition(definition);
-    const where = { server_name: { server: report.server, name: definition.name } };
+    const where = { server_kind_name: { server: report.server, kind: report.kind, name: definition.name } };
     const seen = {
       definition: definition as Json as object,
       definitionHash,
@@ -69,6 +69,7 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
           const created = await tx.tool.create({
             data: {
               server: report.server,
+              kind: report.kind,
               name: definition.name,
               ...seen,
               status: isTrusted ? "enabled" : "pending",
@@ -177,6 +178,8 @@ export function roleOfInventoryTool(tool: { server: string; name: string; defini
 export interface InventoryRow {
   id: string;
   server: string;
+  /** "tool", "prompt" or "resource_template". */
+  kind: string;
   name: string;
   status: TToolVerdict["status"];
   description: string | null;
@@ -198,6 +201,7 @@ export async function listInventory({ unusedDays = 30 }: { unusedDays?: number }
   return tools.map((t) => ({
     id: t.id,
     server: t.server,
+    kind: t.kind,
     name: t.name,
     status: t.status,
     description: typeof (t.definition as Json).description === "string" ? ((t.definition as Json).description as string) : null,
@@ -315,7 +319,7 @@ export async function markToolsUsed(events: { kind: string; server?: string; too
     if (!latest.has(key) || latest.get(key)!.at < at) latest.set(key, { server: e.server, name, at });
   }
   for (const { server, name, at } of latest.values()) {
-    await db.tool.updateMany({ where: { server, name, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: at } }] }, data: { lastUsedAt: at } });
+    await db.tool.updateMany({ where: { server, kind: "tool", name, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: at } }] }, data: { lastUsedAt: at } });
   }
 }
 

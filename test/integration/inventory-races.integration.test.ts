@@ -28,12 +28,12 @@ describe("reports and decisions at the same moment", () => {
     const bridge = await db.bridge.create({ data: { name: "race", tokenHash: "race-hash", prefix: "alk_brg_race" } });
     const admin = await db.user.create({ data: { email: "admin@example.com", passwordHash: "x", role: "admin" } });
     const actor = { id: admin.id, email: admin.email };
-    const report = (tool: Tool) => inventory.reportTools(bridge, { server: "srv", tools: [tool] });
+    const report = (tool: Tool) => inventory.reportTools(bridge, { server: "srv", kind: "tool", tools: [tool] });
     for (let round = 0; round < 25; round++) {
       const tool: Tool = { name: `tool_${round}`, description: "Does a thing.", inputSchema: { type: "object" } };
       const [{ status: first }] = await report(tool);
       expect(first).toBe("pending");
-      const row = await db.tool.findUniqueOrThrow({ where: { server_name: { server: "srv", name: tool.name } } });
+      const row = await db.tool.findUniqueOrThrow({ where: { server_kind_name: { server: "srv", kind: "tool", name: tool.name } } });
       const action = round % 2 ? "enable" : "disable";
       // Several reports race the decision (bridges re-list tools on every tools/list).
       await Promise.all([inventory.decideTool({ id: row.id, action, definitionHash: row.definitionHash, actor }), report(tool), report(tool), report(tool)]);

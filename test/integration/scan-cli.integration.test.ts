@@ -37,8 +37,14 @@ describe("airlock scan", () => {
     const { status, stdout } = scan("--upstream", `calc=${POISONED}`, "--format", "json");
     expect(status).toBe(1);
     const { findings } = JSON.parse(stdout);
-    expect(findings.every((f: { target: string }) => f.target === "tool:add")).toBe(true);
-    expect(findings[0]).toMatchObject({ detector: "hidden-instructions", severity: "high", location: "description" });
+    // The poisoned tool and the poisoned prompt; the honest tool, prompt and template have nothing.
+    expect(new Set(findings.map((f: { target: string }) => f.target))).toEqual(new Set(["tool:add", "prompt:summarize"]));
+    expect(findings.find((f: { target: string }) => f.target === "tool:add")).toMatchObject({
+      detector: "hidden-instructions",
+      severity: "high",
+      location: "description",
+    });
+    expect(findings.find((f: { target: string }) => f.target === "prompt:summarize")).toMatchObject({ severity: "high", location: "description" });
   });
 
   it("passes the reference servers, whose tools are honest", () => {

@@ -41,6 +41,11 @@ export default async function ToolsPage({ searchParams }: { searchParams: Promis
             <td className="px-3 py-2">{t.server}</td>
             <td className="px-3 py-2 font-medium">
               <Link className="text-accent underline-offset-2 hover:underline" href={`/tools/${t.id}`}>
+                {t.kind !== "tool" && (
+                  <span className="mr-1 rounded bg-slate-100 px-1 text-xs font-normal text-slate-700">
+                    {t.kind === "prompt" ? "prompt" : "resource template"}
+                  </span>
+                )}
                 {t.name}
               </Link>
             </td>

@@ -11,3 +11,7 @@ ALTER TABLE "ApprovalRequest" ADD COLUMN "findings" JSONB;
 ALTER TABLE "ApprovalRequest" ADD COLUMN "chain" JSONB;
 ALTER TABLE "Tool" ADD COLUMN "sourceTag" TEXT;
 ALTER TABLE "Tool" ADD COLUMN "sinkTag" BOOLEAN;
+-- Prompts and resource templates join the tool inventory: one row per server, kind and name.
+ALTER TABLE "Tool" ADD COLUMN "kind" TEXT NOT NULL DEFAULT 'tool';
+DROP INDEX "Tool_server_name_key";
+CREATE UNIQUE INDEX "Tool_server_kind_name_key" ON "Tool"("server", "kind", "name");
