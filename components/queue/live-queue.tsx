@@ -6,10 +6,11 @@ import { ConnectionIndicator } from "@/components/realtime/connection-indicator"
 import { useAirlockSocket } from "@/components/realtime/use-airlock-socket";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { newPendingQueue, queueArrived, queueClosed, queueReconnected, queueResynced } from "@/lib/queue/pending-queue";
-import type { ApprovalSummary } from "@/lib/realtime/events";
+import type { ApprovalSummary, SessionAlert } from "@/lib/realtime/events";
 
 /** The pending queue, kept live over socket.io: rows arrive and leave without a reload. */
-export function LiveQueue({ initial }: { initial: ApprovalSummary[] }) {
+export function LiveQueue({ initial, initialAlerts = [] }: { initial: ApprovalSummary[]; initialAlerts?: SessionAlert[] }) {
+  const [alerts, setAlerts] = useState(initialAlerts);
   const [queue, setQueue] = useState(() => newPendingQueue(initial));
   const [announcement, setAnnouncement] = useState("");
   const [resyncFailed, setResyncFailed] = useState(false);
@@ -26,6 +27,10 @@ export function LiveQueue({ initial }: { initial: ApprovalSummary[] }) {
           setResyncFailed(false);
         })
         .catch(() => setResyncFailed(true));
+    },
+    "alert:created": (alert) => {
+      setAlerts((current) => [alert, ...current].slice(0, 5));
+      setAnnouncement(`Alert on a session of ${alert.bridgeName}: ${alert.alert}`);
     },
     "approval:created": (approval) => {
       setQueue((current) => queueArrived(current, approval));
@@ -51,6 +56,28 @@ export function LiveQueue({ initial }: { initial: ApprovalSummary[] }) {
         <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
           The queue could not be refreshed after reconnecting; reload the page to be sure it is complete.
         </p>
+      )}
+      {alerts.length > 0 && (
+        <section
+          aria-label="Session alerts"
+          data-testid="session-alerts"
+          className="space-y-1 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900"
+        >
+          <p className="font-semibold">Session alerts (last 24 hours)</p>
+          <ul className="list-disc pl-5">
+            {alerts.map((a) => (
+              <li key={`${a.at}-${a.sessionId}`}>
+                {a.alert} — bridge {a.bridgeName}, session <span className="font-mono text-xs">{a.sessionId.slice(0, 12)}</span>
+                {a.tool ? (
+                  <>
+                    , last asked for <span className="font-mono">{a.tool}</span>
+                  </>
+                ) : null}{" "}
+                (<RelativeTime iso={a.at} mode="ago" />)
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
       <p aria-live="polite" className="sr-only">
         {announcement}

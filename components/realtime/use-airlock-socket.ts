@@ -28,6 +28,7 @@ export function useAirlockSocket(handlers: SocketHandlers): TConnection {
     socket.on("connect_error", () => setConnection("reconnecting"));
     socket.on("approval:created", (a) => latest.current["approval:created"]?.(a));
     socket.on("approval:updated", (s) => latest.current["approval:updated"]?.(s));
+    socket.on("alert:created", (a) => latest.current["alert:created"]?.(a));
     return () => {
       socket.close();
     };

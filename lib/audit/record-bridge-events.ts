@@ -1,5 +1,7 @@
 import type { TBridgeAuditEvent } from "../bridge-api/bridge-api.types";
 import { db } from "../db/prisma";
+import { ROOM_REVIEWERS } from "../realtime/events";
+import { getIo } from "../realtime/hub";
 import { markToolsUsed } from "../tools/inventory";
 
 /** Stores a batch of events a bridge reports (allowed, denied, held, …) in one write. */
@@ -22,6 +24,33 @@ export async function recordBridgeEvents({ bridgeId, events }: { bridgeId: strin
       detail: e.detail as object | undefined,
     })),
   });
+  // A bridge raised an alert on a session (a burst of calls to tools that do not exist): its own event, pushed to reviewers.
+  const alerts = events.filter((e) => typeof e.detail?.alert === "string");
+  if (alerts.length) {
+    await db.auditEvent.createMany({
+      data: alerts.map((e) => ({
+        createdAt: new Date(e.at),
+        kind: "session_alert",
+        bridgeId,
+        sessionId: e.sessionId,
+        server: e.server,
+        tool: e.tool,
+        detail: { alert: String(e.detail!.alert).slice(0, 500) },
+      })),
+    });
+    const bridge = await db.bridge.findUnique({ where: { id: bridgeId }, select: { name: true } });
+    for (const e of alerts) {
+      getIo()
+        ?.to(ROOM_REVIEWERS)
+        .emit("alert:created", {
+          at: e.at,
+          bridgeName: bridge?.name ?? "",
+          sessionId: e.sessionId,
+          alert: String(e.detail!.alert).slice(0, 500),
+          tool: e.tool ?? null,
+        });
+    }
+  }
   await markToolsUsed(events);
   return { accepted: events.length };
 }

@@ -22,7 +22,19 @@ export interface ApprovalSummary {
   findingCount: number;
 }
 
+/** A bridge's alert on one session, for reviewers (a burst of calls to tools that do not exist). */
+export interface SessionAlert {
+  at: string;
+  bridgeName: string;
+  sessionId: string;
+  alert: string;
+  /** The last tool name the session asked for. */
+  tool: string | null;
+}
+
 export interface ServerToClientEvents {
+  /** To reviewers: a bridge raised an alert on a session. */
+  "alert:created": (alert: SessionAlert) => void;
   /** To reviewers: a call was held. */
   "approval:created": (approval: ApprovalSummary) => void;
   /** To reviewers and to the owning bridge: a request left the pending state. */

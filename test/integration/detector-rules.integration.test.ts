@@ -173,3 +173,26 @@ it("follows an admin's tags: a mail tool tagged as internal does not complete th
     await bridge.close();
   }
 });
+
+it("names the tool a mistyped call imitates, and raises a session alert after a burst of calls to tools that do not exist", async () => {
+  const { bridge } = await office();
+  try {
+    await expect(bridge.client.callTool({ name: "send_emaiI", arguments: {} })).rejects.toThrow(
+      /send_emaiI \(it reads like send_email, which is a different tool\)/,
+    );
+    for (const name of ["list_secrets", "dump_db", "get_tokens", "export_all"]) {
+      await expect(bridge.client.callTool({ name, arguments: {} })).rejects.toThrow(/unknown tool/);
+    }
+    const alert = await waitFor(async () => {
+      const { body } = await api(dashboard, admin, "/api/audit/export?format=json");
+      return body.events.find((e: { kind: string }) => e.kind === "session_alert");
+    });
+    expect(alert.detail.alert).toMatch(/burst of calls to unknown tools: 5 in a minute/);
+    const typo = (await api(dashboard, admin, "/api/audit/export?format=json")).body.events.find(
+      (e: { kind: string; tool: string }) => e.kind === "denied" && e.tool === "send_emaiI",
+    );
+    expect(typo.detail).toMatchObject({ reason: "unknown tool", possibleTyposquatOf: "send_email" });
+  } finally {
+    await bridge.close();
+  }
+});
