@@ -139,29 +139,25 @@ it("lets the same tools through in a harmless order: a web page then a send, and
 });
 
 it("follows an admin's tags: a mail tool tagged as internal does not complete the chain, and the tag is audited", async () => {
+  // A first session puts the office's tools in the inventory; the admin tags the mail tool.
+  const first = await office();
+  await first.bridge.client.listTools();
+  await first.bridge.close();
+  const tools = (await api(dashboard, admin, "/api/tools")).body.items as { id: string; name: string }[];
+  const mail = tools.find((t) => t.name === "send_email")!;
+  const tagged = await api(dashboard, admin, `/api/tools/${mail.id}/tags`, { method: "PUT", body: { sink: false } });
+  // A new bridge reads the tags with the inventory's verdicts when it starts.
   const { bridge, sent } = await office();
-  let mailId: string | undefined;
   try {
-    await bridge.client.listTools();
-    const tools = (await api(dashboard, admin, "/api/tools")).body.items as { id: string; name: string }[];
-    const mail = tools.find((t) => t.name === "send_email")!;
-    mailId = mail.id;
-    const tagged = await api(dashboard, admin, `/api/tools/${mail.id}/tags`, { method: "PUT", body: { sink: false } });
     expect(tagged.status).toBe(200);
     expect(tagged.body.role).toEqual({ private: false, untrusted: false, sink: false });
     expect((await api(dashboard, reviewer, `/api/tools/${mail.id}/tags`, { method: "PUT", body: { sink: true } })).status).toBe(403);
 
     await bridge.client.callTool({ name: "read_notes", arguments: {} });
     await bridge.client.callTool({ name: "browse", arguments: { url: "https://news.example/garden" } });
-    // The bridge re-reads the inventory when it changes: the send goes through once it has.
-    await waitFor(async () => {
-      const result = await bridge.client.callTool({ name: "send_email", arguments: { to: "team@corp.example", subject: "s", body: "b" } });
-      if (!result.isError) return true;
-      const held = (await api(dashboard, reviewer, "/api/approvals?status=pending")).body.items as { id: string }[];
-      for (const h of held) await api(dashboard, reviewer, `/api/approvals/${h.id}/decision`, { body: { decision: "reject" } });
-      return undefined;
-    });
-    expect(sent().length).toBeGreaterThanOrEqual(1);
+    const result = await bridge.client.callTool({ name: "send_email", arguments: { to: "team@corp.example", subject: "s", body: "b" } });
+    expect(result.isError).toBeFalsy();
+    expect(sent()).toHaveLength(1);
     const { body: audit } = await api(dashboard, admin, "/api/audit/export?format=json");
     expect(audit.events.find((e: { kind: string; tool: string }) => e.kind === "tool_tagged" && e.tool === "send_email").detail.to).toEqual({
       source: null,
@@ -169,7 +165,7 @@ it("follows an admin's tags: a mail tool tagged as internal does not complete th
     });
   } finally {
     // The inventory is shared by this file's tests: the tag goes back to the default.
-    if (mailId) await api(dashboard, admin, `/api/tools/${mailId}/tags`, { method: "PUT", body: { sink: null } });
+    await api(dashboard, admin, `/api/tools/${mail.id}/tags`, { method: "PUT", body: { sink: null } });
     await bridge.close();
   }
 });
