@@ -71,7 +71,8 @@ function compileAll(policy: TPolicy): CompiledPolicy {
       results: compileRules(results),
       needs: {
         argSignals: /\bsignals\b/.test(whens),
-        session: /\bsession\s*\.\s*(?:private|untrusted|tainted)\b|\btool\s*\.\s*role\b/.test(whens),
+        // Over-approximated on purpose: `session["tainted"]` reads the facts as surely as `session.tainted`.
+        session: /\b(?:private|untrusted|tainted|role)\b/.test(whens),
         results: results.length > 0,
       },
     };

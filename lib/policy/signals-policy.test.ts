@@ -43,6 +43,13 @@ describe("rules on results and signals in the policy", () => {
     expect(evaluatePolicy(seeded(), call()).action).toBe("allow");
   });
 
+  it("sees a rule that reads the session's facts in any spelling, so the bridge keeps them", () => {
+    const needs = (when: string) => policyNeeds(ZPolicy.parse({ default: "allow", rules: [{ name: "a", match: {}, when, action: "require_approval" }] }));
+    expect(needs('session["tainted"]').session).toBe(true);
+    expect(needs("tool['role'].sink && session.untrusted").session).toBe(true);
+    expect(needs('signals["args"]["secret"]').argSignals).toBe(true);
+  });
+
   it("tells the bridge which detectors a policy needs", () => {
     expect(policyNeeds(seeded())).toEqual({ argSignals: true, session: true, results: true });
     expect(policyNeeds(ZPolicy.parse({ default: "allow", rules: [{ name: "a", match: { tool: "x" }, action: "deny" }] }))).toEqual({
