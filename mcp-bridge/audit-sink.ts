@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { type TBridgeAuditEvent, ZBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
 import type { AuditSpool } from "./audit-spool";
@@ -64,7 +65,7 @@ export class DashboardAuditSink implements AuditSink {
   }
 
   record(event: TBridgeAuditEvent): void {
-    const conforming = conform(event);
+    const conforming = conform(event.id ? event : { id: randomUUID(), ...event });
     if (!conforming) return log("dropped an audit event that does not fit the contract");
     if (this.buffer.length >= MAX_BUFFERED) {
       this.buffer.shift();

@@ -1,3 +1,4 @@
+import { appendAudit } from "../audit/chain";
 import type { TRole } from "../auth/roles";
 import { isBridgeInstanceGone } from "../bridges/bridge-presence";
 import { db } from "../db/prisma";
@@ -107,8 +108,8 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
       });
       if (count !== 1) throw conflict("this request was decided by someone else a moment ago");
     }
-    await tx.auditEvent.create({
-      data: {
+    await appendAudit(tx, [
+      {
         kind: "decided",
         bridgeId: approval.bridgeId,
         sessionId: approval.sessionId,
@@ -129,7 +130,7 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
           requiredApprovers: approval.requiredApprovers,
         },
       },
-    });
+    ]);
     return { status, approvals };
   });
 

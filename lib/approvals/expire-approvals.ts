@@ -1,17 +1,20 @@
+import { appendAudit } from "../audit/chain";
 import { isBridgeInstanceGone } from "../bridges/bridge-presence";
-import { db } from "../db/prisma";
+import { db, type Prisma } from "../db/prisma";
 import { publishApprovalUpdate } from "./publish-approval-update";
 
 /** Expires one pending request whose deadline passed (or whose bridge is gone); returns whether it changed. */
 export async function expireApproval(approvalId: string, reason: "expired" | "bridge_gone" = "expired"): Promise<boolean> {
-  const { count } = await db.approvalRequest.updateMany({
-    where: { id: approvalId, status: "pending", ...(reason === "expired" ? { expiresAt: { lte: new Date() } } : {}) },
-    data: { status: "expired", outcome: reason, decidedAt: new Date() },
+  // The status and its audit event commit together: an expiry is never without its record.
+  const count = await db.$transaction(async (tx) => {
+    const { count } = await tx.approvalRequest.updateMany({
+      where: { id: approvalId, status: "pending", ...(reason === "expired" ? { expiresAt: { lte: new Date() } } : {}) },
+      data: { status: "expired", outcome: reason, decidedAt: new Date() },
+    });
+    if (count === 1) await recordExpiry(tx, approvalId, reason);
+    return count;
   });
-  if (count === 1) {
-    await recordExpiry([approvalId], reason);
-    await publishApprovalUpdate(approvalId);
-  }
+  if (count === 1) await publishApprovalUpdate(approvalId);
   return count === 1;
 }
 
@@ -47,10 +50,10 @@ export async function expireDueApprovals(now = new Date()): Promise<string[]> {
   return expired;
 }
 
-async function recordExpiry(ids: string[], reason: "expired" | "bridge_gone") {
-  const rows = await db.approvalRequest.findMany({ where: { id: { in: ids } } });
-  await db.auditEvent.createMany({
-    data: rows.map((a) => ({
+async function recordExpiry(tx: Prisma.TransactionClient, approvalId: string, reason: "expired" | "bridge_gone") {
+  const a = await tx.approvalRequest.findUniqueOrThrow({ where: { id: approvalId } });
+  await appendAudit(tx, [
+    {
       kind: "decided",
       bridgeId: a.bridgeId,
       sessionId: a.sessionId,
@@ -62,6 +65,6 @@ async function recordExpiry(ids: string[], reason: "expired" | "bridge_gone") {
       approvalId: a.id,
       latencyMs: Date.now() - a.createdAt.getTime(),
       detail: { decision: "expire", resultingStatus: "expired", ...(reason === "bridge_gone" ? { reason: "the bridge holding the call is gone" } : {}) },
-    })),
-  });
+    },
+  ]);
 }

@@ -1,3 +1,4 @@
+import { appendAudit } from "../audit/chain";
 import type { TApprovalResult, TApprovalState } from "../bridge-api/bridge-api.types";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
@@ -46,8 +47,8 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
         message: isWithdrawal ? `request is already ${approval.status}` : "request is not approved (nor expired) or its result was already recorded",
       });
     }
-    await tx.auditEvent.create({
-      data: {
+    await appendAudit(tx, [
+      {
         kind: isWithdrawal ? "withdrawn" : result.outcome === "executed" ? "executed" : result.outcome === "reheld" ? "reheld" : "failed",
         bridgeId,
         sessionId: approval.sessionId,
@@ -59,7 +60,7 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
         approvalId,
         detail: result.error ? { error: result.error } : undefined,
       },
-    });
+    ]);
     return isWithdrawal ? "withdrawn" : approval.status;
   });
   // A withdrawn request was pending: a reviewer's partial approval may have landed meanwhile, so it is read back.

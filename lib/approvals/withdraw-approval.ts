@@ -1,3 +1,4 @@
+import { appendAudit } from "../audit/chain";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import { recordApprovalResult } from "./record-approval-result";
@@ -35,8 +36,8 @@ async function recordUnused(approvalId: string) {
     });
     if (count !== 1) return;
     const a = await tx.approvalRequest.findUniqueOrThrow({ where: { id: approvalId } });
-    await tx.auditEvent.create({
-      data: {
+    await appendAudit(tx, [
+      {
         kind: "withdrawn",
         bridgeId: a.bridgeId,
         sessionId: a.sessionId,
@@ -46,6 +47,6 @@ async function recordUnused(approvalId: string) {
         approvalId,
         detail: { after: "approved", reason: "bridge gave up" },
       },
-    });
+    ]);
   });
 }

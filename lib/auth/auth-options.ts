@@ -1,5 +1,6 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { recordAudit } from "../audit/chain";
 import { db } from "../db/prisma";
 import { CLIENT_ADDRESS_HEADER } from "../server/client-address";
 import { ZEmail } from "../users/users.types";
@@ -46,9 +47,12 @@ export const authOptions: NextAuthOptions = {
         const isValid = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
         if (!user || !isValid) {
           recordSignInFailure(attempt);
+          // Throttled attempts (above) are not written: a flood of guesses must not flood the trail.
+          await recordAudit([{ kind: "sign_in_failed", principal: email.data, detail: { address, method: "password" } }]);
           return null;
         }
         recordSignInSuccess(attempt);
+        await recordAudit([{ kind: "signed_in", actorId: user.id, detail: { address, method: "password" } }]);
         return { id: user.id, email: user.email, name: user.name, role: user.role as TRole, sessionVersion: user.sessionVersion };
       },
     }),

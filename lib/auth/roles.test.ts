@@ -8,6 +8,7 @@ const EXPECTED: Record<TPermission, Record<TRole, boolean>> = {
   "rules:read": { admin: true, reviewer: false, auditor: true },
   "rules:write": { admin: true, reviewer: false, auditor: false },
   "audit:read": { admin: true, reviewer: true, auditor: true },
+  "audit:verify": { admin: true, reviewer: false, auditor: true },
   "admin:read": { admin: true, reviewer: false, auditor: true },
   "admin:write": { admin: true, reviewer: false, auditor: false },
 };

@@ -8,6 +8,8 @@ export const PERMISSIONS = {
   "rules:read": ["admin", "auditor"],
   "rules:write": ["admin"],
   "audit:read": ["admin", "auditor", "reviewer"],
+  /** The whole chain: reviewers export only their own decisions, so they do not walk everyone's. */
+  "audit:verify": ["admin", "auditor"],
   "admin:read": ["admin", "auditor"],
   "admin:write": ["admin"],
 } as const satisfies Record<string, readonly TRole[]>;

@@ -116,6 +116,8 @@ export type TApprovalResult = z.infer<typeof ZApprovalResult>;
 
 /** POST /api/bridge/audit: a batch of events the bridge saw. */
 export const ZBridgeAuditEvent = z.object({
+  /** The bridge's own id for the event: a batch delivered twice (a lost answer, a spool) is stored once. */
+  id: z.string().min(8).max(100).optional(),
   at: z.string().datetime(),
   kind: z.enum(["allowed", "denied", "held", "executed", "failed", "upstream_error"]),
   sessionId: z.string().max(200),

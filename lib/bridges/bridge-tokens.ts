@@ -1,3 +1,4 @@
+import { appendAudit } from "../audit/chain";
 import { generateToken, hashToken, tokenKind } from "../auth/tokens";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
@@ -7,7 +8,11 @@ export async function createBridgeToken({ name, newTools = "disabled" }: { name:
   const existing = await db.bridge.findUnique({ where: { name } });
   if (existing) throw new AppError("conflict", { message: `a bridge named "${name}" already exists` });
   const { token, tokenHash, prefix } = generateToken("bridge");
-  const bridge = await db.bridge.create({ data: { name, tokenHash, prefix, newTools }, select: { id: true, name: true } });
+  const bridge = await db.$transaction(async (tx) => {
+    const bridge = await tx.bridge.create({ data: { name, tokenHash, prefix, newTools }, select: { id: true, name: true } });
+    await appendAudit(tx, [{ kind: "bridge_token_created", bridgeId: bridge.id, detail: { name, prefix, newTools } }]);
+    return bridge;
+  });
   return { ...bridge, token };
 }
 

@@ -27,6 +27,9 @@ const USAGE = `Usage: airlock <command> [options]
        [--format text|json] [--fail-on low|medium|high]
                                           scan a server's definitions, texts, or recorded sessions
                                           offline; exit 1 on findings, 2 when it could not scan
+  audit verify [--from SEQ] [--to SEQ] | --file EXPORT.ndjson [--public-key KEY]
+                                          check the audit chain (or an exported file, offline) and
+                                          name the first edited, deleted or inserted event; exit 1 if broken
 
 Environment: DATABASE_URL (default: embedded SQLite in ./data), PORT (3000), HOST (127.0.0.1).`;
 
@@ -83,6 +86,11 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === "start") return runStart(argv.slice(1));
+  if (command === "audit") {
+    const { runAudit } = await import("./audit-command");
+    process.exitCode = await runAudit(argv.slice(1));
+    return;
+  }
   if (command === "scan") {
     const { runScan } = await import("./scan-command");
     process.exitCode = await runScan(argv.slice(1));

@@ -1,3 +1,4 @@
+import { appendAudit } from "../audit/chain";
 import { db, type Prisma } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import { type TPolicy, ZPolicy, ZRule } from "../policy/policy.types";
@@ -105,14 +106,14 @@ export async function replacePolicy({ policy, author, comment, isDryRun = false,
       const version = await tx.policyVersion.create({
         data: { number: current.number + 1, author, comment: comment ?? null, policy: snapshot as object, diff: diff as object },
       });
-      await tx.auditEvent.create({
-        data: {
+      await appendAudit(tx, [
+        {
           kind: "policy_changed",
           policyVersion: version.number,
           actorId: actorId ?? null,
           detail: { author, comment: comment ?? null, from: current.number, diff } as object,
         },
-      });
+      ]);
       return { version: version.number, diff, isApplied: true };
     })
     .catch((error) => {

@@ -1,6 +1,8 @@
 import { createServer } from "node:http";
 import next from "next";
 import { expireAbandonedApprovals, expireDueApprovals } from "../approvals/expire-approvals";
+import { checkpointHead } from "../audit/chain";
+import { auditSigningKey } from "../audit/signing-key";
 import { pruneBridgeInstances } from "../bridges/bridge-presence";
 import { checkDatabase } from "../db/check-database";
 import { ROOT_DIR, resolveDatabaseTarget } from "../db/database-url";
@@ -18,6 +20,7 @@ export interface StartServerOptions {
 }
 
 const EXPIRY_SWEEP_MS = 1000;
+const CHECKPOINT_SECONDS = Math.max(1, Number(process.env.AIRLOCK_AUDIT_CHECKPOINT_SECONDS) || 300);
 const ABANDONED_SWEEP_EVERY = 2;
 const DATABASE_PROBE_EVERY = 10;
 
@@ -27,6 +30,8 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   const applied = await migrateDatabase(target);
   if (applied.length) console.log(`[airlock] applied migrations: ${applied.join(", ")}`);
   const secret = ensureAuthSecret();
+  // A bad AIRLOCK_AUDIT_SIGNING_KEY stops the start here, with its reason, not at the first checkpoint.
+  console.log(`[airlock] audit checkpoints signed with key ${auditSigningKey().keyId}`);
   process.env.NEXTAUTH_URL ??= `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}`;
 
   const app = next({ dev, dir: ROOT_DIR, hostname, port });
@@ -70,6 +75,11 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
     }
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
+  // A quiet trail is still signed within minutes: the head gets a checkpoint if events came since the last.
+  const checkpointer = setInterval(() => {
+    checkpointHead().catch((error) => console.error("[airlock] audit checkpoint failed", error));
+  }, CHECKPOINT_SECONDS * 1000);
+  checkpointer.unref();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -81,6 +91,7 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
     httpServer,
     async close() {
       clearInterval(sweeper);
+      clearInterval(checkpointer);
       io.close();
       await new Promise((resolve) => httpServer.close(resolve));
     },

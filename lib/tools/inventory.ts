@@ -1,3 +1,4 @@
+import { appendAudit } from "../audit/chain";
 import { TOOL_SOURCES, type TToolReport, type TToolVerdict } from "../bridge-api/bridge-api.types";
 import { db } from "../db/prisma";
 import { highestSeverity } from "../detectors/scan-definition";
@@ -79,8 +80,8 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
               reviewedAt: isTrusted ? now : null,
             },
           });
-          await tx.auditEvent.create({
-            data: {
+          await appendAudit(tx, [
+            {
               kind: "tool_discovered",
               bridgeId: bridge.id,
               server: report.server,
@@ -94,7 +95,7 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
                 ...(isFlagged && newTools === "enabled" ? { note: "held for an admin's review: high findings" } : {}),
               },
             },
-          });
+          ]);
           return created;
         }
         let status = existing.status;
@@ -108,15 +109,15 @@ export async function reportTools(bridge: { id: string }, report: TToolReport): 
           data: { ...seen, status },
         });
         if (count === 0) return null; // decided meanwhile: look again
-        await tx.auditEvent.create({
-          data: {
+        await appendAudit(tx, [
+          {
             kind: status === "quarantined" ? "tool_quarantined" : "tool_restored",
             bridgeId: bridge.id,
             server: report.server,
             tool: definition.name,
             detail: { pinnedHash: existing.pinnedHash, definitionHash },
           },
-        });
+        ]);
         return tx.tool.findUniqueOrThrow({ where: { id: existing.id } });
       }),
     );
@@ -154,15 +155,15 @@ export async function tagTool({
       ...(tags.sink !== undefined ? { sinkTag: tags.sink } : {}),
     };
     const next = await tx.tool.update({ where: { id }, data });
-    await tx.auditEvent.create({
-      data: {
+    await appendAudit(tx, [
+      {
         kind: "tool_tagged",
         actorId: actor.id,
         server: tool.server,
         tool: tool.name,
         detail: { from: { source: tool.sourceTag, sink: tool.sinkTag }, to: { source: next.sourceTag, sink: next.sinkTag } },
       },
-    });
+    ]);
     return next;
   });
   notifyBridges();
@@ -283,8 +284,8 @@ export async function decideTool({
     const { count } = await tx.tool.updateMany({ where: { id, definitionHash, status: tool.status }, data });
     if (count === 0) throw new AppError("conflict", { message: "the tool changed while you decided; review it again" });
     const next = await tx.tool.findUniqueOrThrow({ where: { id } });
-    await tx.auditEvent.create({
-      data: {
+    await appendAudit(tx, [
+      {
         kind: action === "enable" ? (tool.status === "quarantined" ? "tool_definition_approved" : "tool_enabled") : "tool_disabled",
         actorId: actor.id,
         server: tool.server,
@@ -299,7 +300,7 @@ export async function decideTool({
             : {}),
         },
       },
-    });
+    ]);
     return next;
   });
   notifyBridges();
@@ -330,9 +331,9 @@ export async function setBridgeNewTools(bridgeId: string, newTools: "enabled" | 
     if (!bridge) throw new AppError("not_found", { message: "no such bridge" });
     const updated = await tx.bridge.update({ where: { id: bridgeId }, data: { newTools }, select: { id: true, name: true, newTools: true } });
     // Turning inventory review off for a bridge widens what reaches the model: it is on the record with who did it.
-    await tx.auditEvent.create({
-      data: { kind: "bridge_updated", bridgeId, actorId: actorId ?? null, detail: { setting: "newTools", from: bridge.newTools, to: newTools } },
-    });
+    await appendAudit(tx, [
+      { kind: "bridge_updated", bridgeId, actorId: actorId ?? null, detail: { setting: "newTools", from: bridge.newTools, to: newTools } },
+    ]);
     return updated;
   });
 }

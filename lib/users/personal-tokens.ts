@@ -1,3 +1,4 @@
+import { appendAudit } from "../audit/chain";
 import type { TRole } from "../auth/roles";
 import { generateToken, hashToken, tokenKind } from "../auth/tokens";
 import { db } from "../db/prisma";
@@ -16,7 +17,11 @@ export async function createPersonalToken({ email, name }: { email: string; name
   if (!user) throw new AppError("not_found", { message: `no user with email ${email}` });
   const { token, tokenHash, prefix } = generateToken("pat");
   try {
-    await db.personalToken.create({ data: { userId: user.id, name, tokenHash, prefix } });
+    await db.$transaction(async (tx) => {
+      await tx.personalToken.create({ data: { userId: user.id, name, tokenHash, prefix } });
+      // The prefix names the token in the trail; the token and its hash never enter it.
+      await appendAudit(tx, [{ kind: "token_created", detail: { userId: user.id, email: user.email, name, prefix } }]);
+    });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") {
       throw new AppError("conflict", { message: `${email} already has a token named "${name}"` });

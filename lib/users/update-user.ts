@@ -1,3 +1,4 @@
+import { appendAudit } from "../audit/chain";
 import type { TRole } from "../auth/roles";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
@@ -16,13 +17,20 @@ async function userIdByEmail(email: string): Promise<string> {
 /** Disables (or re-enables) a user; either way their sessions end, so re-enabling does not revive old cookies. */
 export async function setUserDisabled({ email, isDisabled }: { email: string; isDisabled: boolean }): Promise<void> {
   const id = await userIdByEmail(email);
-  await db.user.update({ where: { id }, data: { disabledAt: isDisabled ? new Date() : null, ...END_SESSIONS } });
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id }, data: { disabledAt: isDisabled ? new Date() : null, ...END_SESSIONS } });
+    await appendAudit(tx, [{ kind: isDisabled ? "user_disabled" : "user_enabled", detail: { userId: id, email: email.toLowerCase() } }]);
+  });
   await disconnectUserSockets(id);
 }
 
 /** Changes a user's role and ends their sessions: they sign in again under the new role. */
 export async function setUserRole({ email, role }: { email: string; role: TRole }): Promise<void> {
   const id = await userIdByEmail(email);
-  await db.user.update({ where: { id }, data: { role, ...END_SESSIONS } });
+  await db.$transaction(async (tx) => {
+    const before = await tx.user.findUniqueOrThrow({ where: { id }, select: { role: true } });
+    await tx.user.update({ where: { id }, data: { role, ...END_SESSIONS } });
+    await appendAudit(tx, [{ kind: "user_role_changed", detail: { userId: id, email: email.toLowerCase(), from: before.role, to: role } }]);
+  });
   await disconnectUserSockets(id);
 }

@@ -1,0 +1,187 @@
+import { type ChainEvent, checkpointMessage, eventHash, GENESIS_HASH, type PersonalFields, personalDigest } from "./chain-hash";
+import { type PublicKey, verifyMessage } from "./signing-key";
+
+// Walks the audit chain in order and names what is wrong, for `audit verify` against the
+// database and against an exported file alike. Pure: events and checkpoints are fed in.
+
+export type ProblemKind = "edited" | "deleted" | "inserted" | "reordered" | "relinked" | "checkpoint";
+
+export interface ChainProblem {
+  kind: ProblemKind;
+  seq: number | null;
+  /** The database row's id, or the file's line, where the walker found it. */
+  id?: string;
+  line?: number;
+  message: string;
+}
+
+/** One stored event: its chain fields, its personal fields and salt (null once erased). */
+export interface StoredEvent extends ChainEvent, PersonalFields {
+  id?: string;
+  line?: number;
+  hash: string;
+  personalSalt: string | null;
+}
+
+export interface StoredCheckpoint {
+  seq: number;
+  hash: string;
+  createdAt: string;
+  keyId: string;
+  signature: string;
+  line?: number;
+}
+
+export interface WalkSummary {
+  checked: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  lastHash: string | null;
+  checkpoints: number;
+  lastCheckpointSeq: number | null;
+  problems: ChainProblem[];
+}
+
+const MAX_PROBLEMS = 50;
+
+const where = (e: { id?: string; line?: number }) => (e.line ? `line ${e.line}` : e.id ? `row ${e.id}` : "");
+
+export class ChainWalker {
+  private prev: { seq: number; hash: string } | null;
+  private readonly hashes = new Map<number, string>();
+  private readonly pendingCheckpoints = new Map<number, StoredCheckpoint>();
+  readonly summary: WalkSummary = { checked: 0, firstSeq: null, lastSeq: null, lastHash: null, checkpoints: 0, lastCheckpointSeq: null, problems: [] };
+
+  /**
+   * @param start where the walk begins: after `seq` whose hash is `hash` (the genesis when the walk
+   *   starts at the chain's first event), or null when nothing before the first event is known.
+   * @param allowGaps a filtered export leaves events out on purpose: gaps are not deletions there.
+   */
+  constructor(
+    private readonly keys: PublicKey[],
+    start: { seq: number; hash: string } | null = { seq: 0, hash: GENESIS_HASH },
+    private readonly allowGaps = false,
+  ) {
+    this.prev = start;
+  }
+
+  get isFull(): boolean {
+    return this.summary.problems.length >= MAX_PROBLEMS;
+  }
+
+  private report(problem: ChainProblem): void {
+    if (this.summary.problems.length < MAX_PROBLEMS) this.summary.problems.push(problem);
+  }
+
+  event(e: StoredEvent): void {
+    const s = this.summary;
+    s.checked++;
+    s.firstSeq ??= e.seq;
+    const at = where(e);
+    if (this.prev && e.seq <= this.prev.seq) {
+      this.report({
+        kind: "reordered",
+        seq: e.seq,
+        id: e.id,
+        line: e.line,
+        message: `event ${e.seq} (${at}) comes after event ${this.prev.seq}: out of order`,
+      });
+      return;
+    }
+    if (this.prev && e.seq > this.prev.seq + 1 && !this.allowGaps) {
+      const missing = e.seq - this.prev.seq - 1;
+      this.report({
+        kind: "deleted",
+        seq: this.prev.seq + 1,
+        id: e.id,
+        line: e.line,
+        message:
+          missing === 1 ? `event ${this.prev.seq + 1} is missing: deleted` : `events ${this.prev.seq + 1}–${e.seq - 1} are missing (${missing}): deleted`,
+      });
+    } else if (this.prev && e.seq === this.prev.seq + 1 && e.prevHash !== this.prev.hash) {
+      this.report({
+        kind: "relinked",
+        seq: e.seq,
+        id: e.id,
+        line: e.line,
+        message: `event ${e.seq} (${at}) does not link to event ${this.prev.seq}: an event before it was replaced or rewritten`,
+      });
+    }
+    if (eventHash(e) !== e.hash) {
+      this.report({ kind: "edited", seq: e.seq, id: e.id, line: e.line, message: `event ${e.seq} (${at}) was edited: its content does not match its hash` });
+    } else if (e.personalSalt) {
+      if (personalDigest(e, e.personalSalt) !== e.personalDigest) {
+        this.report({ kind: "edited", seq: e.seq, id: e.id, line: e.line, message: `event ${e.seq} (${at}) was edited: its principal or arguments changed` });
+      }
+    } else if (e.personalDigest && (e.principal != null || e.arguments != null)) {
+      // Erased events keep only the digest: personal fields without their salt were put back by hand.
+      this.report({ kind: "edited", seq: e.seq, id: e.id, line: e.line, message: `event ${e.seq} (${at}) was edited: personal fields on an erased event` });
+    } else if (!e.personalDigest && (e.principal != null || e.arguments != null)) {
+      this.report({ kind: "edited", seq: e.seq, id: e.id, line: e.line, message: `event ${e.seq} (${at}) was edited: personal fields added` });
+    }
+    this.prev = { seq: e.seq, hash: e.hash };
+    s.lastSeq = e.seq;
+    s.lastHash = e.hash;
+    const checkpoint = this.pendingCheckpoints.get(e.seq);
+    if (checkpoint) {
+      this.pendingCheckpoints.delete(e.seq);
+      this.matchCheckpoint(checkpoint, e.hash);
+    } else {
+      this.hashes.set(e.seq, e.hash);
+      if (this.hashes.size > 10_000) this.hashes.delete(this.hashes.keys().next().value as number);
+    }
+  }
+
+  /** A checkpoint: its signature, and that the chain at its position has its hash. */
+  checkpoint(c: StoredCheckpoint): void {
+    this.summary.checkpoints++;
+    const key = this.keys.find((k) => k.keyId === c.keyId);
+    const at = c.line ? ` (line ${c.line})` : "";
+    if (!key) {
+      this.report({
+        kind: "checkpoint",
+        seq: c.seq,
+        line: c.line,
+        message: `checkpoint ${c.seq}${at} is signed by key ${c.keyId}, which is not a key given to verify with`,
+      });
+      return;
+    }
+    if (!verifyMessage(key, checkpointMessage(c), c.signature)) {
+      this.report({ kind: "checkpoint", seq: c.seq, line: c.line, message: `checkpoint ${c.seq}${at} has a bad signature: forged or edited` });
+      return;
+    }
+    const seen = this.hashes.get(c.seq);
+    if (seen !== undefined) this.matchCheckpoint(c, seen);
+    else if (this.prev && c.seq <= this.prev.seq) return;
+    else this.pendingCheckpoints.set(c.seq, c);
+  }
+
+  private matchCheckpoint(c: StoredCheckpoint, hash: string): void {
+    if (hash !== c.hash) {
+      this.report({
+        kind: "checkpoint",
+        seq: c.seq,
+        line: c.line,
+        message: `the chain at event ${c.seq} does not match its signed checkpoint: events up to ${c.seq} were rewritten`,
+      });
+      return;
+    }
+    if (c.seq > (this.summary.lastCheckpointSeq ?? 0)) this.summary.lastCheckpointSeq = c.seq;
+  }
+
+  /** Signed checkpoints past the last event walked: the chain was cut short after they were signed. */
+  finish(): WalkSummary {
+    for (const c of this.pendingCheckpoints.values()) {
+      if (this.prev && c.seq > this.prev.seq) {
+        this.report({
+          kind: "deleted",
+          seq: this.prev.seq + 1,
+          line: c.line,
+          message: `a checkpoint signed event ${c.seq}, but the chain ends at ${this.prev.seq}: events were deleted from its end`,
+        });
+      }
+    }
+    this.pendingCheckpoints.clear();
+    return this.summary;
+  }
+}

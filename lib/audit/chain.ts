@@ -1,0 +1,186 @@
+import { randomBytes } from "node:crypto";
+import { db, type Prisma } from "../db/prisma";
+import { type ChainEvent, checkpointMessage, eventHash, personalDigest, roundLatency } from "./chain-hash";
+import { auditSigningKey, signMessage } from "./signing-key";
+
+// Every audit event is appended here, and only here: it takes the chain's head (one row,
+// locked for the rest of the caller's transaction, so several dashboard instances on one
+// PostgreSQL database write one chain), gives each event the next position, the previous
+// event's hash and its own, and moves the head. Call it last in a transaction: the head's
+// lock is held until the commit.
+
+type Tx = Prisma.TransactionClient;
+
+export interface AuditInput {
+  kind: string;
+  createdAt?: Date;
+  bridgeId?: string | null;
+  sessionId?: string | null;
+  server?: string | null;
+  tool?: string | null;
+  argumentsHash?: string | null;
+  ruleName?: string | null;
+  policyVersion?: number | null;
+  approvalId?: string | null;
+  actorId?: string | null;
+  latencyMs?: number | null;
+  detail?: unknown;
+  /** Personal: kept out of the hash behind a salted digest, erasable (README: Audit trail). */
+  principal?: string | null;
+  arguments?: unknown;
+  /** The bridge's id for the event (exactly-once delivery of its spool). */
+  sourceId?: string | null;
+}
+
+interface Head {
+  seq: number;
+  hash: string;
+  sealedAt: Date | null;
+}
+
+/** A checkpoint is signed at least every this many events (and by the dashboard's timer). */
+export const CHECKPOINT_EVERY = Math.max(1, Number(process.env.AIRLOCK_AUDIT_CHECKPOINT_EVERY) || 1000);
+
+/** Plain JSON (what the database gives back), so the hash at write time is the hash at verify time. */
+const plainJson = (value: unknown) => (value == null ? null : (JSON.parse(JSON.stringify(value)) as unknown));
+
+async function lockHead(tx: Tx): Promise<Head> {
+  // An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, in one statement.
+  const rows = await tx.$queryRawUnsafe<{ seq: bigint | number | string; hash: string; sealedAt: Date | string | number | null }[]>(
+    `UPDATE "AuditChainHead" SET "seq" = "seq" WHERE "id" = 1 RETURNING "seq", "hash", "sealedAt"`,
+  );
+  if (!rows.length) throw new Error("the audit chain's head is missing (migration 0009_audit_chain did not run?)");
+  const [row] = rows;
+  return { seq: Number(row.seq), hash: row.hash, sealedAt: row.sealedAt == null ? null : new Date(row.sealedAt) };
+}
+
+async function moveHead(tx: Tx, head: Head): Promise<void> {
+  await tx.auditChainHead.update({ where: { id: 1 }, data: { seq: BigInt(head.seq), hash: head.hash, sealedAt: head.sealedAt } });
+}
+
+function chainEventOf(
+  input: Omit<ChainEvent, "seq" | "prevHash" | "personalDigest" | "createdAt"> & { createdAt: Date },
+  seq: number,
+  prevHash: string,
+  digest: string | null,
+) {
+  const event: ChainEvent = { ...input, createdAt: input.createdAt.toISOString(), seq, prevHash, personalDigest: digest };
+  return { event, hash: eventHash(event) };
+}
+
+/** Events written before the chain existed (an upgraded database) join it once, in their order, on the first append. */
+async function sealLegacyEvents(tx: Tx, head: Head): Promise<void> {
+  for (;;) {
+    const batch = await tx.auditEvent.findMany({ where: { seq: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 500 });
+    if (!batch.length) break;
+    for (const row of batch) {
+      const salt = randomBytes(16).toString("hex");
+      const latencyMs = roundLatency(row.latencyMs);
+      const digest = personalDigest({ principal: row.principal, arguments: row.arguments }, salt);
+      const { hash } = chainEventOf({ ...row, latencyMs, detail: row.detail }, head.seq + 1, head.hash, digest);
+      await tx.auditEvent.update({
+        where: { id: row.id },
+        data: { seq: BigInt(head.seq + 1), prevHash: head.hash, hash, latencyMs, personalDigest: digest, personalSalt: digest ? salt : null },
+      });
+      head.seq += 1;
+      head.hash = hash;
+    }
+  }
+  head.sealedAt = new Date();
+}
+
+async function writeCheckpoint(tx: Tx, head: Head): Promise<void> {
+  const key = auditSigningKey();
+  const createdAt = new Date();
+  const signature = signMessage(key, checkpointMessage({ seq: head.seq, hash: head.hash, createdAt: createdAt.toISOString() }));
+  await tx.auditCheckpoint.create({ data: { seq: BigInt(head.seq), hash: head.hash, createdAt, keyId: key.keyId, signature } });
+}
+
+/** Appends events to the chain inside the caller's transaction; returns their positions. */
+export async function appendAudit(tx: Tx, inputs: AuditInput[]): Promise<number[]> {
+  if (!inputs.length) return [];
+  const head = await lockHead(tx);
+  // Taken before sealing: a sealed legacy trail is signed by this append's checkpoint too.
+  const startSeq = head.seq;
+  if (!head.sealedAt) await sealLegacyEvents(tx, head);
+  const rows: Prisma.AuditEventCreateManyInput[] = [];
+  for (const input of inputs) {
+    const createdAt = input.createdAt ?? new Date();
+    const args = plainJson(input.arguments);
+    const detail = plainJson(input.detail);
+    const principal = input.principal ?? null;
+    const salt = randomBytes(16).toString("hex");
+    const digest = personalDigest({ principal, arguments: args }, salt);
+    const latencyMs = roundLatency(input.latencyMs);
+    const seq = head.seq + 1;
+    const { hash } = chainEventOf(
+      {
+        createdAt,
+        kind: input.kind,
+        bridgeId: input.bridgeId ?? null,
+        sessionId: input.sessionId ?? null,
+        server: input.server ?? null,
+        tool: input.tool ?? null,
+        argumentsHash: input.argumentsHash ?? null,
+        ruleName: input.ruleName ?? null,
+        policyVersion: input.policyVersion ?? null,
+        approvalId: input.approvalId ?? null,
+        actorId: input.actorId ?? null,
+        latencyMs,
+        detail,
+      },
+      seq,
+      head.hash,
+      digest,
+    );
+    rows.push({
+      createdAt,
+      kind: input.kind,
+      bridgeId: input.bridgeId ?? null,
+      sessionId: input.sessionId ?? null,
+      server: input.server ?? null,
+      tool: input.tool ?? null,
+      argumentsHash: input.argumentsHash ?? null,
+      ruleName: input.ruleName ?? null,
+      policyVersion: input.policyVersion ?? null,
+      approvalId: input.approvalId ?? null,
+      actorId: input.actorId ?? null,
+      latencyMs,
+      detail: (detail ?? undefined) as Prisma.InputJsonValue | undefined,
+      arguments: (args ?? undefined) as Prisma.InputJsonValue | undefined,
+      principal,
+      seq: BigInt(seq),
+      prevHash: head.hash,
+      hash,
+      personalDigest: digest,
+      personalSalt: digest ? salt : null,
+      sourceId: input.sourceId ?? null,
+    });
+    head.seq = seq;
+    head.hash = hash;
+  }
+  await tx.auditEvent.createMany({ data: rows });
+  await moveHead(tx, head);
+  if (Math.floor(head.seq / CHECKPOINT_EVERY) > Math.floor(startSeq / CHECKPOINT_EVERY)) await writeCheckpoint(tx, head);
+  return rows.map((r) => Number(r.seq));
+}
+
+/** Appends in a transaction of its own (for writers that have none). */
+export function recordAudit(inputs: AuditInput[]): Promise<number[]> {
+  return db.$transaction((tx) => appendAudit(tx, inputs));
+}
+
+/**
+ * Signs the chain's head if events arrived since the last checkpoint: the dashboard calls it
+ * on a timer, so a quiet trail is covered within minutes, not only every N events.
+ */
+export async function checkpointHead(): Promise<number | null> {
+  return db.$transaction(async (tx) => {
+    const head = await lockHead(tx);
+    if (head.seq === 0) return null;
+    const last = await tx.auditCheckpoint.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
+    if (last && Number(last.seq) >= head.seq) return null;
+    await writeCheckpoint(tx, head);
+    return head.seq;
+  });
+}
