@@ -27,6 +27,8 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown; sta
   "GET /api/policy": { allowed: ["admin", "auditor"], status: 200 },
   "PUT /api/policy": { allowed: ["admin"], body: { policy: { default: "deny", rules: [] }, dryRun: true }, status: 200 },
   "GET /api/audit/export": { allowed: USERS, status: 200 },
+  "GET /api/audit/verify": { allowed: ["admin", "auditor"], status: 200 },
+  "GET /api/audit/keys": { allowed: "public" },
   "POST /api/policy/test": { allowed: ["admin", "auditor"], body: { call: { server: "fs", tool: "write_file" } }, status: 200 },
   "POST /api/policy/dry-run": { allowed: ["admin", "auditor"], body: { policy: { default: "deny", rules: [] }, limit: 10 }, status: 200 },
   "GET /api/bridge/policy": { allowed: ["bridge"], status: 200 },
