@@ -59,7 +59,7 @@ const A_CONCEAL = "\\b(?:do\\s+not|don't|dont|never|without|keep|hide|let|the\\s
 const A_CONCEAL_OTHER =
   "\\b(?:digas|menciones|informes|cuentes|reveles|dites|dis|mentionne|sag|sage|sagen|dire|dirlo|informare)\\b|révèle|não|не\\s|不要|ユーザー|사용자";
 const A_TEMPLATE = "<\\|(?=[a-z_]{2,20}\\|>)|\\[/?inst\\]|<</?sys>>";
-const A_HIDDEN = "\\b(?:style(?=\\s*=)|hidden|aria-hidden)\\b";
+const A_HIDDEN = "\\b(?:style(?=\\s*=)|hidden)\\b";
 const A_COMMENT = "<!--";
 const A_LINK = "\\]\\(";
 const A_MODEL_TALK = `\\b(?:${AI_WORDS}|instructions?|task|goal|objective|mission|role|purpose|from\\s+now\\s+on|you\\s+are\\s+now|instead|rather|stop|system|human|eres|wenn)\\b|</?(?:system|assistant|instructions?|admin|important|critical|priority|hidden|secret|information)\\b|\\[(?:system|admin|instructions?|important)\\b|êtes|você|если|如果你|あなたが`;
@@ -73,6 +73,27 @@ const A_HARVEST = "\\b(?:all|every|each|everything)\\b";
 const A_EXFIL = `\\b(?:${EXFIL_VERBS}|encode)\\b`;
 
 const sticky = (source: string, flags = "i") => new RegExp(source, `${flags}y`);
+
+// Hidden HTML, in parts. Every repeat is bounded and every alternative starts differently,
+// so a match tries each position once: linear on hostile markup (the tests time a MiB).
+/** One attribute of an opening tag, its value quoted or bare: the sign starts only where an attribute does. */
+const HTML_ATTRIBUTE = `\\s+[^\\s"'<>=/]{1,60}(?:\\s*=\\s*(?:"[^"<>]{0,300}"|'[^'<>]{0,300}'|[^\\s"'<>=]{1,300}))?`;
+/** Inside an opening tag, at an attribute: group 1 is the tag's name. Not inside a value (`class="menu hidden"`). */
+const AT_ATTRIBUTE = `(?<=<([a-z][a-z0-9]{0,10})(?:${HTML_ATTRIBUTE}){0,30}\\s+)`;
+/**
+ * What hides an element from the reader: the `hidden` attribute (`<div hidden>`, `hidden=""`),
+ * or a style that takes the text out of view (display, visibility, zero size or opacity,
+ * white or transparent ink, pushed off screen). Not `overflow:hidden`, not `aria-hidden`
+ * (which hides from screen readers, not from sight), not a class name such as `visually-hidden`.
+ */
+const HIDES =
+  "(?:style\\s*=\\s*[\"'][^\"'<>]{0,300}?(?:display\\s*:\\s*none|visibility\\s*:\\s*hidden|font-size\\s*:\\s*0(?:px|em|rem|pt|%)?\\s*(?:;|[\"'])|opacity\\s*:\\s*0(?:\\.0+)?\\s*(?:;|[\"'])|color\\s*:\\s*(?:#fff(?:fff)?\\b|white\\b|transparent\\b|rgba\\([^)]{0,20},\\s*0\\))|(?:left|top|text-indent)\\s*:\\s*-\\d{3,})" +
+  "|hidden(?=\\s*=|[\\s/>]))";
+/** A character of text or a whole tag other than the hidden element's own (each starts differently: `<` or not). */
+const CONTENT_UNIT = "[^<]|<(?!\\/?\\1\\b)[^<>]{0,300}>";
+/** The hidden element's content, group 2: text and up to the limit of other tags, with one nested element of its own name, to its closing tag. */
+const HIDDEN_CONTENT = `((?:${CONTENT_UNIT}|<\\1\\b[^<>]{0,300}>(?:${CONTENT_UNIT}){0,1500}?<\\/\\1\\s*>){1,1500}?)(?=<\\/\\1\\s*>)`;
+const HIDDEN_ELEMENT = `${AT_ATTRIBUTE}${HIDES}[^<>]{0,300}>${HIDDEN_CONTENT}`;
 
 const SIGNS: TSign[] = [
   // --- weight 3: an attack by itself ---
@@ -113,11 +134,9 @@ const SIGNS: TSign[] = [
     kind: "hidden-html",
     weight: 3,
     anchors: A_HIDDEN,
-    regex: sticky(
-      "(?<=<[a-z][a-z0-9]{0,10}\\b[^<>]{0,300})(?:style\\s*=\\s*[\"'][^\"'<>]{0,300}?(?:display\\s*:\\s*none|visibility\\s*:\\s*hidden|font-size\\s*:\\s*0(?:px|em|rem|pt|%)?\\s*(?:;|[\"'])|opacity\\s*:\\s*0(?:\\.0+)?\\s*(?:;|[\"'])|color\\s*:\\s*(?:#fff(?:fff)?\\b|white\\b|transparent\\b|rgba\\([^)]{0,20},\\s*0\\))|(?:left|top|text-indent)\\s*:\\s*-\\d{3,})|aria-hidden\\s*=\\s*[\"']true[\"']|hidden\\b)[^<>]{0,300}>([^<]{8,1500})(?=<\\/)",
-    ),
+    regex: sticky(HIDDEN_ELEMENT),
     message: "hidden HTML text that speaks to the model",
-    confirm: (m) => HIDDEN_SPEAKS.test(m[1] ?? ""),
+    confirm: (m) => HIDDEN_SPEAKS.test((m[2] ?? "").replace(/<[^<>]*>/g, " ")),
   },
   {
     kind: "html-comment",
