@@ -120,16 +120,28 @@ describe("gate", () => {
 
   describe("a call asked to run as a task", () => {
     const asTask = (args: Record<string, unknown>): GateCall => ({ ...call(args), task: { ttl: 60_000 } });
-    const onResults = { name: "hold injected results", on: "result", match: {}, when: 'signals.result.severity.injection == "high"', action: "hold_result" };
-    const onSession = { name: "tainted sends", match: {}, when: "session.tainted && tool.role.sink", action: "require_approval" };
+    const onResults: TPolicyInput["rules"][number] = {
+      name: "hold injected results",
+      on: "result",
+      match: {},
+      when: 'signals.result.severity.injection == "high"',
+      action: "hold_result",
+    };
+    const onSession: TPolicyInput["rules"][number] = {
+      name: "tainted sends",
+      match: {},
+      when: "session.tainted && tool.role.sink",
+      action: "require_approval",
+    };
 
-    it.each([
+    const refusing: [string, TPolicyInput][] = [
       ["a rule on results", { default: "allow", rules: [onResults] }],
       ["a rule on the session's facts", { default: "allow", rules: [onSession] }],
       ["a rule on results, behind a hold", { default: "require_approval", rules: [onResults] }],
-    ] as const)("is refused with %s: its result would reach the model unscreened through tasks/result", async (_label, policy) => {
+    ];
+    it.each(refusing)("is refused with %s: its result would reach the model unscreened through tasks/result", async (_label, policy) => {
       const dashboard = new FakeDashboard();
-      const { deps, events, forward } = setup(policy as TPolicyInput, { dashboard });
+      const { deps, events, forward } = setup(policy, { dashboard });
       const result = (await gateToolCall(deps, asTask({ path: "/a" }))) as CallToolResult;
       expect(result.isError).toBe(true);
       expect((result.content[0] as { text: string }).text).toMatch(/cannot run as a task/);
