@@ -73,6 +73,17 @@ describe("redacting a result", () => {
     expect((result.content[0] as { text: string }).text).toBe("secret [REDACTED] end");
   });
 
+  it("masks what is found in a resource link's name, title and description, and withholds a link whose URI carries it", () => {
+    const token = ["ghp", "4f8Kq2Lm9Xz7Rt1Vb6Nc3Yw5Pa0Sd8Gh2Jk4"].join("_");
+    const link = { type: "resource_link" as const, uri: "file:///notes.md", name: `notes ${token}`, title: `title ${token}`, description: `token: ${token}` };
+    const result = { content: [link, { type: "resource_link" as const, uri: `https://files.example/a?token=${token}`, name: "a" }] };
+    const { result: out, count } = redactResult(result, scanResult(result));
+    expect(count).toBe(4);
+    expect(out.content[0]).toEqual({ ...link, name: "notes [REDACTED]", title: "title [REDACTED]", description: "token: [REDACTED]" });
+    expect(out.content[1]).toEqual({ type: "text", text: "[a resource link with secrets or personal data was withheld by Airlock]" });
+    expect(JSON.stringify(out)).not.toContain(token);
+  });
+
   it("withholds the unscanned tail of a text too long to scan whole, and structured content with a hit", () => {
     const { result } = redactResult({ content: [{ type: "text", text: "a".repeat(100) }], structuredContent: { key: "x" } }, [
       finding("content.0.text", 60, 100, "scan-limits", "low"),

@@ -94,19 +94,37 @@ export function redactResult(result: CallToolResult, findings: readonly TFinding
     spans.set(f.location, [...(spans.get(f.location) ?? []), f.isBulkList ? { ...f.evidence, isBulkList: true } : f.evidence]);
   }
   let count = 0;
+  const isHit = (location: string) => spans.has(location) || cuts.has(location);
   const mask = (location: string, text: string) => {
-    if (!spans.has(location) && !cuts.has(location)) return text;
+    if (!isHit(location)) return text;
     const masked = maskText(text, spans.get(location) ?? [], cuts.get(location) ?? null);
     count += masked.count;
     return masked.text;
   };
+  const withheld = (what: string) => {
+    count++;
+    return { type: "text" as const, text: `[${what} with secrets or personal data was withheld by Airlock]` };
+  };
   const content = result.content.map((block, i) => {
-    if (block.type === "text") return { ...block, text: mask(`content.${i}.text`, block.text) };
+    const at = `content.${i}`;
+    if (block.type === "text") return { ...block, text: mask(`${at}.text`, block.text) };
     if (block.type === "resource" && "text" in block.resource && typeof block.resource.text === "string")
-      return { ...block, resource: { ...block.resource, text: mask(`content.${i}.resource.text`, block.resource.text) } };
+      return { ...block, resource: { ...block.resource, text: mask(`${at}.resource.text`, block.resource.text) } };
     // A blob the detectors read as text and found something in is left out whole.
-    if (block.type === "resource" && (spans.has(`content.${i}.resource.blob`) || cuts.has(`content.${i}.resource.blob`)))
-      return { type: "text" as const, text: "[a resource with secrets or personal data was withheld by Airlock]" };
+    if (block.type === "resource" && isHit(`${at}.resource.blob`)) return withheld("a resource");
+    if (block.type === "resource_link") {
+      // A link is followed by its URI: a masked URI would point elsewhere, so a link with a hit in it is left out.
+      if (isHit(`${at}.uri`)) return withheld("a resource link");
+      const { name, title, description } = block;
+      return {
+        ...block,
+        name: mask(`${at}.name`, name),
+        ...(title !== undefined ? { title: mask(`${at}.title`, title) } : {}),
+        ...(description !== undefined ? { description: mask(`${at}.description`, description) } : {}),
+      };
+    }
+    // Any other block with a hit in it (a field the detectors read that is not rewritten above) is left out whole: fail closed.
+    if ([...spans.keys(), ...cuts.keys()].some((l) => l.startsWith(`${at}.`))) return withheld("a block");
     return block;
   });
   // Structured content is not rewritten piecemeal: with anything found in it, it is left out.
