@@ -1,8 +1,7 @@
 import type { TBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
 import { canonicalJson, hashArguments, sha256Hex } from "../lib/crypto/canonical-hash";
 import { impersonated, nearestTool } from "../lib/detectors/lookalike-names";
-import { evaluatePolicy, policyNeeds } from "../lib/policy/evaluate";
-import type { TPolicy } from "../lib/policy/policy.types";
+import { evaluatePolicy } from "../lib/policy/evaluate";
 import { redactArguments } from "../lib/policy/redact";
 import {
   type CallTrace,
@@ -10,6 +9,7 @@ import {
   type GateCall,
   type GateDeps,
   isTaskCreated,
+  mustScreenResults,
   policyCall,
   policyVersionOf,
   refusal,
@@ -36,19 +36,6 @@ function upstreamMeta(meta: Record<string, unknown> | undefined): Record<string,
   if (!meta) return undefined;
   const kept = Object.entries(meta).filter(([key]) => key !== "progressToken" && !key.startsWith("airlock/"));
   return kept.length ? Object.fromEntries(kept) : undefined;
-}
-
-/**
- * Whether the policy must see what a call returns: rules on results, or rules on the
- * session's facts (which the results feed). A task's result is fetched later through
- * `tasks/result`, past the result gate and the session chain, so such a policy refuses
- * task mode (fail closed) rather than let that result through unscreened. Screening the
- * task's payload when it is fetched would keep tasks usable; it needs the call's context
- * (and an audit event) after the call is over, and is left for later.
- */
-function needsResults(policy: TPolicy): boolean {
-  const needs = policyNeeds(policy);
-  return needs.results || needs.session;
 }
 
 /**
@@ -139,7 +126,7 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
     if (asked.principal) event.principal = asked.principal;
     event.policyVersion = policyVersionOf(policy);
 
-    if (call.task && decision.action !== "deny" && needsResults(policy)) {
+    if (call.task && decision.action !== "deny" && mustScreenResults(policy)) {
       event.detail = { reason: "task mode refused: the policy screens results, and a task's result is fetched later unscreened" };
       return refusal(
         `this call cannot run as a task: the policy has rules that must see the tool's result (rules on results, or on what the session took in), and a task's result would reach you unscreened. Call ${call.name} without a task; the call was not executed.`,
