@@ -31,6 +31,20 @@ export type ToolAnswer = CallToolResult | CreateTaskResult;
 
 export const isTaskCreated = (answer: ToolAnswer): answer is CreateTaskResult => "task" in answer && !("content" in answer);
 
+/**
+ * Whether the policy must see what a call returns: rules on results, or rules on the
+ * session's facts (which the results feed). A task's result is fetched later through
+ * `tasks/result`, past the result gate and the session chain, so such a policy refuses
+ * task mode (fail closed) rather than let that result through unscreened, and a task's
+ * result fetched while the policy has such rules (the task began before they did) is
+ * withheld. Screening the payload when it is fetched would keep tasks usable; it needs
+ * the call's context (and an audit event) after the call is over, and is left for later.
+ */
+export function mustScreenResults(policy: TPolicy): boolean {
+  const needs = policyNeeds(policy);
+  return needs.results || needs.session;
+}
+
 /** Performs the upstream call. The gate is its only caller. */
 export type Forward = (tool: RegisteredTool, args: Record<string, unknown>, options: ForwardOptions) => Promise<ToolAnswer>;
 

@@ -118,6 +118,51 @@ describe("gate", () => {
     expect(events[0].kind).toBe("denied");
   });
 
+  describe("a call asked to run as a task", () => {
+    const asTask = (args: Record<string, unknown>): GateCall => ({ ...call(args), task: { ttl: 60_000 } });
+    const onResults: TPolicyInput["rules"][number] = {
+      name: "hold injected results",
+      on: "result",
+      match: {},
+      when: 'signals.result.severity.injection == "high"',
+      action: "hold_result",
+    };
+    const onSession: TPolicyInput["rules"][number] = {
+      name: "tainted sends",
+      match: {},
+      when: "session.tainted && tool.role.sink",
+      action: "require_approval",
+    };
+
+    const refusing: [string, TPolicyInput][] = [
+      ["a rule on results", { default: "allow", rules: [onResults] }],
+      ["a rule on the session's facts", { default: "allow", rules: [onSession] }],
+      ["a rule on results, behind a hold", { default: "require_approval", rules: [onResults] }],
+    ];
+    it.each(refusing)("is refused with %s: its result would reach the model unscreened through tasks/result", async (_label, policy) => {
+      const dashboard = new FakeDashboard();
+      const { deps, events, forward } = setup(policy, { dashboard });
+      const result = (await gateToolCall(deps, asTask({ path: "/a" }))) as CallToolResult;
+      expect(result.isError).toBe(true);
+      expect((result.content[0] as { text: string }).text).toMatch(/cannot run as a task/);
+      expect(forward).not.toHaveBeenCalled();
+      expect(dashboard.created).toHaveLength(0);
+      expect(events).toMatchObject([{ kind: "denied", detail: { reason: expect.stringMatching(/task/) } }]);
+    });
+
+    it("is forwarded as a task when no rule needs to see results", async () => {
+      const { deps, forward } = setup({ default: "allow", rules: [{ name: "no", match: { tool: "other" }, action: "deny" }] });
+      await gateToolCall(deps, asTask({ path: "/a" }));
+      expect(forward).toHaveBeenCalledWith(expect.anything(), { path: "/a" }, expect.objectContaining({ task: { ttl: 60_000 } }));
+    });
+
+    it("is still refused by a deny rule with the rule's own message", async () => {
+      const { deps } = setup({ default: "allow", rules: [onResults, { name: "no", match: {}, action: "deny", message: "not here" }] });
+      const result = (await gateToolCall(deps, asTask({ path: "/a" }))) as CallToolResult;
+      expect((result.content[0] as { text: string }).text).toMatch(/not here/);
+    });
+  });
+
   it("holds, then forwards exactly once although the decision arrives twice", async () => {
     const dashboard = new FakeDashboard();
     const { deps, forward, events } = setup(HOLD, { dashboard });

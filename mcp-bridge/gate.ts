@@ -9,6 +9,7 @@ import {
   type GateCall,
   type GateDeps,
   isTaskCreated,
+  mustScreenResults,
   policyCall,
   policyVersionOf,
   refusal,
@@ -125,6 +126,12 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
     if (asked.principal) event.principal = asked.principal;
     event.policyVersion = policyVersionOf(policy);
 
+    if (call.task && decision.action !== "deny" && mustScreenResults(policy)) {
+      event.detail = { reason: "task mode refused: the policy screens results, and a task's result is fetched later unscreened" };
+      return refusal(
+        `this call cannot run as a task: the policy has rules that must see the tool's result (rules on results, or on what the session took in), and a task's result would reach you unscreened. Call ${call.name} without a task; the call was not executed.`,
+      );
+    }
     if (decision.action === "allow") {
       event.kind = "allowed";
       trace.outcome = "allowed";

@@ -39,6 +39,7 @@ import {
 import type { TInventoryKind } from "../lib/bridge-api/bridge-api.types";
 import { scanResult } from "../lib/detectors/scan-content";
 import type { TToolRole } from "../lib/detectors/session-chain";
+import { refusal } from "./call-context";
 import { log } from "./log";
 import type { ManagedUpstream } from "./managed-upstream";
 import { type SessionContext, summarise } from "./session-context";
@@ -113,6 +114,8 @@ export class Passthrough {
     private readonly clientCapabilities: ClientCapabilities,
     /** The dashboard's inventory: prompts and resource templates reach the client only once an admin enabled them. */
     private readonly admission?: ToolAdmission,
+    /** Whether the policy now has rules that must see results (see `mustScreenResults`): then a task's result is withheld. */
+    private readonly mustScreenResults: () => boolean = () => true,
   ) {}
 
   /** The items an admin enabled (and whose definition is still the pinned one); all of them without a dashboard. */
@@ -320,6 +323,14 @@ export class Passthrough {
     server.setRequestHandler(GetTaskRequestSchema, relayTask("tasks/get"));
     server.setRequestHandler(GetTaskPayloadRequestSchema, async (request, extra) => {
       const { upstream, taskId } = this.taskOf(request.params.taskId);
+      // The gate refuses task mode under rules on results; a task begun before such a rule has its result withheld, not passed unscreened.
+      if (this.mustScreenResults()) {
+        this.session.add({ kind: "tool_result", server: upstream.name, name: `task ${request.params.taskId}`, summary: "result withheld", outcome: "denied" });
+        return {
+          ...refusal("this task's result was withheld: the policy now has rules that must see results, and a task's result cannot meet them."),
+          _meta: { [RELATED_TASK_META_KEY]: { taskId: request.params.taskId } },
+        } as never;
+      }
       const payload = await upstreamRequest(this.clientOf(upstream), "tasks/result", { taskId }, extra.signal, TASK_RESULT_TIMEOUT_MS);
       this.session.add({
         kind: "tool_result",

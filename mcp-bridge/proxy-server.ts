@@ -13,7 +13,7 @@ import {
 import { isDeniedOutright } from "../lib/policy/evaluate";
 import type { AuditSink } from "./audit-sink";
 import type { WaitTiming } from "./await-decision";
-import { type Forward, type GateDeps, isTaskCreated } from "./call-context";
+import { type Forward, type GateDeps, isTaskCreated, mustScreenResults } from "./call-context";
 import type { DashboardClient } from "./dashboard-client";
 import { noToolsNotice } from "./dashboard-problem";
 import { mirroredCapabilities } from "./first-message";
@@ -108,7 +108,9 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
   // The server's capabilities depend on the upstreams', so the passthrough is attached to it once they connected.
   const upstreams: ManagedUpstream[] = [];
   const mirrored = mirroredCapabilities(clientCapabilities);
-  const passthrough = new Passthrough(upstreams, session, mirrored, core.admission);
+  // No policy loaded yet counts as screening: the gate refuses every call then, and a task's result is withheld.
+  const mustScreen = () => core.policy.current === null || mustScreenResults(core.policy.current);
+  const passthrough = new Passthrough(upstreams, session, mirrored, core.admission, mustScreen);
   upstreams.push(
     ...core.upstreams.map(
       (spec) =>

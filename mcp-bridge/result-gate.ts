@@ -39,17 +39,28 @@ export function chainOf(call: GateCall, facts: TSessionFacts): TChain {
 
 /** What the detectors flag in secrets and PII is masked in the text that reaches the model. */
 const REDACTED_KINDS = new Set(["secrets", "pii"]);
-/** A long span is a list (bulk contacts): its addresses and numbers are masked, not the text between them. */
-const LONG_SPAN = 512;
 const CONTACT = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d ().-]{7,}\d/g;
 
+/** A span to mask, and whether it is a bulk contact list (only its addresses and numbers are masked). */
+type TMaskSpan = TFinding["evidence"] & { isBulkList?: true };
+
+/**
+ * The ranges one span masks. Only a span the PII detector marked as a contact list is
+ * masked piecemeal; any other span is masked whole however long it is (a PEM key block,
+ * a JWT). A list in which no contact is recognised again is masked whole: fail closed.
+ */
+function rangesOf(text: string, span: TMaskSpan): Array<[number, number]> {
+  if (!span.isBulkList) return [[span.start, span.end]];
+  const contacts = [...text.slice(span.start, span.end).matchAll(CONTACT)].map((m): [number, number] => [
+    span.start + m.index,
+    span.start + m.index + m[0].length,
+  ]);
+  return contacts.length ? contacts : [[span.start, span.end]];
+}
+
 /** Masks spans in a text, overlapping ones merged; a cut field loses its unscanned tail. */
-function maskText(text: string, spans: TFinding["evidence"][], cutAt: number | null): { text: string; count: number } {
-  const ranges: Array<[number, number]> = [];
-  for (const e of spans) {
-    if (e.end - e.start <= LONG_SPAN) ranges.push([e.start, e.end]);
-    else for (const m of text.slice(e.start, e.end).matchAll(CONTACT)) ranges.push([e.start + m.index, e.start + m.index + m[0].length]);
-  }
+function maskText(text: string, spans: TMaskSpan[], cutAt: number | null): { text: string; count: number } {
+  const ranges = spans.flatMap((span) => rangesOf(text, span));
   ranges.sort((x, y) => x[0] - y[0]);
   const merged: Array<[number, number]> = [];
   for (const r of ranges) {
@@ -75,27 +86,45 @@ function maskText(text: string, spans: TFinding["evidence"][], cutAt: number | n
  * whole is cut where scanning stopped: what was not scanned is not let through.
  */
 export function redactResult(result: CallToolResult, findings: readonly TFinding[]): { result: CallToolResult; count: number } {
-  const spans = new Map<string, TFinding["evidence"][]>();
+  const spans = new Map<string, TMaskSpan[]>();
   const cuts = new Map<string, number>();
   for (const f of findings) {
     if (f.detector === "scan-limits") cuts.set(f.location, f.evidence.start);
     if (!REDACTED_KINDS.has(f.detector) || f.severity === "low" || f.evidence.end <= f.evidence.start) continue;
-    spans.set(f.location, [...(spans.get(f.location) ?? []), f.evidence]);
+    spans.set(f.location, [...(spans.get(f.location) ?? []), f.isBulkList ? { ...f.evidence, isBulkList: true } : f.evidence]);
   }
   let count = 0;
+  const isHit = (location: string) => spans.has(location) || cuts.has(location);
   const mask = (location: string, text: string) => {
-    if (!spans.has(location) && !cuts.has(location)) return text;
+    if (!isHit(location)) return text;
     const masked = maskText(text, spans.get(location) ?? [], cuts.get(location) ?? null);
     count += masked.count;
     return masked.text;
   };
+  const withheld = (what: string) => {
+    count++;
+    return { type: "text" as const, text: `[${what} with secrets or personal data was withheld by Airlock]` };
+  };
   const content = result.content.map((block, i) => {
-    if (block.type === "text") return { ...block, text: mask(`content.${i}.text`, block.text) };
+    const at = `content.${i}`;
+    if (block.type === "text") return { ...block, text: mask(`${at}.text`, block.text) };
     if (block.type === "resource" && "text" in block.resource && typeof block.resource.text === "string")
-      return { ...block, resource: { ...block.resource, text: mask(`content.${i}.resource.text`, block.resource.text) } };
+      return { ...block, resource: { ...block.resource, text: mask(`${at}.resource.text`, block.resource.text) } };
     // A blob the detectors read as text and found something in is left out whole.
-    if (block.type === "resource" && (spans.has(`content.${i}.resource.blob`) || cuts.has(`content.${i}.resource.blob`)))
-      return { type: "text" as const, text: "[a resource with secrets or personal data was withheld by Airlock]" };
+    if (block.type === "resource" && isHit(`${at}.resource.blob`)) return withheld("a resource");
+    if (block.type === "resource_link") {
+      // A link is followed by its URI: a masked URI would point elsewhere, so a link with a hit in it is left out.
+      if (isHit(`${at}.uri`)) return withheld("a resource link");
+      const { name, title, description } = block;
+      return {
+        ...block,
+        name: mask(`${at}.name`, name),
+        ...(title !== undefined ? { title: mask(`${at}.title`, title) } : {}),
+        ...(description !== undefined ? { description: mask(`${at}.description`, description) } : {}),
+      };
+    }
+    // Any other block with a hit in it (a field the detectors read that is not rewritten above) is left out whole: fail closed.
+    if ([...spans.keys(), ...cuts.keys()].some((l) => l.startsWith(`${at}.`))) return withheld("a block");
     return block;
   });
   // Structured content is not rewritten piecemeal: with anything found in it, it is left out.

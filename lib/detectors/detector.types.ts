@@ -21,6 +21,12 @@ export interface TFinding {
   /** The field path, e.g. `inputSchema.properties.notes.description`. */
   location: string;
   evidence: TEvidence;
+  /**
+   * The span is a list of many contacts (PII bulk data), not one value: redaction masks
+   * the addresses and numbers in it and keeps the prose between them. Every other span,
+   * however long (a PEM key block, a JWT), is masked whole.
+   */
+  isBulkList?: true;
 }
 
 /** One piece of text to scan and where it came from. */

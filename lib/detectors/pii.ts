@@ -16,6 +16,8 @@ interface THit {
   start: number;
   end: number;
   note?: string;
+  /** Many contacts in one span: see `TFinding.isBulkList`. */
+  isBulkList?: true;
 }
 
 const MAX_RUNS = 5_000;
@@ -249,7 +251,7 @@ function bulkHit(kind: string, items: readonly { value: string; start: number; e
   if (distinct < BULK_CONTACTS) return null;
   const first = items[0] as { start: number };
   const last = items[items.length - 1] as { end: number };
-  return { kind: `${distinct} distinct ${kind} (bulk contact data)`, severity: "medium", start: first.start, end: last.end };
+  return { kind: `${distinct} distinct ${kind} (bulk contact data)`, severity: "medium", start: first.start, end: last.end, isBulkList: true };
 }
 
 /** Personal data in one text; bounded in runs examined and findings kept. */
@@ -331,6 +333,7 @@ export const pii: TDetector = {
             message: hit.note ? `${hit.kind} ${hit.note}` : hit.kind,
             location,
             evidence: { text: maskedEvidence(text.slice(hit.start, Math.min(hit.end, hit.start + 500))), start: hit.start, end: hit.end },
+            ...(hit.isBulkList ? { isBulkList: true } : {}),
           }),
         );
       }

@@ -26,8 +26,12 @@ interface TSign {
   confirm?: (match: RegExpExecArray) => boolean;
 }
 
-const AI_WORDS = "ai|a\\.i\\.|assistants?|agents?|llms?|language models?|chat ?bots?|bots?|models?|claude|chatgpt|gpt|copilot|gemini";
-const AI = `(?:ai|a\\.i\\.|assistant|agent|llm|language model|chat ?bot|bot|model|claude|chatgpt|gpt(?:-?\\d[\\w.-]*)?|copilot|gemini)s?`;
+/**
+ * The words for an AI (also the anchors of the signs that address one): each ends at a
+ * word boundary, so "a.i." is matched without its last dot, a model's version is part of
+ * its name (gpt4, gpt-4o) and every name may be plural (copilots, geminis, gpts).
+ */
+const AI = `(?:ai|a\\.i(?=\\.)|assistant|agent|llm|language model|chat ?bot|bot|model|claude|chatgpt|gpt(?:-?\\d[\\w.-]*)?|copilot|gemini)s?`;
 const SECRETS =
   "(?:api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|tokens|passwords?|passphrases?|credentials?|secrets?|private[ _-]?keys?|ssh[ _-]?keys?|id_rsa|id_ed25519|~?/?\\.ssh\\b|\\.env\\b|\\.aws/credentials|mcp\\.json|environment variables|env vars|session cookies?|cookies|seed phrase|recovery phrase|system[ _-]?prompt|(?:full|entire|whole|complete) (?:conversation|chat|history)|conversation (?:history|so far)|chat history|(?:previous|prior|earlier) messages)";
 /** Hidden text that is addressed to the model, not a menu hidden until hovered. */
@@ -57,12 +61,12 @@ const A_OVERRIDE =
   "\\b(?:ignor(?:e|a|ez|er|iere)|disregard|forget|override|bypass|abandon|discard|negeer|zignoruj|abaikan)|önceki|игнорир|забуд|忽略|无视|忽視|無視|以前|前の|上記|이전|تجاهل|पिछले|bỏ qua";
 const A_CONCEAL = "\\b(?:do\\s+not|don't|dont|never|without|keep|hide|let|the\\s+user|secretly|silently|covertly|quietly|discreetly|stealthily)\\b";
 const A_CONCEAL_OTHER =
-  "\\b(?:digas|menciones|informes|cuentes|reveles|dites|dis|mentionne|sag|sage|sagen|dire|dirlo|informare)\\b|révèle|não|не\\s|不要|ユーザー|사용자";
+  "\\b(?:digas|menciones|informes|cuentes|reveles|dites|dis|mentionne[zs]?|sag|sage|sagen|dire|dirlo|informare)\\b|révèle|révéle|não|не\\s|不要|ユーザー|사용자";
 const A_TEMPLATE = "<\\|(?=[a-z_]{2,20}\\|>)|\\[/?inst\\]|<</?sys>>";
-const A_HIDDEN = "\\b(?:style(?=\\s*=)|hidden|aria-hidden)\\b";
+const A_HIDDEN = "\\b(?:style(?=\\s*=)|hidden)\\b";
 const A_COMMENT = "<!--";
 const A_LINK = "\\]\\(";
-const A_MODEL_TALK = `\\b(?:${AI_WORDS}|instructions?|task|goal|objective|mission|role|purpose|from\\s+now\\s+on|you\\s+are\\s+now|instead|rather|stop|system|human|eres|wenn)\\b|</?(?:system|assistant|instructions?|admin|important|critical|priority|hidden|secret|information)\\b|\\[(?:system|admin|instructions?|important)\\b|êtes|você|если|如果你|あなたが`;
+const A_MODEL_TALK = `\\b(?:${AI}|instructions?|task|goal|objective|mission|role|purpose|from\\s+now\\s+on|you\\s+are\\s+now|instead|rather|stop|system|human|eres|wenn)\\b|</?(?:system|assistant|instructions?|admin|important|critical|priority|hidden|secret|information)(?:[_-](?:prompt|message|instructions?|note))?\\b|\\[(?:system|admin|instructions?|important)\\b|êtes|você|если|如果你|あなたが`;
 const A_MARKUP = '</?(?:function|invoke|tool_|use_mcp_tool|antml)|"(?:tool_calls?|function_call)"|"type"|call:';
 const A_PERMISSION =
   "\\b(?:care|mind|no\\s+need|you\\s+do\\s+not\\s+need|you\\s+don't\\s+need|there\\s+is\\s+no\\s+need|already|has\\s+been|have\\s+been|it\\s+is|it's)\\b";
@@ -73,6 +77,27 @@ const A_HARVEST = "\\b(?:all|every|each|everything)\\b";
 const A_EXFIL = `\\b(?:${EXFIL_VERBS}|encode)\\b`;
 
 const sticky = (source: string, flags = "i") => new RegExp(source, `${flags}y`);
+
+// Hidden HTML, in parts. Every repeat is bounded and every alternative starts differently,
+// so a match tries each position once: linear on hostile markup (the tests time a MiB).
+/** One attribute of an opening tag, its value quoted or bare: the sign starts only where an attribute does. */
+const HTML_ATTRIBUTE = `\\s+[^\\s"'<>=/]{1,60}(?:\\s*=\\s*(?:"[^"<>]{0,300}"|'[^'<>]{0,300}'|[^\\s"'<>=]{1,300}))?`;
+/** Inside an opening tag, at an attribute: group 1 is the tag's name. Not inside a value (`class="menu hidden"`). */
+const AT_ATTRIBUTE = `(?<=<([a-z][a-z0-9]{0,10})(?:${HTML_ATTRIBUTE}){0,30}\\s+)`;
+/**
+ * What hides an element from the reader: the `hidden` attribute (`<div hidden>`, `hidden=""`),
+ * or a style that takes the text out of view (display, visibility, zero size or opacity,
+ * white or transparent ink, pushed off screen). Not `overflow:hidden`, not `aria-hidden`
+ * (which hides from screen readers, not from sight), not a class name such as `visually-hidden`.
+ */
+const HIDES =
+  "(?:style\\s*=\\s*[\"'][^\"'<>]{0,300}?(?:display\\s*:\\s*none|visibility\\s*:\\s*hidden|font-size\\s*:\\s*0(?:px|em|rem|pt|%)?\\s*(?:;|[\"'])|opacity\\s*:\\s*0(?:\\.0+)?\\s*(?:;|[\"'])|color\\s*:\\s*(?:#fff(?:fff)?\\b|white\\b|transparent\\b|rgba\\([^)]{0,20},\\s*0\\))|(?:left|top|text-indent)\\s*:\\s*-\\d{3,})" +
+  "|hidden(?=\\s*=|[\\s/>]))";
+/** A character of text or a whole tag other than the hidden element's own (each starts differently: `<` or not). */
+const CONTENT_UNIT = "[^<]|<(?!\\/?\\1\\b)[^<>]{0,300}>";
+/** The hidden element's content, group 2: text and up to the limit of other tags, with one nested element of its own name, to its closing tag. */
+const HIDDEN_CONTENT = `((?:${CONTENT_UNIT}|<\\1\\b[^<>]{0,300}>(?:${CONTENT_UNIT}){0,1500}?<\\/\\1\\s*>){1,1500}?)(?=<\\/\\1\\s*>)`;
+const HIDDEN_ELEMENT = `${AT_ATTRIBUTE}${HIDES}[^<>]{0,300}>${HIDDEN_CONTENT}`;
 
 const SIGNS: TSign[] = [
   // --- weight 3: an attack by itself ---
@@ -113,11 +138,9 @@ const SIGNS: TSign[] = [
     kind: "hidden-html",
     weight: 3,
     anchors: A_HIDDEN,
-    regex: sticky(
-      "(?<=<[a-z][a-z0-9]{0,10}\\b[^<>]{0,300})(?:style\\s*=\\s*[\"'][^\"'<>]{0,300}?(?:display\\s*:\\s*none|visibility\\s*:\\s*hidden|font-size\\s*:\\s*0(?:px|em|rem|pt|%)?\\s*(?:;|[\"'])|opacity\\s*:\\s*0(?:\\.0+)?\\s*(?:;|[\"'])|color\\s*:\\s*(?:#fff(?:fff)?\\b|white\\b|transparent\\b|rgba\\([^)]{0,20},\\s*0\\))|(?:left|top|text-indent)\\s*:\\s*-\\d{3,})|aria-hidden\\s*=\\s*[\"']true[\"']|hidden\\b)[^<>]{0,300}>([^<]{8,1500})(?=<\\/)",
-    ),
+    regex: sticky(HIDDEN_ELEMENT),
     message: "hidden HTML text that speaks to the model",
-    confirm: (m) => HIDDEN_SPEAKS.test(m[1] ?? ""),
+    confirm: (m) => HIDDEN_SPEAKS.test((m[2] ?? "").replace(/<[^<>]*>/g, " ")),
   },
   {
     kind: "html-comment",
@@ -218,7 +241,7 @@ const SIGNS: TSign[] = [
     anchors: A_CONCEAL_OTHER,
     regex: sticky(
       "(?<=\\bno\\s+(?:le\\s+)?)(?:digas|menciones|informes|cuentes|reveles)\\s+(?:nada\\s+)?(?:esto\\s+)?al\\s+usuario" +
-        "|(?<=\\bne\\s+(?:le\\s+|lui\\s+)?)(?:dites|dis|mentionne[zs]?|révèle[zs]?)\\s+(?:rien|pas)\\s+(?:de\\s+ceci\\s+)?à\\s+l['’]utilisateur" +
+        "|(?<=\\bne\\s+(?:le\\s+|lui\\s+)?)(?:dites|dis|mentionne[zs]?|r[ée]v[èé]le[zs]?)\\s+(?:rien|pas)\\s+(?:de\\s+ceci\\s+)?à\\s+l['’]utilisateur" +
         "|(?:sag|sage|sagen\\s+sie)\\s+(?:es\\s+|das\\s+)?dem\\s+(?:benutzer|nutzer)\\s+nicht" +
         "|não\\s+(?:diga|conte|informe|mencione)\\s+(?:nada\\s+)?ao\\s+usuário" +
         "|(?<=\\bnon\\s+)(?:dire|dirlo|informare)\\s+(?:nulla\\s+)?all['’]utente" +
@@ -460,6 +483,13 @@ function isReported(text: string, start: number, end: number, aboutAttacks: bool
 const isInCodeFence = (text: string, at: number) => (text.slice(0, at).match(/```/g) ?? []).length % 2 === 1;
 /** Markup that documentation shows in code blocks (chat templates, tool calls): there it is an example, whatever the text is about. */
 const DOCUMENTED_MARKUP = new Set(["chat-template", "tool-call-markup", "tool-call-json"]);
+/**
+ * A spoofed system tag (`<system_prompt>`) is markup too: in a code block it is a prompt
+ * format being documented. Only the sign itself weighs nothing there; orders inside the
+ * block (an override, concealment, exfiltration) are signs of their own and still count.
+ */
+const isDocumentedMarkup = (hit: THit, text: string) =>
+  (DOCUMENTED_MARKUP.has(hit.sign.kind) || (hit.sign.kind === "system-spoof" && text[hit.start] === "<")) && isInCodeFence(text, hit.start);
 
 /** Signs that only mean something in data: a definition addresses the model and tells it what to call. */
 const ADDRESSING = new Set(["addressed-to-model", "model-order", "tool-call-json"]);
@@ -481,7 +511,7 @@ export const promptInjection: TDetector = {
       // One finding per kind: the strongest sign of that kind that is not merely quoted.
       const byKind = new Map<string, THit & { reported: boolean }>();
       for (const hit of hits) {
-        const reported = isReported(text, hit.start, hit.end, aboutAttacks) || (DOCUMENTED_MARKUP.has(hit.sign.kind) && isInCodeFence(text, hit.start));
+        const reported = isReported(text, hit.start, hit.end, aboutAttacks) || isDocumentedMarkup(hit, text);
         const previous = byKind.get(hit.sign.kind);
         const isBetter = !previous || (previous.reported && !reported) || (previous.reported === reported && hit.sign.weight > previous.sign.weight);
         if (isBetter) byKind.set(hit.sign.kind, { ...hit, reported });

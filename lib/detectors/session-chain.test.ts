@@ -27,6 +27,46 @@ describe("what a tool does to a session, by default", () => {
     expect(roleOfTool({ server, tool, annotations })).toEqual(role);
   });
 
+  it.each([
+    ["slack", "slack_post_message"],
+    ["slack", "chat_postMessage"],
+    ["gmail", "gmail_send_email"],
+    ["discord", "discord_send"],
+    ["discord", "discord-send-message"],
+    ["notion", "notion_create_page"],
+    ["gdrive", "google_drive_upload_file"],
+    ["gdrive", "drive.share.file"],
+    ["blog", "cms_publish_post"],
+    ["api", "messages_create"],
+    ["gmail", "email_summary"],
+  ])("%s/%s sends out: the send verb may follow a service prefix", (server, tool) => {
+    expect(roleOfTool({ server, tool }).sink).toBe(true);
+  });
+
+  it.each([
+    ["gmail", "get_sent_messages"],
+    ["blog", "list_posts"],
+    ["gmail", "read_email"],
+    ["gmail", "search_emails"],
+    ["gmail", "gmail_get_message"],
+    ["slack", "slack_list_channels"],
+    ["slack", "slack_get_thread_replies"],
+    ["gdrive", "drive_get_upload_status"],
+    ["notion", "notion_search_pages"],
+    ["slack", "slack_message_search"],
+    ["gmail", "email_search"],
+  ])("%s/%s does not send out: a read verb decides", (server, tool) => {
+    expect(roleOfTool({ server, tool }).sink).toBe(false);
+  });
+
+  it("reads whole words of a server's name: elasticsearch is no web search, example is not exa", () => {
+    expect(roleOfTool({ server: "elasticsearch", tool: "search_documents" })).toEqual({ private: true, untrusted: false, sink: false });
+    expect(roleOfTool({ server: "example", tool: "get_records" })).toEqual({ private: true, untrusted: false, sink: false });
+    expect(roleOfTool({ server: "brave-search", tool: "run_query" }).untrusted).toBe(true);
+    expect(roleOfTool({ server: "exa", tool: "find_similar" }).untrusted).toBe(true);
+    expect(roleOfTool({ server: "mcp-server-fetch", tool: "get_markdown" }).untrusted).toBe(true);
+  });
+
   it("follows an admin's tags over the defaults", () => {
     expect(roleOfTool({ server: "x", tool: "send_email", tags: { sink: false } }).sink).toBe(false);
     expect(roleOfTool({ server: "x", tool: "widget", tags: { source: "both", sink: true } })).toEqual({ private: true, untrusted: true, sink: true });

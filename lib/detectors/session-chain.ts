@@ -249,7 +249,74 @@ const UNTRUSTED_WORDS = new Set([
 ]);
 const PRIVATE_SERVERS =
   /(?:filesystem|file|gmail|mail|outlook|postgres|sqlite|mysql|mongo|database|db|drive|notion|slack|vault|secrets?|1password|bitwarden|memory|calendar|jira|confluence|salesforce|hubspot|bank|stripe)/i;
-const UNTRUSTED_SERVERS = /(?:fetch|browser|puppeteer|playwright|web|search|brave|tavily|exa|firecrawl|scrape|crawl|reddit|twitter|rss|news)/i;
+/** Whole words of a server's name (`brave-search`, `mcp-server-fetch`): a substring would make `elasticsearch` a web search and `example` Exa. */
+const UNTRUSTED_SERVERS = new Set([
+  "fetch",
+  "browser",
+  "puppeteer",
+  "playwright",
+  "web",
+  "websearch",
+  "webfetch",
+  "search",
+  "brave",
+  "tavily",
+  "exa",
+  "firecrawl",
+  "scrape",
+  "scraper",
+  "crawl",
+  "crawler",
+  "reddit",
+  "twitter",
+  "rss",
+  "news",
+]);
+const isUntrustedServer = (server: string) => words(server).some((w) => UNTRUSTED_SERVERS.has(w));
+
+/** Send verbs that are nouns as often (`slack_message_search`, `email_search`): a read verb after one makes it the object. */
+const NOUN_LIKE_SENDS = new Set([
+  "email",
+  "mail",
+  "message",
+  "post",
+  "comment",
+  "share",
+  "dm",
+  "webhook",
+  "tweet",
+  "reply",
+  "invite",
+  "transfer",
+  "pay",
+  "push",
+  "forward",
+]);
+
+/**
+ * Whether a tool's name says it sends out. Names read `[service_]verb_object` (`slack_post_message`,
+ * `google_drive_upload_file`, `chat_postMessage`) or `object_verb` (`messages_create`), so the
+ * first verb of the name, at whatever word, is what the tool does: a send verb, or a create verb
+ * with something others see (an issue, a page, a message) anywhere in the name. A name led by a
+ * read verb reads, whatever it reads about: `get_sent_messages`, `read_email`, `gmail_get_message`,
+ * `drive_get_upload_status`; so does a noun-like send word followed by a read verb
+ * (`slack_message_search`). A send word with no read verb after it still sends: `email_summary`
+ * may well email a summary, and a tool wrongly taken for a send is only held in a tainted
+ * session, while a send taken for a read lets the chain out. (`open` creates an issue but reads
+ * a file: the create test comes first.)
+ */
+function isSendVerbName(w: readonly string[]): boolean {
+  for (let at = 0; at < w.length; at++) {
+    const verb = w[at] as string;
+    if (SEND_VERBS.has(verb)) {
+      if (NOUN_LIKE_SENDS.has(verb) && w.slice(at + 1).some((x) => READ_VERBS.has(x))) continue;
+      return true;
+    }
+    if (CREATE_VERBS.has(verb)) return w.some((x, i) => i !== at && PUBLIC_OBJECTS.has(x));
+    if (READ_VERBS.has(verb)) return false;
+  }
+  return false;
+}
 
 /**
  * What a tool does to a session, by its tags, then its annotations, then its name:
@@ -259,10 +326,7 @@ export function roleOfTool(step: Pick<TSessionStep, "server" | "tool" | "annotat
   const w = words(step.tool);
   const joined = w.join("_");
   const has = (set: Set<string>) => w.some((x) => set.has(x)) || set.has(joined);
-  const first = w[0] ?? "";
-  const isSendName =
-    (SEND_VERBS.has(first) || HTTP_SENDS.has(joined) || (CREATE_VERBS.has(first) && w.slice(1).some((x) => PUBLIC_OBJECTS.has(x)))) &&
-    step.annotations?.readOnlyHint !== true;
+  const isSendName = (isSendVerbName(w) || HTTP_SENDS.has(joined)) && step.annotations?.readOnlyHint !== true;
   const isRead = !isSendName && (w.some((x) => READ_VERBS.has(x)) || step.annotations?.readOnlyHint === true);
   const open = step.annotations?.openWorldHint;
   const readOnly = step.annotations?.readOnlyHint;
@@ -271,7 +335,7 @@ export function roleOfTool(step: Pick<TSessionStep, "server" | "tool" | "annotat
   const untrusted =
     tagged !== undefined
       ? tagged === "untrusted" || tagged === "both"
-      : (open === true && readOnly !== false && !isSendName) || (isRead && (has(UNTRUSTED_WORDS) || UNTRUSTED_SERVERS.test(step.server)));
+      : (open === true && readOnly !== false && !isSendName) || (isRead && (has(UNTRUSTED_WORDS) || isUntrustedServer(step.server)));
   const isPrivate =
     tagged !== undefined ? tagged === "private" || tagged === "both" : isRead && !untrusted && (has(PRIVATE_NOUNS) || PRIVATE_SERVERS.test(step.server));
   // A sink by name unless the annotations say it stays inside; or any open-world tool that is not a read.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluatePolicy, explainPolicy, isDeniedOutright } from "./evaluate";
+import { evaluatePolicy, evaluateResult, explainPolicy, isDeniedOutright } from "./evaluate";
 import { matchesGlob } from "./glob";
 import { type TPolicyInput, ZPolicy, ZRule } from "./policy.types";
 
@@ -115,6 +115,67 @@ describe("conditions and matchers", () => {
     expect(evaluatePolicy(outside("deny"), call).reason).toMatch(/could not be evaluated/);
     const allowIfInside = policy({ default: "deny", rules: [{ name: "inside", match: {}, when: 'args.path.startsWith("/workspace/")', action: "allow" }] });
     expect(evaluatePolicy(allowIfInside, call).action).toBe("deny");
+  });
+
+  describe("a condition that cannot be evaluated never shadows a stricter later rule", () => {
+    // `args.path` is absent in these calls, so `args.path.startsWith(…)` errors.
+    const broken = 'args.path.startsWith("/tmp/")';
+    const noPath = { server: "fs", tool: "write_file", args: { content: "x" } };
+    const rule = (name: string, action: string, when?: string, on?: "result") => ({
+      name,
+      match: {},
+      action,
+      ...(when ? { when } : {}),
+      ...(on ? { on } : {}),
+    });
+    const calls = (dflt: "allow" | "deny" | "require_approval", ...rules: object[]) => policy({ default: dflt, rules } as TPolicyInput);
+    const results = (...rules: object[]) => policy({ default: "allow", rules: rules.map((r) => ({ ...r, on: "result" })) } as TPolicyInput);
+
+    it.each([
+      ["flag", "hold_result", "hold_result"],
+      ["redact", "block", "block"],
+      ["pass", "hold_result", "hold_result"],
+      ["flag", "block", "block"],
+      ["hold_result", "block", "block"],
+    ])("on results: a broken %s rule before a %s rule → %s", (first, second, expected) => {
+      const decision = evaluateResult(results(rule("broken", first, broken), rule("strict", second)), noPath);
+      expect(decision.action).toBe(expected);
+      expect(decision.rule?.name).toBe("strict");
+      expect(decision.reason).toMatch(/"broken".*could not be evaluated/);
+    });
+
+    it("on results: a broken rule still applies when what follows is more lenient (fail closed)", () => {
+      expect(evaluateResult(results(rule("broken", "hold_result", broken), rule("flag all", "flag")), noPath)).toMatchObject({
+        action: "hold_result",
+        rule: { name: "broken" },
+      });
+      expect(evaluateResult(results(rule("broken", "redact", broken)), noPath)).toMatchObject({ action: "redact", rule: { name: "broken" } });
+      expect(evaluateResult(results(rule("broken", "pass", broken)), noPath).action).toBe("pass");
+    });
+
+    it("on calls: a broken require_approval rule does not shadow a later deny, nor the default deny", () => {
+      const decision = evaluatePolicy(calls("allow", rule("broken", "require_approval", broken), rule("no writes", "deny")), noPath);
+      expect(decision).toMatchObject({ action: "deny", rule: { name: "no writes" } });
+      expect(decision.reason).toMatch(/"broken".*could not be evaluated/);
+      expect(evaluatePolicy(calls("deny", rule("broken", "require_approval", broken)), noPath)).toMatchObject({ action: "deny", rule: null });
+    });
+
+    it("on calls: a broken require_approval rule holds a call that a later rule would allow", () => {
+      expect(evaluatePolicy(calls("allow", rule("broken", "require_approval", broken), rule("all", "allow")), noPath)).toMatchObject({
+        action: "require_approval",
+        rule: { name: "broken" },
+      });
+      expect(evaluatePolicy(calls("deny", rule("broken", "allow", broken), rule("hold", "require_approval")), noPath).action).toBe("require_approval");
+    });
+
+    it("explains it: the broken rule is passed over with its error, the stricter rule matches", () => {
+      const { decision, trace } = explainPolicy(calls("allow", rule("broken", "require_approval", broken), rule("no writes", "deny")), noPath);
+      expect(decision.action).toBe("deny");
+      expect(trace).toEqual([
+        { name: "broken", result: "no match", why: expect.stringMatching(/could not be evaluated.*stricter/) },
+        { name: "no writes", result: "matched", why: "its matchers all apply" },
+      ]);
+    });
   });
 
   it("reads tool, server, principal and session in conditions", () => {

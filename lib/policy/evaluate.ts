@@ -91,10 +91,10 @@ function compilePolicy(policy: TPolicy): CompiledRule[] {
 }
 
 /**
- * Whether a rule applies to a call. A `when` that fails to evaluate (a missing
- * key, a wrong type) fails closed: a deny or hold rule applies, an allow rule does not.
+ * Whether a rule applies to a call. A `when` that fails to evaluate (a missing key, a
+ * wrong type) is no match, and its error is returned: `decide` settles what it means.
  */
-function ruleMatches(c: CompiledRule, call: PolicyCall): { isMatch: boolean; note?: string } {
+function ruleMatches(c: CompiledRule, call: PolicyCall): { isMatch: boolean; error?: string } {
   if (!c.tool(call.tool) || !c.server(call.server) || !c.bridge(call.bridge ?? "") || !c.principal(call.principal ?? "")) return { isMatch: false };
   for (const [hint, value] of c.annotations) {
     // An absent hint counts as false: annotations are the server's untrusted claims.
@@ -116,24 +116,73 @@ function ruleMatches(c: CompiledRule, call: PolicyCall): { isMatch: boolean; not
     principal: call.principal ?? "",
     signals: call.signals ?? EMPTY_SIGNALS,
   });
-  if (result.error)
-    return { isMatch: rule.action !== "allow" && rule.action !== "pass", note: `its condition could not be evaluated (${result.error.split("\n")[0]})` };
+  if (result.error) return { isMatch: false, error: result.error.split("\n")[0] };
   return { isMatch: result.value };
 }
+
+/** How strict each action is, on calls and on results: what a condition that could not be evaluated is weighed by. */
+const STRICTNESS: Record<string, number> = { allow: 0, require_approval: 1, deny: 2, pass: 0, flag: 1, redact: 2, hold_result: 3, block: 4 };
+
+interface Verdict {
+  /** The rule that decides; null for the fallback (the policy default on calls, pass on results). */
+  c: CompiledRule | null;
+  /** Why the deciding rule applies though its condition could not be evaluated. */
+  note?: string;
+  /** Earlier rules whose condition could not be evaluated, passed over for a stricter decision after them. */
+  passedOver: { rule: TRule; error: string }[];
+}
+
+/**
+ * The rule that decides: rules in order, the first that matches wins. A rule whose
+ * condition cannot be evaluated fails closed: it might have matched or not, so the
+ * stricter of the two outcomes applies, its own action or what the rules after it (and
+ * the fallback) decide. So a broken `flag`, `redact` or `require_approval` never shadows
+ * a later `hold_result`, `block` or `deny`; a broken `hold_result` still holds a result a
+ * later rule would only flag; a broken `allow` or `pass` never decides. A broken rule is
+ * weighed against the whole rest of the list rather than simply skipped, because skipping
+ * a broken `require_approval` or `redact` would let through what it was written to stop.
+ */
+function decide(rules: readonly CompiledRule[], call: PolicyCall, fallback: string, from = 0): Verdict {
+  for (let i = from; i < rules.length; i++) {
+    const c = rules[i] as CompiledRule;
+    const { isMatch, error } = ruleMatches(c, call);
+    if (error !== undefined) {
+      const rest = decide(rules, call, fallback, i + 1);
+      const strictness = STRICTNESS[c.rule.action] ?? 0;
+      if (strictness === 0 || (STRICTNESS[rest.c?.rule.action ?? fallback] ?? 0) > strictness)
+        return { ...rest, passedOver: [{ rule: c.rule, error }, ...rest.passedOver] };
+      return { c, note: `its condition could not be evaluated (${error}); failing closed, it applies`, passedOver: [] };
+    }
+    if (isMatch) return { c, passedOver: [] };
+  }
+  return { c: null, passedOver: [] };
+}
+
+/** The broken rules a decision passed over, for its reason. */
+function passedOverNote({ passedOver }: Verdict): string {
+  return passedOver
+    .map(
+      ({ rule, error }) =>
+        `; rule "${rule.name}" was passed over: its condition could not be evaluated (${error}) and failing closed takes the stricter decision`,
+    )
+    .join("");
+}
+
+const reasonOf = (rule: TRule, verdict: Verdict) =>
+  `rule "${rule.name}"${rule.when ? ` (when ${rule.when})` : ` (${rule.match.server} / ${rule.match.tool})`} → ${rule.action}${verdict.note ? `; ${verdict.note}` : ""}${passedOverNote(verdict)}`;
 
 /**
  * Decides one call: rules in order, the first enabled rule that matches wins,
  * otherwise the policy default. Pure and synchronous: it runs on the bridge's hot path.
  */
 export function evaluatePolicy(policy: TPolicy, call: PolicyCall): PolicyDecision {
-  for (const c of compilePolicy(policy)) {
-    const { isMatch, note } = ruleMatches(c, call);
-    if (!isMatch) continue;
-    const { rule } = c;
+  const verdict = decide(compilePolicy(policy), call, policy.default);
+  if (verdict.c) {
+    const { rule } = verdict.c;
     return {
       action: rule.action as PolicyDecision["action"],
       rule,
-      reason: `rule "${rule.name}"${rule.when ? ` (when ${rule.when})` : ` (${rule.match.server} / ${rule.match.tool})`} → ${rule.action}${note ? `; ${note}` : ""}`,
+      reason: reasonOf(rule, verdict),
       timeoutSeconds: rule.timeoutSeconds,
       approvers: rule.approvers,
       approverRole: rule.approverRole,
@@ -145,7 +194,7 @@ export function evaluatePolicy(policy: TPolicy, call: PolicyCall): PolicyDecisio
   return {
     action: policy.default,
     rule: null,
-    reason: `no rule matched; policy default → ${policy.default}`,
+    reason: `no rule matched; policy default → ${policy.default}${passedOverNote(verdict)}`,
     timeoutSeconds: policy.defaultTimeoutSeconds,
     approvers: 1,
     approverRole: "reviewer",
@@ -170,14 +219,13 @@ export interface ResultDecision {
  * holds what the detectors found in it.
  */
 export function evaluateResult(policy: TPolicy, call: PolicyCall): ResultDecision {
-  for (const c of compileAll(policy).results) {
-    const { isMatch, note } = ruleMatches(c, call);
-    if (!isMatch) continue;
-    const { rule } = c;
+  const verdict = decide(compileAll(policy).results, call, "pass");
+  if (verdict.c) {
+    const { rule } = verdict.c;
     return {
       action: rule.action as ResultDecision["action"],
       rule,
-      reason: `rule "${rule.name}"${rule.when ? ` (when ${rule.when})` : ` (${rule.match.server} / ${rule.match.tool})`} → ${rule.action}${note ? `; ${note}` : ""}`,
+      reason: reasonOf(rule, verdict),
       timeoutSeconds: rule.timeoutSeconds,
       approvers: rule.approvers,
       approverRole: rule.approverRole,
@@ -188,7 +236,7 @@ export function evaluateResult(policy: TPolicy, call: PolicyCall): ResultDecisio
   return {
     action: "pass",
     rule: null,
-    reason: "no rule on results matched",
+    reason: `no rule on results matched${passedOverNote(verdict)}`,
     timeoutSeconds: policy.defaultTimeoutSeconds,
     approvers: 1,
     approverRole: "reviewer",
@@ -235,7 +283,10 @@ export interface RuleTrace {
 /** Explains `evaluatePolicy`: the same decision, and for each rule why it matched or not. */
 export function explainPolicy(policy: TPolicy, call: PolicyCall): { decision: PolicyDecision; trace: RuleTrace[] } {
   const decision = evaluatePolicy(policy, call);
-  const enabled = new Map(compilePolicy(policy).map((c) => [c.rule, c]));
+  const rules = compilePolicy(policy);
+  const verdict = decide(rules, call, policy.default);
+  const passedOver = new Map(verdict.passedOver.map(({ rule, error }) => [rule, error]));
+  const enabled = new Map(rules.map((c) => [c.rule, c]));
   let isDecided = false;
   const trace = policy.rules.map((rule): RuleTrace => {
     if (isDecided) return { name: rule.name, result: "not reached", why: "an earlier rule decided (first match wins)" };
@@ -249,10 +300,16 @@ export function explainPolicy(policy: TPolicy, call: PolicyCall): { decision: Po
       ...c.annotations.map(([hint, value]) => [(call.annotations?.[hint] === true) === value, `annotation ${hint} is not ${value}`] as const),
     ].find(([ok]) => !ok);
     if (miss) return { name: rule.name, result: "no match", why: miss[1] as string };
-    const { isMatch, note } = ruleMatches(c, call);
-    if (!isMatch) return { name: rule.name, result: "no match", why: `its condition is false: ${rule.when}` };
+    const error = passedOver.get(rule);
+    if (error !== undefined)
+      return {
+        name: rule.name,
+        result: "no match",
+        why: `its condition could not be evaluated (${error}); failing closed, the stricter decision after it applies`,
+      };
+    if (rule !== verdict.c?.rule) return { name: rule.name, result: "no match", why: `its condition is false: ${rule.when}` };
     isDecided = true;
-    return { name: rule.name, result: "matched", why: note ?? (rule.when ? `its condition is true: ${rule.when}` : "its matchers all apply") };
+    return { name: rule.name, result: "matched", why: verdict.note ?? (rule.when ? `its condition is true: ${rule.when}` : "its matchers all apply") };
   });
   return { decision, trace };
 }

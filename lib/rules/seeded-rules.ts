@@ -11,7 +11,9 @@ export const SEEDED_RULES: TRuleInput[] = [
     name: "Hold results that carry a prompt injection",
     on: "result",
     match: {},
-    when: 'signals.result.severity.injection == "high"',
+    // Injection in any of its forms: plain text, text hidden in Unicode tag characters or bidi controls (the
+    // model reads what the user cannot see), and base64 that decodes to orders.
+    when: 'signals.result.severity.injection == "high" || signals.result.severity.hidden_text == "high" || signals.result.severity.encoded_payload == "high"',
     action: "hold_result",
     message: "the tool's result looks like a prompt injection; a reviewer withheld it",
   },
