@@ -23,6 +23,8 @@ export async function freePort(): Promise<number> {
 export interface Dashboard {
   url: string;
   port: number;
+  /** The dashboard's process id (benchmarks sample its memory). */
+  pid: number;
   env: NodeJS.ProcessEnv;
   database: TestDatabase;
   /** Runs the `airlock` CLI against this dashboard's database; returns stdout (throws on failure). */
@@ -80,6 +82,7 @@ export async function startDashboard(options: { port?: number; database?: TestDa
   return {
     url,
     port,
+    pid: child.pid!,
     env,
     database,
     cli,
