@@ -75,7 +75,8 @@ async function main() {
       ),
     );
     done += n;
-    if (done % 100_000 === 0 || done === EVENTS) process.stderr.write(`  ${done.toLocaleString("en")} (${((performance.now() - seedStart) / 1000).toFixed(0)} s)\n`);
+    if (done % 100_000 === 0 || done === EVENTS)
+      process.stderr.write(`  ${done.toLocaleString("en")} (${((performance.now() - seedStart) / 1000).toFixed(0)} s)\n`);
   }
 
   // Append cost: chained against a plain insert of the same row, alternating, same connection.
@@ -99,6 +100,10 @@ async function main() {
   const token = dashboard.addUser("auditor@example.com", "auditor");
   const dir = mkdtempSync(join(tmpdir(), "airlock-export-bench-"));
   const results: Record<string, unknown>[] = [];
+  // What the dashboard holds before any export: the figure an export's peak is read against.
+  await fetch(`${dashboard.url}/api/health`);
+  const idleRss = rssOf(dashboard.pid);
+  results.push({ what: "dashboard idle", "peak RSS MB": Math.round(idleRss / MB) });
   try {
     for (const format of FORMATS) {
       const file = join(dir, `trail.${format}`);
@@ -133,10 +138,23 @@ async function main() {
     }
     let t = performance.now();
     const verified = spawnSync(process.execPath, [AIRLOCK_BIN, "audit", "verify"], { env: dashboard.env, encoding: "utf8" });
-    results.push({ what: "audit verify (database)", seconds: +((performance.now() - t) / 1000).toFixed(1), status: verified.status, out: verified.stdout.trim().slice(0, 120) });
+    results.push({
+      what: "audit verify (database)",
+      seconds: +((performance.now() - t) / 1000).toFixed(1),
+      status: verified.status,
+      out: verified.stdout.trim().slice(0, 120),
+    });
     t = performance.now();
-    const offline = spawnSync(process.execPath, [AIRLOCK_BIN, "audit", "verify", "--file", join(dir, "trail.ndjson")], { env: dashboard.env, encoding: "utf8" });
-    results.push({ what: "audit verify --file", seconds: +((performance.now() - t) / 1000).toFixed(1), status: offline.status, out: offline.stdout.trim().slice(0, 120) });
+    const offline = spawnSync(process.execPath, [AIRLOCK_BIN, "audit", "verify", "--file", join(dir, "trail.ndjson")], {
+      env: dashboard.env,
+      encoding: "utf8",
+    });
+    results.push({
+      what: "audit verify --file",
+      seconds: +((performance.now() - t) / 1000).toFixed(1),
+      status: offline.status,
+      out: offline.stdout.trim().slice(0, 120),
+    });
   } finally {
     await dashboard.stop();
   }

@@ -15,6 +15,7 @@ const ADMIN_LINKS = [
   ["/rules", "Rules"],
   ["/tools", "Tools"],
   ["/bridges", "Bridges"],
+  ["/compliance", "Compliance"],
 ] as const;
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {

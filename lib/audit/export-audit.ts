@@ -227,6 +227,9 @@ async function* lines(query: TAuditExportQuery, viewer: ExportViewer): AsyncGene
   let isTruncated = false;
   let after = BigInt(query.cursor ?? 0);
   while (where && count < limit) {
+    // SQLite answers synchronously: without a turn of the event loop between pages, a long
+    // export would run as one chain of microtasks and the dashboard would answer nothing else.
+    await yieldToEventLoop();
     const page = await db.auditEvent.findMany({ where: { ...where, seq: { gt: after } }, orderBy: { seq: "asc" }, take: PAGE });
     if (!page.length) break;
     const first = page[0].seq!;
@@ -261,6 +264,8 @@ async function* lines(query: TAuditExportQuery, viewer: ExportViewer): AsyncGene
     yield `${JSON.stringify({ ...trailer, signature: signMessage(key, trailerMessage(trailer)) })}\n`;
   } else if (query.format === "json") yield `],"next":${JSON.stringify(next)}}`;
 }
+
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function checkpointLine(c: { seq: bigint; hash: string; createdAt: Date; keyId: string; signature: string }): string {
   return `${JSON.stringify({ type: "checkpoint", seq: Number(c.seq), hash: c.hash, createdAt: c.createdAt.toISOString(), keyId: c.keyId, signature: c.signature })}\n`;

@@ -78,6 +78,8 @@ export async function verifyAuditChain(range: VerifyRange = {}, keys: PublicKey[
   const walker = new ChainWalker(keys, from === 1 ? { seq: 0, hash: GENESIS_HASH } : before?.hash ? { seq: from - 1, hash: before.hash } : null);
   let after = from - 1;
   for (;;) {
+    // A turn of the event loop per page: a walk from the API must not stall the dashboard (SQLite answers synchronously).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const page = await readPage(after, to);
     if (!page.length) break;
     for (const row of page) walker.event(storedEventOf(row));

@@ -11,6 +11,18 @@ const DECIDED = ["approved", "rejected", "expired", "withdrawn"] as const;
 
 type TSearch = Record<string, string | undefined>;
 
+/** The history's filters as the audit export takes them: the decisions (and withdrawals) they show. */
+function auditExportQuery(filters: Record<string, string>): string {
+  const query = new URLSearchParams();
+  const statuses = filters.status ? [filters.status] : [...DECIDED];
+  query.set("outcome", statuses.join(","));
+  for (const name of ["tool", "server", "reviewer"] as const) if (filters[name]) query.set(name, filters[name]);
+  // The form's days are whole days: `to` runs to the end of its day.
+  if (filters.from) query.set("from", `${filters.from}T00:00:00.000Z`);
+  if (filters.to) query.set("to", `${filters.to}T23:59:59.999Z`);
+  return query.toString();
+}
+
 // Decided requests with filters (status, tool, server, reviewer, dates) as query parameters.
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<TSearch> }) {
   const raw = await searchParams;
@@ -20,6 +32,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const status = query.status?.length ? query.status.filter((s) => s !== "pending") : [...DECIDED];
   const { items, nextCursor } = await listApprovals({ ...query, status, limit: 50 });
   const next = new URLSearchParams({ ...(input as Record<string, string>), cursor: nextCursor ?? "" });
+  const exportQuery = auditExportQuery(input as Record<string, string>);
 
   return (
     <section className="space-y-4" aria-labelledby="history-heading">
@@ -57,10 +70,18 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           <span className="block font-medium">To</span>
           <input type="date" name="to" defaultValue={raw.to ?? ""} className="mt-1 block w-full rounded-md border border-slate-300 p-1.5" />
         </label>
-        <div className="sm:col-span-3 lg:col-span-6">
+        <div className="flex flex-wrap gap-2 sm:col-span-3 lg:col-span-6">
           <button type="submit" className={BUTTON_SECONDARY}>
             Filter
           </button>
+          <span className="ml-auto flex gap-2">
+            <a className={BUTTON_SECONDARY} href={`/api/audit/export?format=csv&${exportQuery}`} download>
+              Export CSV
+            </a>
+            <a className={BUTTON_SECONDARY} href={`/api/audit/export?format=ndjson&${exportQuery}`} download>
+              Export NDJSON
+            </a>
+          </span>
         </div>
       </form>
       <DataTable columns={["Tool", "Server", "Status", "Bridge", "Asked"]} isEmpty={items.length === 0} empty="No decided requests match.">
