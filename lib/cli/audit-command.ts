@@ -12,7 +12,12 @@ export const AUDIT_USAGE = `Usage: airlock audit verify [--from SEQ] [--to SEQ] 
   --public-key  a JWKS or JWK file, an SPKI PEM file, a base64url Ed25519 key, or the
                 dashboard's https://…/.well-known/airlock-audit-keys.json
                 (default: this machine's signing key, from its data dir or configuration)
-  Exit status: 0 intact, 1 broken, 2 could not verify.`;
+  Exit status: 0 intact, 1 broken, 2 could not verify.
+
+       airlock audit erase --principal EMAIL [--dry-run]
+
+  Erases one person's principal and call arguments from the audit trail and the approval
+  requests (a request for erasure); the chain still verifies.`;
 
 class AuditUsageError extends Error {}
 
@@ -35,9 +40,27 @@ function printProblems(problems: ChainProblem[]): void {
   if (problems.length > 20) console.log(`  … and ${problems.length - 20} more`);
 }
 
+async function runErase(args: string[]): Promise<number> {
+  let values: { principal?: string; "dry-run"?: boolean };
+  try {
+    values = parseArgs({ args, strict: true, options: { principal: { type: "string" }, "dry-run": { type: "boolean" } } }).values;
+    if (!values.principal?.trim()) throw new AuditUsageError("audit erase needs --principal EMAIL");
+  } catch (error) {
+    console.error(`airlock audit: ${(error as Error).message}\n\n${AUDIT_USAGE}`);
+    return 2;
+  }
+  const [{ migrateDatabase }, { erasePersonalData }] = await Promise.all([import("../db/migrate"), import("../audit/erase-personal-data")]);
+  await migrateDatabase();
+  const result = await erasePersonalData({ principal: values.principal, isDryRun: values["dry-run"] === true });
+  const what = `${result.auditEvents} audit event(s) and ${result.approvalRequests} approval request(s) (${result.spellings} spelling(s) of the principal)`;
+  console.log(result.isDryRun ? `Dry run: would erase ${what}.` : `Erased ${what}; the audit chain still verifies.`);
+  return 0;
+}
+
 /** Returns the exit status. */
 export async function runAudit(argv: string[]): Promise<number> {
   const [sub, ...args] = argv;
+  if (sub === "erase") return runErase(args);
   let values: { from?: string; to?: string; file?: string; "public-key"?: string; format?: string; help?: boolean };
   try {
     if (sub !== "verify") throw new AuditUsageError(sub ? `unknown audit command "${sub}"` : "audit needs a command");

@@ -30,6 +30,8 @@ const USAGE = `Usage: airlock <command> [options]
   audit verify [--from SEQ] [--to SEQ] | --file EXPORT.ndjson [--public-key KEY]
                                           check the audit chain (or an exported file, offline) and
                                           name the first edited, deleted or inserted event; exit 1 if broken
+  audit erase --principal EMAIL [--dry-run]
+                                          erase one person's principal and call arguments (the chain still verifies)
 
 Environment: DATABASE_URL (default: embedded SQLite in ./data), PORT (3000), HOST (127.0.0.1).`;
 

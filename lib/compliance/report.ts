@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
-import { resolveDatabaseTarget } from "../db/database-url";
 import { db } from "../db/prisma";
+import { isPostgres, placeholders } from "../db/raw-sql";
 import type { TChart, TComplianceQuery } from "./report.types";
 
 // What the Compliance page draws, computed in the database (grouped by day, by tool, by
@@ -30,11 +30,6 @@ export function chartCsv(report: ComplianceReport, chart: TChart): string {
 }
 
 const TOP = 10;
-
-const isPostgres = () => resolveDatabaseTarget().provider === "postgresql";
-
-/** `$1, $2` placeholders as each database's raw queries take them (SQLite: `?`, in order). */
-const placeholders = (sql: string) => (isPostgres() ? sql : sql.replace(/\$\d+/g, "?"));
 
 /** The day of a timestamp column as YYYY-MM-DD, in the database's own dialect (UTC). */
 function dayOf(column: string): string {

@@ -21,10 +21,11 @@ let reviewer: string;
 let bridgeToken: string;
 const dir = mkdtempSync(join(tmpdir(), "airlock-audit-"));
 
-function verify(...args: string[]) {
-  const result = spawnSync(process.execPath, [AIRLOCK_BIN, "audit", "verify", ...args], { env: dashboard.env, encoding: "utf8", timeout: 60_000 });
+function airlockCli(...args: string[]) {
+  const result = spawnSync(process.execPath, [AIRLOCK_BIN, ...args], { env: dashboard.env, encoding: "utf8", timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+const verify = (...args: string[]) => airlockCli("audit", "verify", ...args);
 
 async function postEvents(events: object[]) {
   await afterBlockingCalls();
@@ -223,6 +224,40 @@ describe("the audit chain in the database", () => {
     expect(await headSeq()).toBeGreaterThanOrEqual(before + 15 * 8 + 5);
     const { body } = await api(dashboard, auditor, "/api/audit/verify");
     expect(body).toMatchObject({ ok: true, problems: [] });
+  });
+});
+
+describe("erasure", () => {
+  it("erases one person's principal and arguments, however spelled; the chain still verifies", async () => {
+    const sessionId = `erase-${randomUUID()}`;
+    const spelled = ["Erin <erin@example.com>", "ERIN@example.com", "mailto:erin@example.com"];
+    await postEvents([
+      ...spelled.map((principal, i) => ({ ...callEvent(i, sessionId), principal })),
+      { ...callEvent(9, sessionId), principal: "other@example.com" },
+    ]);
+    const dry = airlockCli("audit", "erase", "--principal", "erin@example.com", "--dry-run");
+    expect(dry.stdout).toContain("Dry run: would erase 3 audit event(s)");
+    expect(await sql.query(`SELECT "id" FROM "AuditEvent" WHERE "sessionId" = $1 AND "principal" IS NOT NULL`, [sessionId])).toHaveLength(4);
+
+    const erased = airlockCli("audit", "erase", "--principal", "erin@example.com");
+    expect(erased.stdout).toContain("Erased 3 audit event(s)");
+    expect(erased.status).toBe(0);
+    const rows = await sql.query<{ principal: string | null; arguments: unknown; personalDigest: string | null; personalSalt: string | null }>(
+      `SELECT "principal", "arguments", "personalDigest", "personalSalt" FROM "AuditEvent" WHERE "sessionId" = $1 ORDER BY "seq"`,
+      [sessionId],
+    );
+    expect(rows.slice(0, 3).map((r) => [r.principal, r.arguments, r.personalSalt])).toEqual([
+      [null, null, null],
+      [null, null, null],
+      [null, null, null],
+    ]);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.personalDigest ?? ""))).toBe(true);
+    expect(rows[3].principal).toBe("other@example.com");
+    const { body } = await api(dashboard, auditor, "/api/audit/verify");
+    expect(body).toMatchObject({ ok: true, problems: [] });
+    const { body: trail } = await api(dashboard, auditor, "/api/audit/export?format=json&kind=personal_data_erased");
+    expect(trail.events.at(-1).detail).toMatchObject({ auditEvents: 3, spellings: 3, subject: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.stringify(trail.events.at(-1))).not.toContain("erin");
   });
 });
 
