@@ -1,6 +1,7 @@
 import type { TApprovalState, TApprovalStatus, TChain, TFindingWire } from "../bridge-api/bridge-api.types";
 import type { ApprovalRequest, Bridge, Decision, User } from "../db/prisma";
 import type { ApprovalSummary } from "../realtime/events";
+import type { Receipt } from "./receipt";
 
 type WithBridge = ApprovalRequest & { bridge: Pick<Bridge, "name"> };
 type WithDecisions = ApprovalRequest & { decisions: (Decision & { reviewer: Pick<User, "email"> })[] };
@@ -76,6 +77,8 @@ export function toApprovalDetail(a: WithBridge & WithDecisions) {
     decidedAt: a.decidedAt?.toISOString() ?? null,
     executedAt: a.executedAt?.toISOString() ?? null,
     approvedArgumentsHash: a.approvedArgumentsHash,
+    /** The signed receipt (lib/approvals/receipt.ts) once decided. */
+    receipt: a.receipt as Receipt | null,
     decisions: a.decisions.map((d) => ({
       reviewer: d.reviewer.email,
       decision: d.decision,

@@ -7,6 +7,7 @@ import { isSameIdentity } from "../identity/normalize-identity";
 import type { TDecideApprovalBody } from "./decide-approval.types";
 import { expireApproval } from "./expire-approvals";
 import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
+import { writeReceipt } from "./receipt";
 import { resolveProposal } from "./resolve-proposal";
 
 export interface DecideApprovalOptions {
@@ -108,7 +109,7 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
       });
       if (count !== 1) throw conflict("this request was decided by someone else a moment ago");
     }
-    await appendAudit(tx, [
+    const [seq] = await appendAudit(tx, [
       {
         kind: "decided",
         bridgeId: approval.bridgeId,
@@ -131,6 +132,8 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
         },
       },
     ]);
+    // Decided: the signed receipt binds the decision to these exact arguments and its place in the chain.
+    if (status !== "pending") await writeReceipt(tx, approvalId, seq);
     return { status, approvals };
   });
 

@@ -2,6 +2,7 @@ import { appendAudit } from "../audit/chain";
 import { isBridgeInstanceGone } from "../bridges/bridge-presence";
 import { db, type Prisma } from "../db/prisma";
 import { publishApprovalUpdate } from "./publish-approval-update";
+import { writeReceipt } from "./receipt";
 
 /** Expires one pending request whose deadline passed (or whose bridge is gone); returns whether it changed. */
 export async function expireApproval(approvalId: string, reason: "expired" | "bridge_gone" = "expired"): Promise<boolean> {
@@ -52,7 +53,7 @@ export async function expireDueApprovals(now = new Date()): Promise<string[]> {
 
 async function recordExpiry(tx: Prisma.TransactionClient, approvalId: string, reason: "expired" | "bridge_gone") {
   const a = await tx.approvalRequest.findUniqueOrThrow({ where: { id: approvalId } });
-  await appendAudit(tx, [
+  const [seq] = await appendAudit(tx, [
     {
       kind: "decided",
       bridgeId: a.bridgeId,
@@ -67,4 +68,5 @@ async function recordExpiry(tx: Prisma.TransactionClient, approvalId: string, re
       detail: { decision: "expire", resultingStatus: "expired", ...(reason === "bridge_gone" ? { reason: "the bridge holding the call is gone" } : {}) },
     },
   ]);
+  await writeReceipt(tx, approvalId, seq);
 }

@@ -1,8 +1,10 @@
 import { appendAudit } from "../audit/chain";
 import type { TApprovalResult, TApprovalState } from "../bridge-api/bridge-api.types";
+import { hashArguments } from "../crypto/canonical-hash";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
+import { addExecution } from "./receipt";
 
 export interface RecordApprovalResultOptions {
   bridgeId: string;
@@ -47,20 +49,28 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
         message: isWithdrawal ? `request is already ${approval.status}` : "request is not approved (nor expired) or its result was already recorded",
       });
     }
-    await appendAudit(tx, [
+    // What the upstream received, by hash: the receipt's "as executed" next to its "as approved".
+    const executedHash = result.executedArguments ? hashArguments(result.executedArguments) : null;
+    const kind = isWithdrawal ? "withdrawn" : result.outcome === "executed" ? "executed" : result.outcome === "reheld" ? "reheld" : "failed";
+    const [seq] = await appendAudit(tx, [
       {
-        kind: isWithdrawal ? "withdrawn" : result.outcome === "executed" ? "executed" : result.outcome === "reheld" ? "reheld" : "failed",
+        kind,
         bridgeId,
         sessionId: approval.sessionId,
         server: approval.server,
         tool: approval.tool,
-        argumentsHash: approval.argumentsHash,
+        argumentsHash: executedHash ?? approval.argumentsHash,
         ruleName: approval.ruleName,
         policyVersion: approval.policyVersion,
         approvalId,
-        detail: result.error ? { error: result.error } : undefined,
+        detail:
+          result.error || executedHash
+            ? { ...(result.error ? { error: result.error } : {}), ...(executedHash ? { proposedArgumentsHash: approval.argumentsHash } : {}) }
+            : undefined,
       },
     ]);
+    if (kind === "executed" || kind === "failed")
+      await addExecution(tx, approvalId, { outcome: kind, argumentsHash: executedHash, at: now.toISOString(), chain: { seq } });
     return isWithdrawal ? "withdrawn" : approval.status;
   });
   // A withdrawn request was pending: a reviewer's partial approval may have landed meanwhile, so it is read back.

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { reissueWithoutPrincipal } from "../approvals/receipt";
 import { db } from "../db/prisma";
 import { parameterList, placeholders } from "../db/raw-sql";
 import { normalizeIdentity } from "../identity/normalize-identity";
@@ -55,6 +56,7 @@ export async function erasePersonalData({
       ...spellings,
     );
     const requests = await tx.approvalRequest.findMany({ where: { principal: { in: spellings } }, select: { id: true } });
+    for (const { id } of requests) await reissueWithoutPrincipal(tx, id);
     await tx.approvalRequest.updateMany({
       where: { principal: { in: spellings } },
       data: { principal: null, prompt: null, reasoning: null, context: [], arguments: JSON.parse(ERASED_ARGUMENTS) },

@@ -1,6 +1,7 @@
 import { db } from "../db/prisma";
 import { GENESIS_HASH } from "./chain-hash";
-import { type ChainProblem, ChainWalker, type StoredEvent } from "./chain-walker";
+import { openChainReader } from "./chain-reader";
+import { type ChainProblem, ChainWalker } from "./chain-walker";
 import { auditSigningKey, type PublicKey } from "./signing-key";
 
 // `airlock audit verify` and GET /api/audit/verify: walk the chain in the database in
@@ -26,42 +27,6 @@ export interface VerifyReport {
   problems: ChainProblem[];
 }
 
-type Row = Awaited<ReturnType<typeof readPage>>[number];
-
-function readPage(afterSeq: number, toSeq: number | undefined) {
-  return db.auditEvent.findMany({
-    where: { seq: { gt: BigInt(afterSeq), ...(toSeq !== undefined ? { lte: BigInt(toSeq) } : {}) } },
-    orderBy: { seq: "asc" },
-    take: PAGE,
-  });
-}
-
-export function storedEventOf(r: Row): StoredEvent {
-  return {
-    id: r.id,
-    seq: Number(r.seq),
-    prevHash: r.prevHash ?? "",
-    hash: r.hash ?? "",
-    createdAt: r.createdAt.toISOString(),
-    kind: r.kind,
-    bridgeId: r.bridgeId,
-    sessionId: r.sessionId,
-    server: r.server,
-    tool: r.tool,
-    argumentsHash: r.argumentsHash,
-    ruleName: r.ruleName,
-    policyVersion: r.policyVersion,
-    approvalId: r.approvalId,
-    actorId: r.actorId,
-    latencyMs: r.latencyMs,
-    detail: r.detail ?? null,
-    personalDigest: r.personalDigest,
-    personalSalt: r.personalSalt,
-    principal: r.principal,
-    arguments: r.arguments ?? null,
-  };
-}
-
 /** Keys checkpoints may be signed with: this dashboard's, and older ones an operator lists. */
 export function verificationKeys(): PublicKey[] {
   const { keyId, publicKey } = auditSigningKey();
@@ -77,18 +42,24 @@ export async function verifyAuditChain(range: VerifyRange = {}, keys: PublicKey[
   const before = from > 1 ? await db.auditEvent.findUnique({ where: { seq: BigInt(from - 1) }, select: { hash: true } }) : null;
   const walker = new ChainWalker(keys, from === 1 ? { seq: 0, hash: GENESIS_HASH } : before?.hash ? { seq: from - 1, hash: before.hash } : null);
   let after = from - 1;
-  for (;;) {
-    // A turn of the event loop per page: a walk from the API must not stall the dashboard (SQLite answers synchronously).
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const page = await readPage(after, to);
-    if (!page.length) break;
-    for (const row of page) walker.event(storedEventOf(row));
-    const last = Number(page[page.length - 1].seq);
-    const checkpoints = await db.auditCheckpoint.findMany({ where: { seq: { gt: BigInt(after), lte: BigInt(last) } }, orderBy: { seq: "asc" } });
-    for (const c of checkpoints)
-      walker.checkpoint({ seq: Number(c.seq), hash: c.hash, createdAt: c.createdAt.toISOString(), keyId: c.keyId, signature: c.signature });
-    after = last;
-    if (walker.isFull || page.length < PAGE) break;
+  const reader = await openChainReader();
+  try {
+    for (;;) {
+      // A turn of the event loop per page: a walk from the API must not stall the dashboard (SQLite answers synchronously).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const page = await reader.page(after, to, PAGE);
+      if (!page.length) break;
+      for (const event of page) walker.event(event);
+      const last = page[page.length - 1].seq;
+      const checkpoints = await db.auditCheckpoint.findMany({ where: { seq: { gt: BigInt(after), lte: BigInt(last) } }, orderBy: { seq: "asc" } });
+      for (const c of checkpoints) {
+        walker.checkpoint({ seq: Number(c.seq), hash: c.hash, createdAt: c.createdAt.toISOString(), keyId: c.keyId, signature: c.signature });
+      }
+      after = last;
+      if (walker.isFull || page.length < PAGE) break;
+    }
+  } finally {
+    await reader.close();
   }
   // Checkpoints past the last event: the end of the chain was cut off after they were signed.
   const beyond = await db.auditCheckpoint.findMany({

@@ -121,6 +121,18 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
             </dl>
           </Section>
           {a.decisions.length > 0 && <DecisionHistory approval={a} />}
+          {a.receipt && (
+            <Section title="Receipt">
+              <p className="text-sm text-slate-700">
+                Signed record of this decision: the exact arguments approved
+                {a.receipt.execution ? " and those the upstream received" : ""}, the rule, the approvers, and its place in the audit chain (event{" "}
+                {a.receipt.chain.seq}).
+              </p>
+              <a className="mt-2 inline-block text-sm text-accent hover:underline" href={`/api/approvals/${a.id}/receipt`} download>
+                Download receipt (JSON)
+              </a>
+            </Section>
+          )}
         </div>
       </div>
     </article>

@@ -1,0 +1,127 @@
+import { CHAIN_VERSION } from "../audit/chain-hash";
+import { auditSigningKey, type PublicKey, signMessage, verifyMessage } from "../audit/signing-key";
+import { canonicalJson } from "../crypto/canonical-hash";
+import type { Prisma } from "../db/prisma";
+
+// An approval receipt: the signed statement of who decided which exact call, under which
+// rule and policy version, and where that decision sits in the audit chain. Written in the
+// decision's transaction; the execution is added, signed on its own, when the bridge reports
+// what the upstream received. Signed with the audit chain's Ed25519 key (README: Audit trail).
+
+type Tx = Prisma.TransactionClient;
+
+export interface ReceiptDecision {
+  reviewer: string;
+  decision: string;
+  argumentsHash: string;
+  at: string;
+}
+
+export interface ReceiptBody {
+  type: "airlock.approval.receipt";
+  v: number;
+  requestId: string;
+  status: "approved" | "rejected" | "expired";
+  stage: string;
+  principal: string | null;
+  bridgeId: string;
+  sessionId: string;
+  server: string;
+  tool: string;
+  /** Canonical SHA-256 of the arguments: as the agent proposed them, and as the approvers approved them (null unless approved). */
+  argumentsHash: { proposed: string; approved: string | null };
+  policyVersion: number | null;
+  rule: string | null;
+  requiredApprovers: number;
+  decisions: ReceiptDecision[];
+  decidedAt: string;
+  /** Until when the approval could be acted on. */
+  expiresAt: string;
+  /** The decision's position in the audit chain. */
+  chain: { seq: number };
+}
+
+export interface ExecutionBody {
+  type: "airlock.approval.execution";
+  v: number;
+  requestId: string;
+  outcome: string;
+  /** Canonical SHA-256 of the arguments the upstream received (redacted values restored by the bridge). */
+  argumentsHash: string | null;
+  at: string;
+  chain: { seq: number };
+}
+
+export type Signed<T> = T & { keyId: string; signature: string };
+
+export interface Receipt extends Signed<ReceiptBody> {
+  execution?: Signed<ExecutionBody>;
+}
+
+function sign<T extends object>(body: T): Signed<T> {
+  const key = auditSigningKey();
+  return { ...body, keyId: key.keyId, signature: signMessage(key, Buffer.from(canonicalJson(body))) };
+}
+
+function verifySigned(signed: Signed<object>, keys: PublicKey[]): boolean {
+  const { keyId, signature, ...body } = signed as Signed<object> & { execution?: unknown };
+  delete (body as { execution?: unknown }).execution;
+  const key = keys.find((k) => k.keyId === keyId);
+  return !!key && verifyMessage(key, Buffer.from(canonicalJson(body)), signature);
+}
+
+/** Whether a receipt (and its execution, if any) is signed by one of these keys and unaltered. */
+export function verifyReceipt(receipt: Receipt, keys: PublicKey[]): { receipt: boolean; execution: boolean | null } {
+  return { receipt: verifySigned(receipt, keys), execution: receipt.execution ? verifySigned(receipt.execution, keys) : null };
+}
+
+/** Writes the receipt of a request that was just decided (approved, rejected, or expired), in the decision's transaction. */
+export async function writeReceipt(tx: Tx, approvalId: string, chainSeq: number): Promise<Receipt> {
+  const a = await tx.approvalRequest.findUniqueOrThrow({
+    where: { id: approvalId },
+    include: { decisions: { include: { reviewer: { select: { email: true } } }, orderBy: { createdAt: "asc" } } },
+  });
+  if (a.status !== "approved" && a.status !== "rejected" && a.status !== "expired") throw new Error(`no receipt for a ${a.status} request`);
+  const receipt = sign<ReceiptBody>({
+    type: "airlock.approval.receipt",
+    v: CHAIN_VERSION,
+    requestId: a.id,
+    status: a.status,
+    stage: a.stage,
+    principal: a.principal,
+    bridgeId: a.bridgeId,
+    sessionId: a.sessionId,
+    server: a.server,
+    tool: a.tool,
+    argumentsHash: { proposed: a.argumentsHash, approved: a.status === "approved" ? a.approvedArgumentsHash : null },
+    policyVersion: a.policyVersion,
+    rule: a.ruleName,
+    requiredApprovers: a.requiredApprovers,
+    decisions: a.decisions.map((d) => ({ reviewer: d.reviewer.email, decision: d.decision, argumentsHash: d.argumentsHash, at: d.createdAt.toISOString() })),
+    decidedAt: (a.decidedAt ?? new Date()).toISOString(),
+    expiresAt: a.expiresAt.toISOString(),
+    chain: { seq: chainSeq },
+  });
+  await tx.approvalRequest.update({ where: { id: approvalId }, data: { receipt: receipt as unknown as Prisma.InputJsonValue } });
+  return receipt;
+}
+
+/** Adds what the upstream received to a request's receipt, signed on its own. */
+export async function addExecution(tx: Tx, approvalId: string, execution: Omit<ExecutionBody, "type" | "v" | "requestId">): Promise<void> {
+  const a = await tx.approvalRequest.findUniqueOrThrow({ where: { id: approvalId }, select: { receipt: true } });
+  if (!a.receipt) return;
+  const signed = sign<ExecutionBody>({ type: "airlock.approval.execution", v: CHAIN_VERSION, requestId: approvalId, ...execution });
+  await tx.approvalRequest.update({
+    where: { id: approvalId },
+    data: { receipt: { ...(a.receipt as object), execution: signed } as unknown as Prisma.InputJsonValue },
+  });
+}
+
+/** After an erasure: the receipt is signed again without the principal (its execution, which names nobody, is kept). */
+export async function reissueWithoutPrincipal(tx: Tx, approvalId: string): Promise<void> {
+  const a = await tx.approvalRequest.findUniqueOrThrow({ where: { id: approvalId }, select: { receipt: true } });
+  if (!a.receipt) return;
+  const { keyId: _keyId, signature: _signature, execution, ...body } = a.receipt as unknown as Receipt;
+  const reissued: Receipt = { ...sign<ReceiptBody>({ ...body, principal: null }), ...(execution ? { execution } : {}) };
+  await tx.approvalRequest.update({ where: { id: approvalId }, data: { receipt: reissued as unknown as Prisma.InputJsonValue } });
+}
