@@ -106,7 +106,23 @@ class Names {
 }
 
 /** One event as JSON and NDJSON carry it: every field the chain hashes, and names for people. */
-function eventJson(r: Row, names: Names) {
+/**
+ * The signed receipts of the requests these decision events closed: each rides on its
+ * decision event (the one at the receipt's chain position), so the export carries them.
+ */
+async function receiptsOf(rows: Row[]): Promise<Map<string, unknown>> {
+  const ids = [...new Set(rows.filter((r) => r.kind === "decided" && r.approvalId).map((r) => r.approvalId!))];
+  const receipts = new Map<string, unknown>();
+  if (!ids.length) return receipts;
+  for (const a of await db.approvalRequest.findMany({ where: { id: { in: ids } }, select: { id: true, receipt: true } })) {
+    const seq = (a.receipt as { chain?: { seq?: number } } | null)?.chain?.seq;
+    if (seq !== undefined) receipts.set(`${a.id}@${seq}`, a.receipt);
+  }
+  return receipts;
+}
+
+function eventJson(r: Row, names: Names, receipts: Map<string, unknown>) {
+  const receipt = r.approvalId ? receipts.get(`${r.approvalId}@${Number(r.seq)}`) : undefined;
   return {
     type: "event",
     seq: Number(r.seq),
@@ -132,6 +148,7 @@ function eventJson(r: Row, names: Names) {
     personalSalt: r.personalSalt,
     prevHash: r.prevHash,
     hash: r.hash,
+    ...(receipt ? { receipt } : {}),
   };
 }
 
@@ -237,6 +254,7 @@ async function* lines(query: TAuditExportQuery, viewer: ExportViewer): AsyncGene
     after = last;
     const rows = page.filter((r) => matchesOutcome(r, query.outcome));
     await names.load(rows);
+    const receipts = query.format === "csv" ? new Map<string, unknown>() : await receiptsOf(rows);
     const checkpoints = isNdjson ? await db.auditCheckpoint.findMany({ where: { seq: { gte: first, lte: last } }, orderBy: { seq: "asc" } }) : [];
     let c = 0;
     let chunk = "";
@@ -247,8 +265,8 @@ async function* lines(query: TAuditExportQuery, viewer: ExportViewer): AsyncGene
       }
       while (c < checkpoints.length && checkpoints[c].seq < r.seq!) chunk += checkpointLine(checkpoints[c++]);
       if (query.format === "csv") chunk += stringify([csvRow(r, names)], { columns: [...CSV_COLUMNS] });
-      else if (isNdjson) chunk += `${JSON.stringify(eventJson(r, names))}\n`;
-      else chunk += `${count ? "," : ""}${JSON.stringify(eventJson(r, names))}`;
+      else if (isNdjson) chunk += `${JSON.stringify(eventJson(r, names, receipts))}\n`;
+      else chunk += `${count ? "," : ""}${JSON.stringify(eventJson(r, names, receipts))}`;
       count++;
       lastSeq = Number(r.seq);
     }

@@ -111,6 +111,55 @@ describe("approval receipts", () => {
     }
   });
 
+  it("the export carries each receipt on its decision, and the evidence bundle holds the whole story (escaped when printed)", async () => {
+    const bridge = await connectThroughBridge({ upstreams: [`fs=node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
+    try {
+      const path = join(workspace, "evidence.txt");
+      const content = "<script>alert('agent')</script> & more";
+      const call = bridge.client.callTool({ name: "write_file", arguments: { path, content }, _meta: { "airlock/prompt": "Save the <b>notes</b>" } });
+      const pending = await pendingFor(path);
+      expect((await api(dashboard, reviewer, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve", comment: "looks <fine>" } })).status).toBe(
+        200,
+      );
+      await call;
+      const receipt = await receiptOf(pending.id, { executed: true });
+
+      const ndjson = await (
+        await fetch(`${dashboard.url}/api/audit/export?format=ndjson&kind=decided`, { headers: { authorization: `Bearer ${admin}` } })
+      ).text();
+      const decision = ndjson
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .find((l) => l.approvalId === pending.id);
+      expect(decision.seq).toBe(receipt.chain.seq);
+      expect(decision.receipt).toMatchObject({ requestId: pending.id, signature: receipt.signature });
+
+      const { status, body: evidence } = await api(dashboard, reviewer, `/api/approvals/${pending.id}/evidence`);
+      expect(status).toBe(200);
+      expect(evidence).toMatchObject({
+        type: "airlock.evidence",
+        request: { id: pending.id, status: "approved" },
+        why: { prompt: "Save the <b>notes</b>" },
+        action: { tool: "write_file", proposed: { arguments: { path, content } }, executed: { arguments: { path, content } } },
+        rule: { name: "hold file writes", version: expect.any(Number), rule: { name: "hold file writes", action: "require_approval" } },
+        decisions: [{ reviewer: "rita@example.com", decision: "approve", comment: "looks <fine>" }],
+        receipt: { signature: receipt.signature },
+      });
+      expect(evidence.auditEvents.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(["decided", "executed"]));
+
+      const res = await fetch(`${dashboard.url}/api/approvals/${pending.id}/evidence?format=html`, { headers: { authorization: `Bearer ${reviewer}` } });
+      expect(res.headers.get("content-type")).toContain("text/html");
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+      const html = await res.text();
+      expect(html).toContain("&lt;script&gt;alert(&#39;agent&#39;)&lt;/script&gt; &amp; more");
+      expect(html).not.toContain("<script>");
+      expect(html).toContain("looks &lt;fine&gt;");
+    } finally {
+      await bridge.close();
+    }
+  });
+
   it("a rejected call's receipt approves nothing and records no execution", async () => {
     const bridge = await connectThroughBridge({ upstreams: [`fs=node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
     try {

@@ -19,6 +19,7 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown; sta
   "GET /api/approvals": { allowed: USERS, status: 200 },
   "GET /api/approvals/[id]": { allowed: USERS, status: 404 },
   "GET /api/approvals/[id]/receipt": { allowed: USERS, status: 404 },
+  "GET /api/approvals/[id]/evidence": { allowed: USERS, status: 404 },
   "GET /api/compliance": { allowed: ["admin", "auditor"], status: 200 },
   "POST /api/approvals/[id]/decision": { allowed: ["admin", "reviewer"], body: { decision: "reject" }, status: 404 },
   "GET /api/rules": { allowed: ["admin", "auditor"], status: 200 },

@@ -121,6 +121,19 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
             </dl>
           </Section>
           {a.decisions.length > 0 && <DecisionHistory approval={a} />}
+          <Section title="Evidence">
+            <p className="text-sm text-slate-700">
+              Everything about this request in one bundle: prompt, context, action, findings, the rule at its version, decisions, audit events and receipt.
+            </p>
+            <p className="mt-2 flex gap-4 text-sm">
+              <a className="text-accent hover:underline" href={`/api/approvals/${a.id}/evidence?format=html`} target="_blank" rel="noopener">
+                Printable view
+              </a>
+              <a className="text-accent hover:underline" href={`/api/approvals/${a.id}/evidence`} download>
+                JSON
+              </a>
+            </p>
+          </Section>
           {a.receipt && (
             <Section title="Receipt">
               <p className="text-sm text-slate-700">
