@@ -13,6 +13,7 @@ export interface ChainReader {
 
 const COLUMNS = `"id", "prevHash", "hash", "kind", "bridgeId", "sessionId", "server", "tool", "argumentsHash", "ruleName", "policyVersion",
   "approvalId", "actorId", "latencyMs", "detail", "personalDigest", "personalSalt", "principal", "arguments"`;
+const when = (value: unknown) => (value == null ? null : new Date(typeof value === "string" || value instanceof Date ? value : Number(value)).toISOString());
 
 type RawRow = Record<string, unknown>;
 
@@ -42,6 +43,7 @@ function eventOf(r: RawRow, createdAt: string): StoredEvent {
     personalSalt: text(r.personalSalt),
     principal: text(r.principal),
     arguments: parseJson(r.arguments),
+    purgedAt: when(r.purgedAt),
   };
 }
 
@@ -49,7 +51,9 @@ async function sqliteReader(url: string): Promise<ChainReader> {
   const { default: Database } = await import("better-sqlite3");
   const sqlite = new Database(url.slice("file:".length), { fileMustExist: true });
   const statement = (withEnd: boolean) =>
-    sqlite.prepare(`SELECT "seq", "createdAt", ${COLUMNS} FROM "AuditEvent" WHERE "seq" > ?${withEnd ? ` AND "seq" <= ?` : ""} ORDER BY "seq" LIMIT ?`);
+    sqlite.prepare(
+      `SELECT "seq", "createdAt", "purgedAt", ${COLUMNS} FROM "AuditEvent" WHERE "seq" > ?${withEnd ? ` AND "seq" <= ?` : ""} ORDER BY "seq" LIMIT ?`,
+    );
   const open = statement(false);
   const bounded = statement(true);
   return {
@@ -70,9 +74,11 @@ async function postgresReader(url: string): Promise<ChainReader> {
   await client.connect();
   return {
     async page(afterSeq, toSeq, limit) {
+      // "seq" stays a bigint so ORDER BY sorts numbers (pg hands int8 over as text; Number() reads it).
       // The timestamp as ISO text in UTC (Prisma stores timestamp(3) without a zone, in UTC): no client time zone involved.
       const { rows } = await client.query<RawRow>(
-        `SELECT "seq"::text AS "seq", to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt", ${COLUMNS}
+        `SELECT "seq", to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
+           to_char("purgedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "purgedAt", ${COLUMNS}
          FROM "AuditEvent" WHERE "seq" > $1${toSeq === undefined ? "" : ` AND "seq" <= $3`} ORDER BY "seq" LIMIT $2`,
         toSeq === undefined ? [afterSeq, limit] : [afterSeq, limit, toSeq],
       );

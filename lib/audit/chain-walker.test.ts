@@ -128,4 +128,40 @@ describe("the audit chain walker", () => {
     walker.checkpoint(signed(key, events[5]));
     expect(walker.finish().problems).toEqual([expect.objectContaining({ kind: "deleted", seq: 5 })]);
   });
+
+  it("accepts a purged event only without content and under a recorded purge", () => {
+    const events = chain(4);
+    const purge = { kinds: ["allowed"], before: "2026-12-01T00:00:00.000Z", fromSeq: 1, toSeq: 2 };
+    const purged = (e: StoredEvent): StoredEvent => ({
+      ...e,
+      purgedAt: "2026-11-30T00:00:00.000Z",
+      bridgeId: null,
+      sessionId: null,
+      server: null,
+      tool: null,
+      argumentsHash: null,
+      ruleName: null,
+      policyVersion: null,
+      latencyMs: null,
+      detail: null,
+      principal: null,
+      arguments: null,
+      personalSalt: null,
+    });
+    const walkWith = (list: StoredEvent[], records: (typeof purge)[]) => {
+      const walker = new ChainWalker([]);
+      for (const r of records) walker.addPurgeRecord(r);
+      for (const e of list) walker.event(e);
+      return walker.finish();
+    };
+    expect(walkWith([purged(events[0]), purged(events[1]), events[2], events[3]], [purge])).toMatchObject({ purged: 2, problems: [] });
+    // Outside the recorded range: content removed by hand.
+    expect(walkWith([events[0], events[1], purged(events[2]), events[3]], [purge]).problems).toEqual([
+      expect.objectContaining({ kind: "edited", seq: 3, message: expect.stringMatching(/no recorded purge covers it/) }),
+    ]);
+    // Marked purged but its content is still there.
+    expect(walkWith([{ ...events[0], purgedAt: "2026-11-30T00:00:00.000Z" }, ...events.slice(1)], [purge]).problems).toEqual([
+      expect.objectContaining({ kind: "edited", seq: 1, message: expect.stringMatching(/marked purged but has content/) }),
+    ]);
+  });
 });

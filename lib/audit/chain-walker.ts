@@ -21,6 +21,16 @@ export interface StoredEvent extends ChainEvent, PersonalFields {
   line?: number;
   hash: string;
   personalSalt: string | null;
+  /** Set when retention purged the content: only the position, kind, time and hashes are left. */
+  purgedAt?: string | null;
+}
+
+/** What an `audit_purged` event records: which kinds, before when, in which range of positions. */
+export interface PurgeRecord {
+  kinds: string[];
+  before: string;
+  fromSeq: number;
+  toSeq: number;
 }
 
 export interface StoredCheckpoint {
@@ -39,6 +49,8 @@ export interface WalkSummary {
   lastHash: string | null;
   checkpoints: number;
   lastCheckpointSeq: number | null;
+  /** Events whose content retention purged (each covered by a recorded purge). */
+  purged: number;
   problems: ChainProblem[];
 }
 
@@ -50,7 +62,18 @@ export class ChainWalker {
   private prev: { seq: number; hash: string } | null;
   private readonly hashes = new Map<number, string>();
   private readonly pendingCheckpoints = new Map<number, StoredCheckpoint>();
-  readonly summary: WalkSummary = { checked: 0, firstSeq: null, lastSeq: null, lastHash: null, checkpoints: 0, lastCheckpointSeq: null, problems: [] };
+  readonly summary: WalkSummary = {
+    checked: 0,
+    firstSeq: null,
+    lastSeq: null,
+    lastHash: null,
+    checkpoints: 0,
+    lastCheckpointSeq: null,
+    purged: 0,
+    problems: [],
+  };
+  private readonly purges: PurgeRecord[] = [];
+  private readonly uncovered: StoredEvent[] = [];
 
   /**
    * @param start where the walk begins: after `seq` whose hash is `hash` (the genesis when the walk
@@ -107,7 +130,8 @@ export class ChainWalker {
         message: `event ${e.seq} (${at}) does not link to event ${this.prev.seq}: an event before it was replaced or rewritten`,
       });
     }
-    if (eventHash(e) !== e.hash) {
+    if (e.purgedAt) this.purgedEvent(e, at);
+    else if (eventHash(e) !== e.hash) {
       this.report({ kind: "edited", seq: e.seq, id: e.id, line: e.line, message: `event ${e.seq} (${at}) was edited: its content does not match its hash` });
     } else if (e.personalSalt) {
       if (personalDigest(e, e.personalSalt) !== e.personalDigest) {
@@ -119,6 +143,7 @@ export class ChainWalker {
     } else if (!e.personalDigest && (e.principal != null || e.arguments != null)) {
       this.report({ kind: "edited", seq: e.seq, id: e.id, line: e.line, message: `event ${e.seq} (${at}) was edited: personal fields added` });
     }
+    if (e.kind === "audit_purged" && !e.purgedAt && eventHash(e) === e.hash) this.addPurgeRecord(e.detail);
     this.prev = { seq: e.seq, hash: e.hash };
     s.lastSeq = e.seq;
     s.lastHash = e.hash;
@@ -130,6 +155,27 @@ export class ChainWalker {
       this.hashes.set(e.seq, e.hash);
       if (this.hashes.size > 10_000) this.hashes.delete(this.hashes.keys().next().value as number);
     }
+  }
+
+  /** A purge the chain records (read ahead from the database, or met in a file). */
+  addPurgeRecord(detail: unknown): void {
+    const d = detail as Partial<PurgeRecord> | null;
+    if (d && Array.isArray(d.kinds) && typeof d.before === "string" && typeof d.fromSeq === "number" && typeof d.toSeq === "number") {
+      this.purges.push({ kinds: d.kinds.map(String), before: d.before, fromSeq: d.fromSeq, toSeq: d.toSeq });
+    }
+  }
+
+  private isCovered(e: StoredEvent): boolean {
+    return this.purges.some((p) => e.seq >= p.fromSeq && e.seq <= p.toSeq && p.kinds.includes(e.kind) && e.createdAt < p.before);
+  }
+
+  /** A purged event has no content left, and a recorded purge covers it (its hash cannot be recomputed). */
+  private purgedEvent(e: StoredEvent, at: string): void {
+    this.summary.purged++;
+    const content = [e.bridgeId, e.sessionId, e.server, e.tool, e.argumentsHash, e.ruleName, e.policyVersion, e.approvalId, e.actorId, e.latencyMs, e.detail];
+    if (content.some((v) => v != null) || e.principal != null || e.arguments != null || e.personalSalt != null) {
+      this.report({ kind: "edited", seq: e.seq, id: e.id, line: e.line, message: `event ${e.seq} (${at}) is marked purged but has content: edited` });
+    } else if (!this.isCovered(e)) this.uncovered.push(e);
   }
 
   /** A checkpoint: its signature, and that the chain at its position has its hash. */
@@ -171,6 +217,17 @@ export class ChainWalker {
 
   /** Signed checkpoints past the last event walked: the chain was cut short after they were signed. */
   finish(): WalkSummary {
+    for (const e of this.uncovered) {
+      if (this.isCovered(e)) continue;
+      this.report({
+        kind: "edited",
+        seq: e.seq,
+        id: e.id,
+        line: e.line,
+        message: `event ${e.seq} (${where(e)}) had its content removed, but no recorded purge covers it: erased outside Airlock`,
+      });
+    }
+    this.uncovered.length = 0;
     for (const c of this.pendingCheckpoints.values()) {
       if (this.prev && c.seq > this.prev.seq) {
         this.report({

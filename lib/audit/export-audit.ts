@@ -148,6 +148,7 @@ function eventJson(r: Row, names: Names, receipts: Map<string, unknown>) {
     personalSalt: r.personalSalt,
     prevHash: r.prevHash,
     hash: r.hash,
+    ...(r.purgedAt ? { purgedAt: r.purgedAt.toISOString() } : {}),
     ...(receipt ? { receipt } : {}),
   };
 }

@@ -23,6 +23,8 @@ export interface VerifyReport {
   checkpoints: { checked: number; lastValid: number | null };
   /** Events after the last valid checkpoint: their order and content are only as safe as the database. */
   unsigned: number;
+  /** Events whose content retention purged. */
+  purged: number;
   firstProblem: ChainProblem | null;
   problems: ChainProblem[];
 }
@@ -41,6 +43,8 @@ export async function verifyAuditChain(range: VerifyRange = {}, keys: PublicKey[
   // A walk from the middle starts from the stored hash before it (checked by the walk that covers it).
   const before = from > 1 ? await db.auditEvent.findUnique({ where: { seq: BigInt(from - 1) }, select: { hash: true } }) : null;
   const walker = new ChainWalker(keys, from === 1 ? { seq: 0, hash: GENESIS_HASH } : before?.hash ? { seq: from - 1, hash: before.hash } : null);
+  // Purges are recorded in the chain (and checked when walked): read ahead, they let purged events through.
+  for (const purge of await db.auditEvent.findMany({ where: { kind: "audit_purged" }, select: { detail: true } })) walker.addPurgeRecord(purge.detail);
   let after = from - 1;
   const reader = await openChainReader();
   try {
@@ -106,6 +110,7 @@ export async function verifyAuditChain(range: VerifyRange = {}, keys: PublicKey[
     head: { seq: headSeq, hash: head.hash },
     checkpoints: { checked: summary.checkpoints, lastValid },
     unsigned: Math.max(0, (summary.lastSeq ?? 0) - (lastValid ?? 0)),
+    purged: summary.purged,
     firstProblem: problems[0] ?? null,
     problems,
   };

@@ -45,6 +45,7 @@ function asEvent(json: Record<string, unknown>, line: number): StoredEvent {
     personalSalt: text("personalSalt"),
     principal: text("principal"),
     arguments: json.arguments ?? null,
+    purgedAt: text("purgedAt"),
   };
 }
 

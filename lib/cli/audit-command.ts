@@ -17,7 +17,14 @@ export const AUDIT_USAGE = `Usage: airlock audit verify [--from SEQ] [--to SEQ] 
        airlock audit erase --principal EMAIL [--dry-run]
 
   Erases one person's principal and call arguments from the audit trail and the approval
-  requests (a request for erasure); the chain still verifies.`;
+  requests (a request for erasure); the chain still verifies.
+
+       airlock audit purge [--dry-run]
+       airlock audit hold on --reason TEXT | airlock audit hold off
+
+  Purges the content of events past AIRLOCK_AUDIT_RETENTION (e.g. calls=90d,access=1y;
+  classes calls, decisions, access, admin); positions and hashes stay, so the chain still
+  verifies. A legal hold stops every purge until it is lifted.`;
 
 class AuditUsageError extends Error {}
 
@@ -57,10 +64,46 @@ async function runErase(args: string[]): Promise<number> {
   return 0;
 }
 
+async function runRetention(sub: "purge" | "hold", args: string[]): Promise<number> {
+  let values: { reason?: string; "dry-run"?: boolean; positionals: string[] };
+  try {
+    const parsed = parseArgs({ args, strict: true, allowPositionals: sub === "hold", options: { reason: { type: "string" }, "dry-run": { type: "boolean" } } });
+    values = { ...parsed.values, positionals: parsed.positionals };
+    if (sub === "hold" && !["on", "off"].includes(values.positionals[0] ?? "")) throw new AuditUsageError("audit hold takes on or off");
+    if (sub === "hold" && values.positionals[0] === "on" && !values.reason?.trim()) throw new AuditUsageError("audit hold on needs --reason TEXT");
+  } catch (error) {
+    console.error(`airlock audit: ${(error as Error).message}\n\n${AUDIT_USAGE}`);
+    return 2;
+  }
+  const [{ migrateDatabase }, retention] = await Promise.all([import("../db/migrate"), import("../audit/retention")]);
+  await migrateDatabase();
+  if (sub === "hold") {
+    const hold = await retention.setLegalHold({ isOn: values.positionals[0] === "on", reason: values.reason });
+    console.log(hold.isOn ? `Legal hold on since ${hold.since}: ${hold.reason}. Nothing is purged until it is lifted.` : "Legal hold lifted.");
+    return 0;
+  }
+  const result = await retention.purgeExpiredEvents({ isDryRun: values["dry-run"] === true });
+  if (result.heldBy) {
+    console.log(`Nothing purged: a legal hold is on (${result.heldBy}).`);
+    return 0;
+  }
+  if (!result.purged.length) console.log("No retention is configured (AIRLOCK_AUDIT_RETENTION): nothing to purge.");
+  for (const p of result.purged) console.log(`${result.isDryRun ? "Would purge" : "Purged"} ${p.events} ${p.class} event(s) from before ${p.before}`);
+  return 0;
+}
+
 /** Returns the exit status. */
 export async function runAudit(argv: string[]): Promise<number> {
   const [sub, ...args] = argv;
   if (sub === "erase") return runErase(args);
+  if (sub === "purge" || sub === "hold") {
+    try {
+      return await runRetention(sub, args);
+    } catch (error) {
+      console.error(`airlock audit: ${(error as Error).message}`);
+      return 2;
+    }
+  }
   let values: { from?: string; to?: string; file?: string; "public-key"?: string; format?: string; help?: boolean };
   try {
     if (sub !== "verify") throw new AuditUsageError(sub ? `unknown audit command "${sub}"` : "audit needs a command");

@@ -32,6 +32,8 @@ const USAGE = `Usage: airlock <command> [options]
                                           name the first edited, deleted or inserted event; exit 1 if broken
   audit erase --principal EMAIL [--dry-run]
                                           erase one person's principal and call arguments (the chain still verifies)
+  audit purge [--dry-run] | audit hold on --reason TEXT | audit hold off
+                                          purge events past AIRLOCK_AUDIT_RETENTION; a legal hold stops purges
 
 Environment: DATABASE_URL (default: embedded SQLite in ./data), PORT (3000), HOST (127.0.0.1).`;
 

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import next from "next";
 import { expireAbandonedApprovals, expireDueApprovals } from "../approvals/expire-approvals";
 import { checkpointHead } from "../audit/chain";
+import { parseRetention, purgeExpiredEvents } from "../audit/retention";
 import { auditSigningKey } from "../audit/signing-key";
 import { pruneBridgeInstances } from "../bridges/bridge-presence";
 import { checkDatabase } from "../db/check-database";
@@ -75,6 +76,13 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
     }
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
+  // Retention: a bad AIRLOCK_AUDIT_RETENTION stops the start; a set one purges every 6 hours (the first after a minute).
+  parseRetention(process.env.AIRLOCK_AUDIT_RETENTION);
+  const purge = () => purgeExpiredEvents().catch((error) => console.error("[airlock] audit retention purge failed", error));
+  const purgeFirst = process.env.AIRLOCK_AUDIT_RETENTION ? setTimeout(purge, 60_000) : null;
+  const purger = process.env.AIRLOCK_AUDIT_RETENTION ? setInterval(purge, 6 * 3_600_000) : null;
+  purgeFirst?.unref();
+  purger?.unref();
   // A quiet trail is still signed within minutes: the head gets a checkpoint if events came since the last.
   const checkpointer = setInterval(() => {
     checkpointHead().catch((error) => console.error("[airlock] audit checkpoint failed", error));
@@ -92,6 +100,8 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
     async close() {
       clearInterval(sweeper);
       clearInterval(checkpointer);
+      if (purgeFirst) clearTimeout(purgeFirst);
+      if (purger) clearInterval(purger);
       io.close();
       await new Promise((resolve) => httpServer.close(resolve));
     },

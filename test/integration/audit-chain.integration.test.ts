@@ -22,7 +22,10 @@ let bridgeToken: string;
 const dir = mkdtempSync(join(tmpdir(), "airlock-audit-"));
 
 function airlockCli(...args: string[]) {
-  const result = spawnSync(process.execPath, [AIRLOCK_BIN, ...args], { env: dashboard.env, encoding: "utf8", timeout: 60_000 });
+  return airlockWith({}, ...args);
+}
+function airlockWith(env: Record<string, string>, ...args: string[]) {
+  const result = spawnSync(process.execPath, [AIRLOCK_BIN, ...args], { env: { ...dashboard.env, ...env }, encoding: "utf8", timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 const verify = (...args: string[]) => airlockCli("audit", "verify", ...args);
@@ -261,6 +264,47 @@ describe("erasure", () => {
   });
 });
 
+describe("retention", () => {
+  it("purges old calls' content and keeps the chain verifiable; a legal hold stops it; a purge mark on a live event is named", async () => {
+    const sessionId = `old-${randomUUID()}`;
+    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    await postEvents(Array.from({ length: 5 }, (_, i) => ({ ...callEvent(i, sessionId), at: tenDaysAgo })));
+    const retention = { AIRLOCK_AUDIT_RETENTION: "calls=5d" };
+
+    expect(airlockCli("audit", "hold", "on", "--reason", "litigation 2026-17").stdout).toContain("Legal hold on");
+    const held = airlockWith(retention, "audit", "purge");
+    expect(held.stdout).toContain("Nothing purged: a legal hold is on (litigation 2026-17)");
+    expect(await sql.query(`SELECT "id" FROM "AuditEvent" WHERE "sessionId" = $1`, [sessionId])).toHaveLength(5);
+    expect(airlockCli("audit", "hold", "off").stdout).toContain("Legal hold lifted");
+
+    expect(airlockWith(retention, "audit", "purge", "--dry-run").stdout).toMatch(/Would purge 5 calls event\(s\) from before/);
+    const purged = airlockWith(retention, "audit", "purge");
+    expect(purged.stdout).toMatch(/Purged 5 calls event\(s\)/);
+    expect(purged.status).toBe(0);
+    const rows = await sql.query<{ tool: string | null; principal: string | null; purgedAt: unknown; hash: string }>(
+      `SELECT "tool", "principal", "purgedAt", "hash" FROM "AuditEvent" WHERE "purgedAt" IS NOT NULL`,
+    );
+    expect(rows).toHaveLength(5);
+    expect(rows.every((r) => r.tool === null && r.principal === null && /^[0-9a-f]{64}$/.test(r.hash))).toBe(true);
+    const { body } = await api(dashboard, auditor, "/api/audit/verify");
+    expect(body).toMatchObject({ ok: true, problems: [], purged: 5 });
+    expect(airlockWith({ AIRLOCK_AUDIT_RETENTION: "calls=5weeks" }, "audit", "purge").stderr).toContain('"calls=5weeks" is not CLASS=<days>d');
+
+    // Marking a live event purged (to hide what it says) is an edit.
+    const [live] = await sql.query<{ seq: number | string }>(
+      `SELECT "seq" FROM "AuditEvent" WHERE "kind" = 'allowed' AND "purgedAt" IS NULL ORDER BY "seq" LIMIT 1`,
+    );
+    await sql.query(`UPDATE "AuditEvent" SET "purgedAt" = "createdAt" WHERE "seq" = $1`, [live.seq]);
+    try {
+      const { status, stdout } = verify();
+      expect(stdout).toMatch(new RegExp(`event ${Number(live.seq)} .*is marked purged but has content: edited`));
+      expect(status).toBe(1);
+    } finally {
+      await sql.query(`UPDATE "AuditEvent" SET "purgedAt" = NULL WHERE "seq" = $1`, [live.seq]);
+    }
+  });
+});
+
 describe("the chain across instances and upgrades", () => {
   it.runIf(/^postgres/.test(process.env.DATABASE_URL ?? ""))("two dashboard instances on one PostgreSQL database write one chain", async () => {
     const second = await startDashboard({ database: dashboard.database, env: { AIRLOCK_AUDIT_CHECKPOINT_EVERY: "5" } });
@@ -286,6 +330,8 @@ describe("the chain across instances and upgrades", () => {
 
   it("events written before the chain existed (an upgraded database) are sealed into it by the first append", async () => {
     // The state migration 0009 leaves on a database with a trail: rows without positions, the head at the genesis.
+    // (Such a database never purged anything: retention came with the chain.)
+    await sql.query(`DELETE FROM "AuditEvent" WHERE "purgedAt" IS NOT NULL OR "kind" = 'audit_purged'`);
     await sql.query(`UPDATE "AuditEvent" SET "seq" = NULL, "prevHash" = NULL, "hash" = NULL, "personalDigest" = NULL, "personalSalt" = NULL`);
     await sql.query(`DELETE FROM "AuditCheckpoint"`);
     await sql.query(`UPDATE "AuditChainHead" SET "seq" = 0, "hash" = $1, "sealedAt" = NULL`, ["0".repeat(64)]);

@@ -1,0 +1,2 @@
+-- Retention purges an event's content and keeps its position and hashes (lib/audit/retention.ts).
+ALTER TABLE "AuditEvent" ADD COLUMN "purgedAt" DATETIME;
