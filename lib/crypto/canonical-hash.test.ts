@@ -24,7 +24,10 @@ describe("canonical argument hashing", () => {
           : v,
       );
     let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const leaves = [
       0,
       -0,

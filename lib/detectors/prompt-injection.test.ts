@@ -156,7 +156,7 @@ describe("prompt injection: hostile input", () => {
       "<!--".repeat(60_000),
       "do not tell the ".repeat(20_000),
       `${"a".repeat(200_000)}<|`,
-      "send ".repeat(40_000) + "password",
+      `${"send ".repeat(40_000)}password`,
     ];
     for (const text of nearMisses) {
       const started = performance.now();

@@ -24,7 +24,9 @@ export async function openRawSql(database: TestDatabase): Promise<RawSql> {
     async query(sql, params = []) {
       const statement = sqlite.prepare(sql.replace(/\$\d+/g, "?"));
       const values = params.map((p) => (typeof p === "boolean" ? Number(p) : p));
-      return (statement.reader ? statement.all(...values) : (statement.run(...values), [])) as never;
+      if (statement.reader) return statement.all(...values) as never;
+      statement.run(...values);
+      return [];
     },
     async close() {
       sqlite.close();
