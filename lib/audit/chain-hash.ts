@@ -96,3 +96,19 @@ export function trailerMessage(t: { events: number; lastSeq: number; next: strin
     }),
   );
 }
+
+/** What a purge record signs: which class and kinds lost their content, before when, in which range, how many. */
+export function purgeMessage(p: { class: string; kinds: string[]; before: string; events: number; fromSeq: number; toSeq: number }): Buffer {
+  return Buffer.from(
+    canonicalJson({
+      type: "airlock.audit.purge",
+      v: CHAIN_VERSION,
+      class: p.class,
+      kinds: p.kinds,
+      before: p.before,
+      events: p.events,
+      fromSeq: p.fromSeq,
+      toSeq: p.toSeq,
+    }),
+  );
+}

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type ChainEvent, checkpointMessage, eventHash, GENESIS_HASH, personalDigest } from "./chain-hash";
+import { type ChainEvent, checkpointMessage, eventHash, GENESIS_HASH, personalDigest, purgeMessage } from "./chain-hash";
 import { ChainWalker, type StoredCheckpoint, type StoredEvent } from "./chain-walker";
 import { keyIdOf, type SigningKey, signMessage } from "./signing-key";
 
@@ -129,9 +129,12 @@ describe("the audit chain walker", () => {
     expect(walker.finish().problems).toEqual([expect.objectContaining({ kind: "deleted", seq: 5 })]);
   });
 
-  it("accepts a purged event only without content and under a recorded purge", () => {
+  it("accepts a purged event only without content and under a signed purge record that counts it", () => {
+    const key = newKey();
     const events = chain(4);
-    const purge = { kinds: ["allowed"], before: "2026-12-01T00:00:00.000Z", fromSeq: 1, toSeq: 2 };
+    const record = { class: "calls", kinds: ["allowed"], before: "2026-12-01T00:00:00.000Z", events: 2, fromSeq: 1, toSeq: 2 };
+    const signedRecord = (r: typeof record, by = key) => ({ ...r, keyId: by.keyId, signature: signMessage(by, purgeMessage(r)) });
+    const at = { seq: 10, createdAt: "2026-12-05T00:00:00.000Z" };
     const purged = (e: StoredEvent): StoredEvent => ({
       ...e,
       purgedAt: "2026-11-30T00:00:00.000Z",
@@ -148,20 +151,34 @@ describe("the audit chain walker", () => {
       arguments: null,
       personalSalt: null,
     });
-    const walkWith = (list: StoredEvent[], records: (typeof purge)[]) => {
-      const walker = new ChainWalker([]);
-      for (const r of records) walker.addPurgeRecord(r);
+    const walkWith = (list: StoredEvent[], detail: unknown) => {
+      const walker = new ChainWalker([{ keyId: key.keyId, publicKey: key.publicKey }]);
+      walker.addPurgeRecord(detail, at);
       for (const e of list) walker.event(e);
       return walker.finish();
     };
-    expect(walkWith([purged(events[0]), purged(events[1]), events[2], events[3]], [purge])).toMatchObject({ purged: 2, problems: [] });
+    expect(walkWith([purged(events[0]), purged(events[1]), events[2], events[3]], signedRecord(record))).toMatchObject({ purged: 2, problems: [] });
     // Outside the recorded range: content removed by hand.
-    expect(walkWith([events[0], events[1], purged(events[2]), events[3]], [purge]).problems).toEqual([
+    expect(walkWith([purged(events[0]), purged(events[1]), purged(events[2]), events[3]], signedRecord(record)).problems).toEqual([
       expect.objectContaining({ kind: "edited", seq: 3, message: expect.stringMatching(/no recorded purge covers it/) }),
     ]);
     // Marked purged but its content is still there.
-    expect(walkWith([{ ...events[0], purgedAt: "2026-11-30T00:00:00.000Z" }, ...events.slice(1)], [purge]).problems).toEqual([
-      expect.objectContaining({ kind: "edited", seq: 1, message: expect.stringMatching(/marked purged but has content/) }),
+    expect(walkWith([{ ...events[0], purgedAt: "2026-11-30T00:00:00.000Z" }, purged(events[1]), ...events.slice(2)], signedRecord(record)).problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: "edited", seq: 1, message: expect.stringMatching(/marked purged but has content/) })]),
+    );
+    // More emptied than the record says: one was wiped under its cover.
+    const wide = { ...record, toSeq: 3 };
+    expect(walkWith([purged(events[0]), purged(events[1]), purged(events[2]), events[3]], signedRecord(wide)).problems).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/emptied 2 event\(s\) in 1–3, but 3 are empty there/) }),
     ]);
+    // A record nobody with the key wrote, or one that claims another class's kinds, vouches for nothing.
+    const forged = walkWith([purged(events[0]), purged(events[1]), events[2], events[3]], signedRecord(record, newKey()));
+    expect(forged.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/purge record that is not signed/),
+      expect.stringMatching(/no recorded purge/),
+      expect.stringMatching(/no recorded purge/),
+    ]);
+    const greedy = walkWith([purged(events[0]), purged(events[1]), events[2], events[3]], signedRecord({ ...record, kinds: ["allowed", "decided"] }));
+    expect(greedy.problems[0].message).toMatch(/claims more than a purge may/);
   });
 });

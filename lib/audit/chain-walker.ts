@@ -1,4 +1,5 @@
-import { type ChainEvent, checkpointMessage, eventHash, GENESIS_HASH, type PersonalFields, personalDigest } from "./chain-hash";
+import { type ChainEvent, checkpointMessage, eventHash, GENESIS_HASH, type PersonalFields, personalDigest, purgeMessage } from "./chain-hash";
+import { EVENT_CLASSES, type TEventClass } from "./retention-policy";
 import { type PublicKey, verifyMessage } from "./signing-key";
 
 // Walks the audit chain in order and names what is wrong, for `audit verify` against the
@@ -25,12 +26,16 @@ export interface StoredEvent extends ChainEvent, PersonalFields {
   purgedAt?: string | null;
 }
 
-/** What an `audit_purged` event records: which kinds, before when, in which range of positions. */
+/** What an `audit_purged` event records: which kinds, before when, in which range of positions, how many. */
 export interface PurgeRecord {
+  seq: number;
   kinds: string[];
   before: string;
   fromSeq: number;
   toSeq: number;
+  events: number;
+  /** Purged events met in the walk that this record covers. */
+  covered: number;
 }
 
 export interface StoredCheckpoint {
@@ -72,7 +77,7 @@ export class ChainWalker {
     purged: 0,
     problems: [],
   };
-  private readonly purges: PurgeRecord[] = [];
+  private readonly purges = new Map<number, PurgeRecord>();
   private readonly uncovered: StoredEvent[] = [];
 
   /**
@@ -143,7 +148,7 @@ export class ChainWalker {
     } else if (!e.personalDigest && (e.principal != null || e.arguments != null)) {
       this.report({ kind: "edited", seq: e.seq, id: e.id, line: e.line, message: `event ${e.seq} (${at}) was edited: personal fields added` });
     }
-    if (e.kind === "audit_purged" && !e.purgedAt && eventHash(e) === e.hash) this.addPurgeRecord(e.detail);
+    if (e.kind === "audit_purged" && !e.purgedAt && eventHash(e) === e.hash) this.addPurgeRecord(e.detail, e);
     this.prev = { seq: e.seq, hash: e.hash };
     s.lastSeq = e.seq;
     s.lastHash = e.hash;
@@ -157,16 +162,57 @@ export class ChainWalker {
     }
   }
 
-  /** A purge the chain records (read ahead from the database, or met in a file). */
-  addPurgeRecord(detail: unknown): void {
-    const d = detail as Partial<PurgeRecord> | null;
-    if (d && Array.isArray(d.kinds) && typeof d.before === "string" && typeof d.fromSeq === "number" && typeof d.toSeq === "number") {
-      this.purges.push({ kinds: d.kinds.map(String), before: d.before, fromSeq: d.fromSeq, toSeq: d.toSeq });
+  /**
+   * A purge the chain records (read ahead from the database, or met in a file). Accepted only
+   * signed by a known key, for kinds of its class, over positions before its own, and with a
+   * cutoff at least a day before it was written: anything else vouches for nothing.
+   */
+  addPurgeRecord(detail: unknown, at: { seq: number; createdAt: string; id?: string; line?: number }): void {
+    if (this.purges.has(at.seq)) return;
+    const d = detail as {
+      class?: unknown;
+      kinds?: unknown;
+      before?: unknown;
+      events?: unknown;
+      fromSeq?: unknown;
+      toSeq?: unknown;
+      keyId?: unknown;
+      signature?: unknown;
+    } | null;
+    const record = d && {
+      class: String(d.class),
+      kinds: Array.isArray(d.kinds) ? d.kinds.map(String) : [],
+      before: String(d.before),
+      events: Number(d.events),
+      fromSeq: Number(d.fromSeq),
+      toSeq: Number(d.toSeq),
+    };
+    const key = this.keys.find((k) => k.keyId === d?.keyId);
+    const classKinds: readonly string[] = record && Object.hasOwn(EVENT_CLASSES, record.class) ? EVENT_CLASSES[record.class as TEventClass] : [];
+    const isValid =
+      !!record &&
+      !!key &&
+      verifyMessage(key, purgeMessage(record), String(d?.signature ?? "")) &&
+      record.kinds.length > 0 &&
+      record.kinds.every((k) => classKinds.includes(k)) &&
+      record.toSeq < at.seq &&
+      Date.parse(record.before) <= Date.parse(at.createdAt) - 86_400_000;
+    if (!isValid || !record) {
+      this.report({
+        kind: "inserted",
+        seq: at.seq,
+        id: at.id,
+        line: at.line,
+        message: `event ${at.seq} is a purge record that is not signed by a key given to verify with, or claims more than a purge may: forged`,
+      });
+      return;
     }
+    this.purges.set(at.seq, { seq: at.seq, ...record, covered: 0 });
   }
 
-  private isCovered(e: StoredEvent): boolean {
-    return this.purges.some((p) => e.seq >= p.fromSeq && e.seq <= p.toSeq && p.kinds.includes(e.kind) && e.createdAt < p.before);
+  private coveringPurge(e: StoredEvent): PurgeRecord | undefined {
+    for (const p of this.purges.values()) if (e.seq >= p.fromSeq && e.seq <= p.toSeq && p.kinds.includes(e.kind) && e.createdAt < p.before) return p;
+    return undefined;
   }
 
   /** A purged event has no content left, and a recorded purge covers it (its hash cannot be recomputed). */
@@ -175,7 +221,11 @@ export class ChainWalker {
     const content = [e.bridgeId, e.sessionId, e.server, e.tool, e.argumentsHash, e.ruleName, e.policyVersion, e.approvalId, e.actorId, e.latencyMs, e.detail];
     if (content.some((v) => v != null) || e.principal != null || e.arguments != null || e.personalSalt != null) {
       this.report({ kind: "edited", seq: e.seq, id: e.id, line: e.line, message: `event ${e.seq} (${at}) is marked purged but has content: edited` });
-    } else if (!this.isCovered(e)) this.uncovered.push(e);
+    } else {
+      const purge = this.coveringPurge(e);
+      if (purge) purge.covered++;
+      else this.uncovered.push(e);
+    }
   }
 
   /** A checkpoint: its signature, and that the chain at its position has its hash. */
@@ -218,7 +268,11 @@ export class ChainWalker {
   /** Signed checkpoints past the last event walked: the chain was cut short after they were signed. */
   finish(): WalkSummary {
     for (const e of this.uncovered) {
-      if (this.isCovered(e)) continue;
+      const purge = this.coveringPurge(e);
+      if (purge) {
+        purge.covered++;
+        continue;
+      }
       this.report({
         kind: "edited",
         seq: e.seq,
@@ -228,6 +282,18 @@ export class ChainWalker {
       });
     }
     this.uncovered.length = 0;
+    // A purge record says how many events it emptied: more means others were wiped (or relabelled) under its cover.
+    const s = this.summary;
+    for (const p of this.purges.values()) {
+      const isWalked = s.firstSeq !== null && s.lastSeq !== null && s.firstSeq <= p.fromSeq && s.lastSeq >= p.toSeq;
+      if (isWalked && p.covered !== p.events) {
+        this.report({
+          kind: "edited",
+          seq: p.fromSeq,
+          message: `the purge recorded at event ${p.seq} emptied ${p.events} event(s) in ${p.fromSeq}–${p.toSeq}, but ${p.covered} are empty there: events were wiped or relabelled under its cover`,
+        });
+      }
+    }
     for (const c of this.pendingCheckpoints.values()) {
       if (this.prev && c.seq > this.prev.seq) {
         this.report({

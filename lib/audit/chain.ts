@@ -40,6 +40,8 @@ interface Head {
 
 /** A checkpoint is signed at least every this many events (and by the dashboard's timer). */
 export const CHECKPOINT_EVERY = Math.max(1, Number(process.env.AIRLOCK_AUDIT_CHECKPOINT_EVERY) || 1000);
+/** The most events one append writes (a bridge's batch of 1,000 and their alerts): the checkpoint after a multiple of CHECKPOINT_EVERY comes within this. */
+export const MAX_APPEND = 2_000;
 
 /** Plain JSON (what the database gives back), so the hash at write time is the hash at verify time. */
 const plainJson = (value: unknown) => (value == null ? null : (JSON.parse(JSON.stringify(value)) as unknown));
@@ -84,6 +86,8 @@ async function sealLegacyEvents(tx: Tx, head: Head): Promise<void> {
       });
       head.seq += 1;
       head.hash = hash;
+      // Signed as it goes, like any other stretch of the chain: verify expects a checkpoint near every multiple.
+      if (head.seq % CHECKPOINT_EVERY === 0) await writeCheckpoint(tx, head);
     }
   }
   head.sealedAt = new Date();

@@ -265,7 +265,8 @@ async function* lines(query: TAuditExportQuery, viewer: ExportViewer): AsyncGene
         break;
       }
       while (c < checkpoints.length && checkpoints[c].seq < r.seq!) chunk += checkpointLine(checkpoints[c++]);
-      if (query.format === "csv") chunk += stringify([csvRow(r, names)], { columns: [...CSV_COLUMNS] });
+      // Cells come from agents, upstream servers and bridges: one that starts like a formula (=, +, -, @) is escaped for spreadsheets.
+      if (query.format === "csv") chunk += stringify([csvRow(r, names)], { columns: [...CSV_COLUMNS], escape_formulas: true });
       else if (isNdjson) chunk += `${JSON.stringify(eventJson(r, names, receipts))}\n`;
       else chunk += `${count ? "," : ""}${JSON.stringify(eventJson(r, names, receipts))}`;
       count++;

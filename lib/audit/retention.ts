@@ -1,6 +1,8 @@
 import { db } from "../db/prisma";
 import { appendAudit } from "./chain";
+import { purgeMessage } from "./chain-hash";
 import { EVENT_CLASSES, parseRetention, type TEventClass } from "./retention-policy";
+import { auditSigningKey, signMessage } from "./signing-key";
 
 export { EVENT_CLASSES, parseRetention, type TEventClass };
 
@@ -103,9 +105,10 @@ export async function purgeExpiredEvents({
       await tx.$executeRawUnsafe(
         `UPDATE "AuditEvent" SET "detail" = NULL, "arguments" = NULL WHERE "purgedAt" IS NOT NULL AND ("detail" IS NOT NULL OR "arguments" IS NOT NULL)`,
       );
-      await appendAudit(tx, [
-        { kind: "audit_purged", detail: { class: name, kinds, before: entry.before, events, fromSeq: entry.fromSeq, toSeq: entry.toSeq } },
-      ]);
+      // Signed: a purge record vouches for events whose content is gone, so only the key holder may write one.
+      const record = { class: name, kinds, before: entry.before, events, fromSeq: entry.fromSeq!, toSeq: entry.toSeq! };
+      const key = auditSigningKey();
+      await appendAudit(tx, [{ kind: "audit_purged", detail: { ...record, keyId: key.keyId, signature: signMessage(key, purgeMessage(record)) } }]);
     });
   }
   return { isDryRun, heldBy: null, purged };

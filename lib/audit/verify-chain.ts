@@ -1,4 +1,5 @@
 import { db } from "../db/prisma";
+import { CHECKPOINT_EVERY, MAX_APPEND } from "./chain";
 import { GENESIS_HASH } from "./chain-hash";
 import { openChainReader } from "./chain-reader";
 import { type ChainProblem, ChainWalker } from "./chain-walker";
@@ -35,16 +36,42 @@ export function verificationKeys(): PublicKey[] {
   return [{ keyId, publicKey }];
 }
 
+async function missingCheckpoints(headSeq: number): Promise<ChainProblem[]> {
+  const expected = Math.floor(headSeq / CHECKPOINT_EVERY);
+  if (!expected) return [];
+  const seqs = (await db.auditCheckpoint.findMany({ select: { seq: true }, orderBy: { seq: "asc" } })).map((c) => Number(c.seq));
+  const missing: ChainProblem[] = [];
+  let i = 0;
+  for (let k = 1; k <= expected && missing.length < 10; k++) {
+    const start = k * CHECKPOINT_EVERY;
+    while (i < seqs.length && seqs[i] < start) i++;
+    if (i < seqs.length && seqs[i] < start + MAX_APPEND) continue;
+    missing.push({
+      kind: "checkpoint",
+      seq: start,
+      message: `no signed checkpoint between events ${start} and ${start + MAX_APPEND - 1}: a checkpoint was deleted`,
+    });
+  }
+  return missing;
+}
+
 export async function verifyAuditChain(range: VerifyRange = {}, keys: PublicKey[] = verificationKeys()): Promise<VerifyReport> {
   const head = await db.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
   const headSeq = Number(head.seq);
   const from = Math.max(1, range.fromSeq ?? 1);
-  const to = range.toSeq;
+  // The walk stops at the head as it was when it began: events appended meanwhile (every append
+  // moves the head in its own transaction) are the next walk's, not "inserted".
+  const to = Math.min(range.toSeq ?? headSeq, headSeq);
   // A walk from the middle starts from the stored hash before it (checked by the walk that covers it).
   const before = from > 1 ? await db.auditEvent.findUnique({ where: { seq: BigInt(from - 1) }, select: { hash: true } }) : null;
   const walker = new ChainWalker(keys, from === 1 ? { seq: 0, hash: GENESIS_HASH } : before?.hash ? { seq: from - 1, hash: before.hash } : null);
   // Purges are recorded in the chain (and checked when walked): read ahead, they let purged events through.
-  for (const purge of await db.auditEvent.findMany({ where: { kind: "audit_purged" }, select: { detail: true } })) walker.addPurgeRecord(purge.detail);
+  // Only records in the chain count (one written outside it vouches for nothing, and is named as inserted anyway).
+  const purges = await db.auditEvent.findMany({
+    where: { kind: "audit_purged", seq: { not: null } },
+    select: { id: true, seq: true, createdAt: true, detail: true },
+  });
+  for (const purge of purges) walker.addPurgeRecord(purge.detail, { seq: Number(purge.seq), createdAt: purge.createdAt.toISOString(), id: purge.id });
   let after = from - 1;
   const reader = await openChainReader();
   try {
@@ -74,21 +101,27 @@ export async function verifyAuditChain(range: VerifyRange = {}, keys: PublicKey[
   for (const c of beyond) walker.checkpoint({ seq: Number(c.seq), hash: c.hash, createdAt: c.createdAt.toISOString(), keyId: c.keyId, signature: c.signature });
   const summary = walker.finish();
   const problems = [...summary.problems];
-  const walkedToEnd = to === undefined || to >= headSeq;
+  const walkedToEnd = to >= headSeq;
   if (walkedToEnd && !walker.isFull) {
     const lastSeq = summary.lastSeq ?? from - 1;
-    if (lastSeq < headSeq) {
+    // Rows past the head as it is now: an append inserts its rows and moves the head in one transaction, so none is Airlock's.
+    const headNow = Number((await db.auditChainHead.findUniqueOrThrow({ where: { id: 1 } })).seq);
+    const past = await db.auditEvent.findFirst({ where: { seq: { gt: BigInt(headNow) } }, orderBy: { seq: "asc" }, select: { seq: true } });
+    if (past) {
+      problems.push({ kind: "inserted", seq: Number(past.seq), message: `events past the chain's head (${headNow}) were added outside Airlock` });
+    } else if (lastSeq < headSeq) {
       problems.push({
         kind: "deleted",
         seq: lastSeq + 1,
         message: `the chain's head is event ${headSeq} but the trail ends at ${lastSeq}: events were deleted from its end`,
       });
-    } else if (lastSeq > headSeq) {
-      problems.push({ kind: "inserted", seq: headSeq + 1, message: `events past the chain's head (${headSeq}) were added outside Airlock` });
     } else if (summary.lastHash && summary.lastHash !== head.hash) {
       problems.push({ kind: "edited", seq: headSeq, message: `event ${headSeq} does not match the chain's head: the end of the chain was rewritten` });
     }
   }
+  // A checkpoint is signed whenever an append crosses a multiple of CHECKPOINT_EVERY: one missing
+  // near a multiple was deleted (to rewrite what it signed).
+  if (from === 1 && walkedToEnd && !walker.isFull) problems.push(...(await missingCheckpoints(headSeq)));
   // Rows without a position were written past the chain (by hand, in SQL): it never seals them.
   if (head.sealedAt) {
     const outside = await db.auditEvent.findMany({ where: { seq: null }, select: { id: true, createdAt: true, kind: true }, take: 10 });

@@ -4,14 +4,15 @@ import { parseArgs } from "node:util";
 import type { ChainProblem } from "../audit/chain-walker";
 import { type PublicKey, parsePublicKeys } from "../audit/signing-key";
 
-export const AUDIT_USAGE = `Usage: airlock audit verify [--from SEQ] [--to SEQ] [--format text|json]
+export const AUDIT_USAGE = `Usage: airlock audit verify [--from SEQ] [--to SEQ] [--public-key KEY] [--format text|json]
        airlock audit verify --file EXPORT.ndjson [--public-key KEY] [--format text|json]
 
   Walks the audit chain in the database (or an exported file, with no database) and names
   the first broken link: an edited, deleted, inserted or reordered event.
   --public-key  a JWKS or JWK file, an SPKI PEM file, a base64url Ed25519 key, or the
                 dashboard's https://…/.well-known/airlock-audit-keys.json
-                (default: this machine's signing key, from its data dir or configuration)
+                (default: this machine's signing key, from its data dir or configuration;
+                several keys in a JWKS cover checkpoints signed before a key change)
   Exit status: 0 intact, 1 broken, 2 could not verify.
 
        airlock audit erase --principal EMAIL [--dry-run]
@@ -30,7 +31,10 @@ class AuditUsageError extends Error {}
 
 async function readKeys(spec: string | undefined): Promise<PublicKey[]> {
   if (!spec) {
-    const { auditSigningKey } = await import("../audit/signing-key");
+    const { auditSigningKey, hasSigningKey } = await import("../audit/signing-key");
+    // Never generate one here: a new key would verify nothing and name every checkpoint as foreign.
+    if (!hasSigningKey())
+      throw new Error("no signing key on this machine: pass --public-key (a file, a key, or the dashboard's /.well-known/airlock-audit-keys.json)");
     const { keyId, publicKey } = auditSigningKey();
     return [{ keyId, publicKey }];
   }
@@ -117,7 +121,6 @@ export async function runAudit(argv: string[]): Promise<number> {
     }
     if (values.format && !["text", "json"].includes(values.format)) throw new AuditUsageError("--format must be text or json");
     if (values.file && (values.from || values.to)) throw new AuditUsageError("--from/--to apply to the database; a file is verified whole");
-    if (values["public-key"] && !values.file) throw new AuditUsageError("--public-key is for --file; the database is verified with this machine's key");
   } catch (error) {
     console.error(`airlock audit: ${(error as Error).message}\n\n${AUDIT_USAGE}`);
     return 2;
@@ -142,7 +145,8 @@ export async function runAudit(argv: string[]): Promise<number> {
     const [{ migrateDatabase }, { verifyAuditChain }] = await Promise.all([import("../db/migrate"), import("../audit/verify-chain")]);
     await migrateDatabase();
     const started = Date.now();
-    const report = await verifyAuditChain({ fromSeq: values.from ? Number(values.from) : undefined, toSeq: values.to ? Number(values.to) : undefined });
+    const keys = values["public-key"] ? await readKeys(values["public-key"]) : undefined;
+    const report = await verifyAuditChain({ fromSeq: values.from ? Number(values.from) : undefined, toSeq: values.to ? Number(values.to) : undefined }, keys);
     if (isJson) console.log(JSON.stringify(report, null, 2));
     else if (report.ok) {
       console.log(

@@ -26,7 +26,7 @@ export interface ComplianceReport {
 export function chartCsv(report: ComplianceReport, chart: TChart): string {
   const rows = report[chart] as Record<string, string | number>[];
   const columns = rows.length ? Object.keys(rows[0]) : [];
-  return stringify(rows, { header: true, columns });
+  return stringify(rows, { header: true, columns, escape_formulas: true });
 }
 
 const TOP = 10;

@@ -190,6 +190,26 @@ describe("the audit chain in the database", () => {
     expect(verify().status).toBe(0);
   });
 
+  it("names deleted checkpoints (what an attacker deletes before rewriting the chain)", async () => {
+    const saved = await sql.query(`SELECT * FROM "AuditCheckpoint"`);
+    expect(saved.length).toBeGreaterThan(0);
+    await sql.query(`DELETE FROM "AuditCheckpoint"`);
+    try {
+      const { status, stdout } = verify();
+      expect(stdout).toMatch(/no signed checkpoint between events 5 and \d+: a checkpoint was deleted/);
+      expect(status).toBe(1);
+    } finally {
+      for (const row of saved) {
+        const columns = Object.keys(row);
+        await sql.query(
+          `INSERT INTO "AuditCheckpoint" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`,
+          columns.map((c) => row[c]),
+        );
+      }
+    }
+    expect(verify().status).toBe(0);
+  });
+
   it("names the broken link after an event rewritten with a freshly computed hash", async () => {
     const { body } = await api(dashboard, auditor, "/api/audit/export?format=json&limit=20");
     const event = body.events.find((e: { seq: number }) => e.seq === 8);
@@ -415,8 +435,12 @@ describe("exports", () => {
     expect(status).toBe(0);
   });
 
-  it("CSV is flat: one column per field, no JSON in a cell, latencies rounded", async () => {
+  it("CSV is flat: one column per field, no JSON in a cell, latencies rounded, formulas defused", async () => {
+    await postEvents([{ ...callEvent(1, "formula"), tool: "=HYPERLINK(1)", principal: "@SUM(1)" }]);
     const { status, text } = await download(auditor, "format=csv&kind=allowed,denied");
+    // A cell that a spreadsheet would run as a formula starts with a quote instead.
+    expect(text).toContain(",'=HYPERLINK(1),");
+    expect(text).not.toMatch(/(^|,)[=@]/m);
     expect(status).toBe(200);
     const [header, ...rows] = text.trimEnd().split("\n");
     expect(header.split(",")).toEqual(expect.arrayContaining(["seq", "createdAt", "kind", "principal", "latencyMs", "decision", "comment", "details", "hash"]));
