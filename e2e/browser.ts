@@ -34,3 +34,13 @@ export function watchCspViolations(page: Page): string[] {
   });
   return violations;
 }
+
+/** Signs in through the sign-in page, as a person does, and waits for the queue. */
+export async function signInAs(page: Page, dashboardUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${dashboardUrl}/`);
+  await page.waitForURL(/\/signin/);
+  await page.getByLabel(/email/i).fill(email);
+  await page.getByLabel(/password/i).fill(password);
+  await page.getByRole("button", { name: /sign in/i }).click();
+  await page.waitForURL(`${dashboardUrl}/`);
+}

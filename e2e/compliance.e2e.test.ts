@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { hashArguments } from "../lib/crypto/canonical-hash";
 import { AIRLOCK_BIN, afterBlockingCalls, api, type Dashboard, startDashboard } from "../test/helpers/dashboard";
-import { launchBrowser, SCREENSHOT_DIR, watchCspViolations } from "./browser";
+import { launchBrowser, SCREENSHOT_DIR, signInAs, watchCspViolations } from "./browser";
 
 const PASSWORD = "correct horse battery staple";
 let dashboard: Dashboard;
@@ -63,15 +63,6 @@ afterAll(async () => {
   await dashboard?.stop();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${dashboard.url}/`);
-  await page.waitForURL(/\/signin/);
-  await page.getByLabel(/email/i).fill("audrey@example.com");
-  await page.getByLabel(/password/i).fill(PASSWORD);
-  await page.getByRole("button", { name: /sign in/i }).click();
-  await page.waitForURL(`${dashboard.url}/`);
-}
-
 async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string; path: string }> {
   const [file] = await Promise.all([page.waitForEvent("download"), click()]);
   const path = join(SCREENSHOT_DIR, `download-${randomUUID()}`);
@@ -84,7 +75,7 @@ it("an auditor sees the charts, downloads a chart's CSV, a filtered history CSV 
   const page = await context.newPage();
   const violations = watchCspViolations(page);
   try {
-    await signIn(page);
+    await signInAs(page, dashboard.url, "audrey@example.com", PASSWORD);
     await page.getByRole("link", { name: "Compliance" }).click();
     await page.waitForURL(/\/compliance/);
     // Charts are drawn (SVG bars), from today's events: 3 allowed, 1 denied, 1 held.

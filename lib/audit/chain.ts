@@ -117,27 +117,8 @@ export async function appendAudit(tx: Tx, inputs: AuditInput[]): Promise<number[
     const digest = personalDigest({ principal, arguments: args }, salt);
     const latencyMs = roundLatency(input.latencyMs);
     const seq = head.seq + 1;
-    const { hash } = chainEventOf(
-      {
-        createdAt,
-        kind: input.kind,
-        bridgeId: input.bridgeId ?? null,
-        sessionId: input.sessionId ?? null,
-        server: input.server ?? null,
-        tool: input.tool ?? null,
-        argumentsHash: input.argumentsHash ?? null,
-        ruleName: input.ruleName ?? null,
-        policyVersion: input.policyVersion ?? null,
-        approvalId: input.approvalId ?? null,
-        actorId: input.actorId ?? null,
-        latencyMs,
-        detail,
-      },
-      seq,
-      head.hash,
-      digest,
-    );
-    rows.push({
+    // The hashed fields, once: what the hash covers is exactly what the row stores.
+    const fields = {
       createdAt,
       kind: input.kind,
       bridgeId: input.bridgeId ?? null,
@@ -150,6 +131,10 @@ export async function appendAudit(tx: Tx, inputs: AuditInput[]): Promise<number[
       approvalId: input.approvalId ?? null,
       actorId: input.actorId ?? null,
       latencyMs,
+    };
+    const { hash } = chainEventOf({ ...fields, detail }, seq, head.hash, digest);
+    rows.push({
+      ...fields,
       detail: (detail ?? undefined) as Prisma.InputJsonValue | undefined,
       arguments: (args ?? undefined) as Prisma.InputJsonValue | undefined,
       principal,
