@@ -7,7 +7,7 @@ const nextConfig = {
   // the build need not repeat it.
   typescript: { ignoreBuildErrors: true },
   // Native and driver packages are loaded from node_modules at run time, not bundled.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "nodemailer", "web-push"],
   // The audit chain's public keys, where an auditor (or `airlock audit verify --public-key URL`) looks for them.
   async rewrites() {
     return [{ source: "/.well-known/airlock-audit-keys.json", destination: "/api/audit/keys" }];

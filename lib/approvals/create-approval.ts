@@ -4,6 +4,7 @@ import { hashArguments } from "../crypto/canonical-hash";
 import { db, type Prisma } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import { normalizeIdentity } from "../identity/normalize-identity";
+import { dispatchApprovalEvent } from "../notifications/dispatch";
 import { ROOM_REVIEWERS } from "../realtime/events";
 import { getIo } from "../realtime/hub";
 import { toApprovalSummary } from "./approval-views";
@@ -56,6 +57,8 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
   // Built from the row just written and the bridge already known: one INSERT on the way to the reviewers, no read-back.
   const summary = toApprovalSummary({ ...approval, bridge: { name: bridge.name } });
   getIo()?.to(ROOM_REVIEWERS).emit("approval:created", summary);
+  // Reviewers who are not looking: after the commit, off the bridge's path (it never waits or fails for it).
+  dispatchApprovalEvent("approval.created", approval.id);
   return { ...summary, comment: null, approvedArguments: null, approvedArgumentsHash: null, decidedBy: null };
 }
 

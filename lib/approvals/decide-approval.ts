@@ -4,6 +4,7 @@ import { isBridgeInstanceGone } from "../bridges/bridge-presence";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import { isSameIdentity } from "../identity/normalize-identity";
+import { dispatchApprovalEvent } from "../notifications/dispatch";
 import type { TDecideApprovalBody } from "./decide-approval.types";
 import { expireApproval } from "./expire-approvals";
 import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
@@ -153,6 +154,7 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
       decidedBy: reviewer.email,
       outcome: result.status === "rejected" ? "rejected" : proposal.isEdit ? "approved_with_edits" : "approved",
     });
+    dispatchApprovalEvent("approval.decided", approvalId);
   }
   return {
     id: approvalId,

@@ -1,6 +1,7 @@
 import { appendAudit } from "../audit/chain";
 import { isBridgeInstanceGone } from "../bridges/bridge-presence";
 import { db, type Prisma } from "../db/prisma";
+import { dispatchApprovalEvent } from "../notifications/dispatch";
 import { publishApprovalUpdate } from "./publish-approval-update";
 import { writeReceipt } from "./receipt";
 
@@ -15,7 +16,10 @@ export async function expireApproval(approvalId: string, reason: "expired" | "br
     if (count === 1) await recordExpiry(tx, approvalId, reason);
     return count;
   });
-  if (count === 1) await publishApprovalUpdate(approvalId);
+  if (count === 1) {
+    await publishApprovalUpdate(approvalId);
+    dispatchApprovalEvent("approval.expired", approvalId);
+  }
   return count === 1;
 }
 

@@ -27,6 +27,15 @@ export const EVENT_CLASSES = {
     "token_created",
     "personal_data_erased",
     "legal_hold_changed",
+    "webhook_created",
+    "webhook_updated",
+    "webhook_deleted",
+    "webhook_secret_rotated",
+    "webhook_tested",
+    "webhook_redelivered",
+    "notification_settings_changed",
+    "push_subscribed",
+    "push_unsubscribed",
   ],
 } as const;
 export type TEventClass = keyof typeof EVENT_CLASSES;

@@ -8,6 +8,7 @@ import { pruneBridgeInstances } from "../bridges/bridge-presence";
 import { checkDatabase } from "../db/check-database";
 import { ROOT_DIR, resolveDatabaseTarget } from "../db/database-url";
 import { migrateDatabase } from "../db/migrate";
+import { startNotificationWorker } from "../notifications/worker";
 import { setIo } from "../realtime/hub";
 import { createSocketServer } from "../realtime/socket-server";
 import { ensureAuthSecret } from "./auth-secret";
@@ -88,6 +89,8 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
     checkpointHead().catch((error) => console.error("[airlock] audit checkpoint failed", error));
   }, CHECKPOINT_SECONDS * 1000);
   checkpointer.unref();
+  // Webhook deliveries that are due, including those a previous run left pending.
+  const notifier = startNotificationWorker();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -100,6 +103,7 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
     async close() {
       clearInterval(sweeper);
       clearInterval(checkpointer);
+      notifier.stop();
       if (purgeFirst) clearTimeout(purgeFirst);
       if (purger) clearInterval(purger);
       io.close();

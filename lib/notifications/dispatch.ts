@@ -1,0 +1,116 @@
+import { db } from "../db/prisma";
+import { attemptDelivery, enqueueWebhookDeliveries, recordFailedNotification } from "./deliveries";
+import { isEmailConfigured, sendMail } from "./email";
+import { renderApprovalEmail } from "./email-content";
+import { type ApprovalEvent, buildApprovalEvent, headline, REVIEWER_ALERT_EVENTS, type TApprovalEventType } from "./events";
+import { approvalLinkFor } from "./links";
+import { sendPush } from "./push";
+import { hasEmailAddress, recipientsFor } from "./recipients";
+import { slackBody } from "./slack";
+
+// The one way into notifications: `dispatchApprovalEvent(type, approvalId)`, called after the
+// change committed. It returns at once; the work runs after the caller's answer is on its way,
+// and nothing it does can throw into, slow or fail the approval path (a failure is logged,
+// and recorded in NotificationDelivery).
+
+/** Tells webhooks, and for new (or escalated) requests the people who may decide by email and push. */
+export function dispatchApprovalEvent(type: TApprovalEventType, approvalId: string): void {
+  setImmediate(() => {
+    runDispatch(type, approvalId).catch((error) => console.error(`[airlock] notifications for ${type} ${approvalId} failed`, error));
+  });
+}
+
+/** The dispatch itself (awaitable, for tests and scripts); resolves when every channel finished its first attempt. */
+export async function runDispatch(type: TApprovalEventType, approvalId: string): Promise<void> {
+  const approval = await loadApproval(approvalId);
+  if (!approval) return;
+  const tasks: Promise<unknown>[] = [dispatchWebhooks(type, approval)];
+  if (REVIEWER_ALERT_EVENTS.includes(type)) tasks.push(alertReviewers(type, approval));
+  await Promise.all(tasks);
+}
+
+const loadApproval = (id: string) =>
+  db.approvalRequest.findUnique({
+    where: { id },
+    include: { bridge: { select: { name: true } }, decisions: { include: { reviewer: { select: { email: true } } }, orderBy: { createdAt: "asc" } } },
+  });
+type Approval = NonNullable<Awaited<ReturnType<typeof loadApproval>>>;
+
+async function dispatchWebhooks(type: TApprovalEventType, approval: Approval) {
+  const endpoints = (await db.webhookEndpoint.findMany({ where: { enabled: true }, select: { id: true, eventTypes: true, format: true } })).filter(
+    (e) => Array.isArray(e.eventTypes) && (e.eventTypes as string[]).includes(type),
+  );
+  if (!endpoints.length) return;
+  const linkOf = (channel: "webhook" | "slack") => approvalLinkFor({ approvalId: approval.id, userId: null, argumentsHash: approval.argumentsHash, channel });
+  const standard = buildApprovalEvent(type, approval, await linkOf("webhook"));
+  const slack = endpoints.some((e) => e.format === "slack")
+    ? slackBody(buildApprovalEvent(type, approval, await linkOf("slack"), new Date(standard.timestamp)))
+    : null;
+  const ids = await enqueueWebhookDeliveries(
+    endpoints.map((e) => ({ id: e.id, body: JSON.stringify(e.format === "slack" ? slack : standard) })),
+    { type, approvalId: approval.id },
+  );
+  await Promise.all(ids.map((id) => attemptDelivery(id)));
+}
+
+async function alertReviewers(type: TApprovalEventType, approval: Approval) {
+  const recipients = await recipientsFor(approval);
+  if (!recipients.length) return;
+  const subscriptions = await db.pushSubscription.findMany({ where: { userId: { in: recipients.map((r) => r.id) } } });
+  const base = buildApprovalEvent(type, approval, "");
+  await Promise.all(
+    recipients.flatMap((user) => {
+      const jobs: Promise<void>[] = [];
+      if (isEmailConfigured() && user.emailAlerts && hasEmailAddress(user.email)) jobs.push(emailOne(type, approval, base, user));
+      for (const sub of subscriptions.filter((s) => s.userId === user.id)) jobs.push(pushOne(type, approval, base, user, sub));
+      return jobs;
+    }),
+  );
+}
+
+async function emailOne(type: TApprovalEventType, approval: Approval, base: ApprovalEvent, user: { id: string; email: string }) {
+  const link = await approvalLinkFor({ approvalId: approval.id, userId: user.id, argumentsHash: approval.argumentsHash, channel: "email" });
+  const content = renderApprovalEmail({ ...base, data: { ...base.data, url: link } }, { prompt: approval.prompt, link });
+  const result = await sendMail({ to: user.email, ...content });
+  if (!result.ok) {
+    console.error(`[airlock] alert email for ${approval.id} to user ${user.id} failed: ${result.error}`);
+    await recordFailedNotification({
+      channel: "email",
+      userId: user.id,
+      eventType: type,
+      approvalId: approval.id,
+      attempts: result.attempts,
+      responseCode: result.responseCode,
+      error: result.error ?? "unknown",
+    });
+  }
+}
+
+async function pushOne(
+  type: TApprovalEventType,
+  approval: Approval,
+  base: ApprovalEvent,
+  user: { id: string },
+  sub: { id: string; endpoint: string; p256dh: string; auth: string },
+) {
+  const url = await approvalLinkFor({ approvalId: approval.id, userId: user.id, argumentsHash: approval.argumentsHash, channel: "push" });
+  // Small: a push message is at most 4 KB, and the details are behind the link.
+  const result = await sendPush(sub, {
+    title: headline(base).slice(0, 120),
+    body: `${approval.tool} on ${approval.server} · bridge ${base.data.bridge}`.slice(0, 200),
+    url,
+    approvalId: approval.id,
+  });
+  if (!result.ok) {
+    console.error(`[airlock] push for ${approval.id} to user ${user.id} failed: ${result.error}`);
+    await recordFailedNotification({
+      channel: "push",
+      userId: user.id,
+      eventType: type,
+      approvalId: approval.id,
+      attempts: 1,
+      responseCode: result.statusCode,
+      error: result.error ?? "unknown",
+    });
+  }
+}
