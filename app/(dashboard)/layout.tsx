@@ -17,6 +17,8 @@ const ADMIN_LINKS = [
   ["/bridges", "Bridges"],
   ["/compliance", "Compliance"],
 ] as const;
+/** Those who may decide choose how they are alerted. */
+const DECIDER_LINKS = [["/settings/notifications", "Notifications"]] as const;
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
@@ -27,11 +29,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/" className="text-lg font-bold tracking-tight text-accent">
             Airlock
           </Link>
-          {[...LINKS, ...(can(user.role, "admin:read") ? ADMIN_LINKS : [])].map(([href, label]) => (
-            <Link key={href} href={href} className="text-sm font-medium text-slate-700 hover:text-slate-950">
-              {label}
-            </Link>
-          ))}
+          {[...LINKS, ...(can(user.role, "admin:read") ? ADMIN_LINKS : []), ...(can(user.role, "approvals:decide") ? DECIDER_LINKS : [])].map(
+            ([href, label]) => (
+              <Link key={href} href={href} className="text-sm font-medium text-slate-700 hover:text-slate-950">
+                {label}
+              </Link>
+            ),
+          )}
           <span className="ml-auto text-sm text-slate-600">
             {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{user.role}</span>
           </span>

@@ -28,6 +28,8 @@ export function buildContentSecurityPolicy({ nonce, host, isDev = false }: Conte
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src 'self'${sockets}`,
+    // The service worker that shows Web Push alerts (public/sw.js), from this origin only.
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
