@@ -131,7 +131,7 @@ export async function attemptDelivery(id: string): Promise<void> {
       { at: new Date(started).toISOString(), responseCode, error, durationMs: Date.now() - started },
     ];
     const isDone = error === null;
-    const gaveUp = !isDone && (!endpoint || !endpoint.enabled);
+    const gaveUp = !isDone && !endpoint?.enabled;
     const delay = isDone || gaveUp ? null : retryDelayMs(attempts);
     const status = isDone ? "succeeded" : delay === null ? "failed" : "pending";
     await db.notificationDelivery.update({

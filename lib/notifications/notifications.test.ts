@@ -132,10 +132,18 @@ describe("webhook URL validation", () => {
     });
   });
 
-  it("takes push endpoints on https, and http only on loopback", () => {
+  it("takes push endpoints on https only (loopback http when allowed for tests)", () => {
     const keys = { p256dh: `B${"A".repeat(86)}`, auth: "A".repeat(22) };
     expect(ZPushSubscription.safeParse({ endpoint: "https://fcm.googleapis.com/fcm/send/x", keys }).success).toBe(true);
-    expect(ZPushSubscription.safeParse({ endpoint: "http://127.0.0.1:4000/push/x", keys }).success).toBe(true);
+    // Loopback http is for tests, and only when the dashboard is told so.
+    expect(ZPushSubscription.safeParse({ endpoint: "http://127.0.0.1:4000/push/x", keys }).success).toBe(false);
+    process.env.AIRLOCK_PUSH_ALLOW_LOOPBACK_HTTP = "1";
+    try {
+      expect(ZPushSubscription.safeParse({ endpoint: "http://127.0.0.1:4000/push/x", keys }).success).toBe(true);
+      expect(ZPushSubscription.safeParse({ endpoint: "http://10.0.0.1/push/x", keys }).success).toBe(false);
+    } finally {
+      delete process.env.AIRLOCK_PUSH_ALLOW_LOOPBACK_HTTP;
+    }
     expect(ZPushSubscription.safeParse({ endpoint: "http://push.example/x", keys }).success).toBe(false);
     expect(ZPushSubscription.safeParse({ endpoint: "https://push.example/x", keys: { ...keys, auth: "short" } }).success).toBe(false);
   });

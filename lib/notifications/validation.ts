@@ -55,7 +55,7 @@ export const ZUpdateWebhook = z
 
 /**
  * A browser's PushSubscription.toJSON(). The endpoint is the push service's URL, where the
- * dashboard will POST: https only, except http on a loopback address (a local push service in tests).
+ * dashboard will POST: https only (http on a loopback address with AIRLOCK_PUSH_ALLOW_LOOPBACK_HTTP=1, for tests).
  */
 export const ZPushSubscription = z
   .object({
@@ -66,11 +66,15 @@ export const ZPushSubscription = z
         try {
           const url = new URL(value);
           if (url.username || url.password) return false;
-          return url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
+          // Plain http to this machine only when AIRLOCK_PUSH_ALLOW_LOOPBACK_HTTP=1 (a local push service in tests):
+          // otherwise any reviewer could make the dashboard POST to services listening on loopback.
+          return (
+            url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname) && process.env.AIRLOCK_PUSH_ALLOW_LOOPBACK_HTTP === "1")
+          );
         } catch {
           return false;
         }
-      }, "must be an https:// URL (http:// only on a loopback address)"),
+      }, "must be an https:// URL"),
     expirationTime: z.number().nullable().optional(),
     keys: z
       .object({

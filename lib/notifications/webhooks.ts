@@ -194,7 +194,7 @@ export async function listDeliveries(endpointId: string, { limit = 50, status }:
 /** Sends a past delivery again: a new delivery with the same message id and body (receivers drop duplicates by id). */
 export async function redeliver(deliveryId: string, actor: { id: string }) {
   const old = await db.notificationDelivery.findUnique({ where: { id: deliveryId } });
-  if (!old || old.channel !== "webhook" || !old.endpointId) throw new AppError("not_found", { message: "no such webhook delivery" });
+  if (old?.channel !== "webhook" || !old.endpointId) throw new AppError("not_found", { message: "no such webhook delivery" });
   const endpointId = old.endpointId;
   const created = await db.$transaction(async (tx) => {
     const row = await tx.notificationDelivery.create({

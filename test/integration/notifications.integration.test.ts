@@ -173,6 +173,8 @@ beforeAll(async () => {
       AIRLOCK_SMTP_URL: `smtp://airlock:${SMTP_PASSWORD}@127.0.0.1:${smtpPort}`,
       AIRLOCK_SMTP_FROM: "Airlock <airlock@example.com>",
       AIRLOCK_PUBLIC_URL: "https://airlock.example.com",
+      // The local push service is plain http on loopback: allowed for this test only.
+      AIRLOCK_PUSH_ALLOW_LOOPBACK_HTTP: "1",
     },
   });
   admin = dashboard.addUser("admin@example.com", "admin");
@@ -399,7 +401,7 @@ describe("webhook delivery is retried", () => {
     const port = dashboard.port;
     await dashboard.kill();
     const database = dashboard.database;
-    const env = { AIRLOCK_SMTP_URL: dashboard.env.AIRLOCK_SMTP_URL!, AIRLOCK_PUBLIC_URL: "https://airlock.example.com" };
+    const env = { AIRLOCK_SMTP_URL: dashboard.env.AIRLOCK_SMTP_URL!, AIRLOCK_PUBLIC_URL: "https://airlock.example.com", AIRLOCK_PUSH_ALLOW_LOOPBACK_HTTP: "1" };
     dashboard = await startDashboard({ database, port, env });
     const delivered = await waitFor(
       async () => {
