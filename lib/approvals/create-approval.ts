@@ -29,7 +29,7 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
   if (hashArguments(input.arguments) !== input.argumentsHash) {
     throw new AppError("invalid_input", { message: "argumentsHash does not match the arguments" });
   }
-  const { timeoutSeconds, approvers, arguments: args, inputSchema, context, principal, heldResult, findings, chain, ...fields } = input;
+  const { timeoutSeconds, approvers, arguments: args, inputSchema, toolAnnotations, context, principal, heldResult, findings, chain, ...fields } = input;
   touchBridgeInstance(input.bridgeInstance ?? null);
   let approval: Awaited<ReturnType<typeof db.approvalRequest.create>>;
   try {
@@ -40,6 +40,7 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
         principal: principal ? normalizeIdentity(principal) || null : null,
         arguments: args as Prisma.InputJsonObject,
         inputSchema: inputSchema as Prisma.InputJsonObject | undefined,
+        toolAnnotations: toolAnnotations as Prisma.InputJsonObject | undefined,
         context: context as Prisma.InputJsonArray,
         heldResult: heldResult as Prisma.InputJsonObject | undefined,
         findings: findings as Prisma.InputJsonArray | undefined,

@@ -46,6 +46,15 @@ export type TChain = z.infer<typeof ZChain>;
 /** Results over this size are shown to reviewers clipped (the bridge releases the whole one). */
 export const MAX_HELD_RESULT_CHARS = 256 * 1024;
 
+/** A tool's behaviour hints as its server declared them (MCP ToolAnnotations): shown as badges, never trusted for policy. */
+export const ZToolHints = z.object({
+  readOnlyHint: z.boolean().optional(),
+  destructiveHint: z.boolean().optional(),
+  idempotentHint: z.boolean().optional(),
+  openWorldHint: z.boolean().optional(),
+});
+export type TToolHints = z.infer<typeof ZToolHints>;
+
 export const ZCreateApproval = z.object({
   sessionId: z.string().min(1).max(200),
   clientName: z.string().max(200).optional(),
@@ -56,6 +65,7 @@ export const ZCreateApproval = z.object({
   toolTitle: z.string().max(300).optional(),
   toolDescription: z.string().max(20_000).optional(),
   inputSchema: ZJsonObject.optional(),
+  toolAnnotations: ZToolHints.optional(),
   arguments: ZJsonObject,
   argumentsHash: z.string().regex(/^[0-9a-f]{64}$/),
   prompt: z.string().max(20_000).optional(),

@@ -22,6 +22,8 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown; sta
   "GET /api/approvals/[id]/evidence": { allowed: USERS, status: 404 },
   "GET /api/compliance": { allowed: ["admin", "auditor"], status: 200 },
   "POST /api/approvals/[id]/decision": { allowed: ["admin", "reviewer"], body: { decision: "reject" }, status: 404 },
+  "POST /api/approvals/[id]/review-link": { allowed: ["admin", "reviewer"], body: {}, status: 404 },
+  "POST /api/review-links/decide": { allowed: ["admin", "reviewer"], body: { token: "x.y", decision: "approve" }, status: 403 },
   "GET /api/rules": { allowed: ["admin", "auditor"], status: 200 },
   "POST /api/rules": { allowed: ["admin"], body: { name: "", match: {}, action: "allow" }, status: 422 },
   "GET /api/bridges": { allowed: ["admin", "auditor"], status: 200 },
