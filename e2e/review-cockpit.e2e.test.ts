@@ -247,6 +247,39 @@ describe("the review cockpit", () => {
     });
   });
 
+  it("follows the system's dark mode, and a picked theme sticks; both pass the accessibility checks", async () => {
+    await withBridge(async (bridge, workspace) => {
+      const call = bridge.client.callTool({ name: "write_file", arguments: { path: join(workspace, "dark.txt"), content: "night" } });
+      await waitFor(async () => ((await pendingCount()) === 1 ? true : undefined));
+      const context = await browser.newContext({ colorScheme: "dark", viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await signInAs(page, dashboard.url, "rita@example.com", PASSWORD);
+      await page.getByTestId("queue-row").first().waitFor();
+      // The body's background as sRGB (whatever colour syntax the browser computes), 0 black … 1 white.
+      const lightness = () =>
+        page.evaluate(() => {
+          const ctx = document.createElement("canvas").getContext("2d")!;
+          ctx.fillStyle = getComputedStyle(document.body).backgroundColor;
+          ctx.fillRect(0, 0, 1, 1);
+          const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
+          return (r! + g! + b!) / (3 * 255);
+        });
+      expect(await lightness()).toBeLessThan(0.3);
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, "cockpit-dark.png"), fullPage: true });
+      // Picking "Light" overrides the system, and survives a reload (a cookie the server reads).
+      await page.getByLabel("Colour theme").selectOption("light");
+      await page.reload();
+      await page.getByTestId("queue-row").first().waitFor();
+      expect(await lightness()).toBeGreaterThan(0.9);
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("light");
+      await context.close();
+      const { body } = await api(dashboard, admin, "/api/approvals?status=pending");
+      await api(dashboard, admin, `/api/approvals/${body.items[0].id}/decision`, { body: { decision: "reject" } });
+      await call;
+    });
+  });
+
   it("an expired link does nothing", async () => {
     await withBridge(async (bridge, workspace) => {
       const call = bridge.client.callTool({ name: "write_file", arguments: { path: join(workspace, "late.txt"), content: "late" } });

@@ -1,8 +1,11 @@
+import { cookies } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { ThemeSwitch } from "@/components/ui/theme-switch";
 import { can } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/ui/session";
+import { THEME_COOKIE, themeOf } from "@/lib/ui/theme";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +23,7 @@ const ADMIN_LINKS = [
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
+  const theme = (await cookies()).get(THEME_COOKIE)?.value;
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -35,6 +39,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <span className="ml-auto text-sm text-slate-600">
             {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{user.role}</span>
           </span>
+          <ThemeSwitch initial={themeOf(theme)} />
           <SignOutButton />
         </nav>
       </header>
