@@ -97,6 +97,9 @@ export function buildApprovalRequest(input: ApprovalRequestInput): TCreateApprov
     approvers: decision.approvers,
     approverRole: decision.approverRole,
     timeoutSeconds: decision.timeoutSeconds,
+    ...(decision.rule?.escalateAfterSeconds !== undefined && decision.rule.escalateAfterSeconds < decision.timeoutSeconds
+      ? { escalateAfterSeconds: decision.rule.escalateAfterSeconds, escalateTo: decision.rule.escalateTo ?? "admin" }
+      : {}),
     idempotencyKey: input.idempotencyKey,
     bridgeInstance: input.bridgeInstance,
     stage: input.stage ?? "call",

@@ -7,7 +7,7 @@ import { useAirlockSocket } from "@/components/realtime/use-airlock-socket";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { sendJson } from "@/components/ui/send-json";
 import { isSameIdentity } from "@/lib/identity/normalize-identity";
-import { newPendingQueue, queueArrived, queueClosed, queueReconnected, queueResynced } from "@/lib/queue/pending-queue";
+import { newPendingQueue, queueArrived, queueClosed, queueReconnected, queueResynced, queueUpdated } from "@/lib/queue/pending-queue";
 import { applyQueueFilters, QUEUE_FILTERS, type QueueFilterKey, type QueueFilters, queueFilterOptions } from "@/lib/queue/queue-filters";
 import type { ApprovalSummary, SessionAlert } from "@/lib/realtime/events";
 import { KeyboardHelp } from "./keyboard-help";
@@ -85,6 +85,10 @@ export function LiveQueue({
       setQueue((current) => queueArrived(current, approval));
       setAnnouncement(`New request: ${approval.tool} on ${approval.server}`);
       pendingAlerts.notify(approval);
+    },
+    "approval:escalated": ({ id, escalatedAt }) => {
+      setQueue((current) => queueUpdated(current, id, { escalatedAt }));
+      setAnnouncement("A request was escalated");
     },
     "approval:updated": (state) => {
       if (state.status === "pending") return;

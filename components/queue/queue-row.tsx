@@ -87,6 +87,11 @@ export function QueueRow(props: QueueRowProps) {
                 {a.findingCount} finding{a.findingCount > 1 ? "s" : ""} ({a.findingDetectors.join(", ")})
               </span>
             )}
+            {a.escalatedAt && (
+              <span className={`${BADGE} border-orange-300 bg-orange-50 text-orange-900`} title="Nobody decided in time: more people were alerted">
+                escalated
+              </span>
+            )}
             {a.requiredApprovers > 1 && <span className={`${BADGE} border-slate-300 bg-slate-50 text-slate-700`}>needs {a.requiredApprovers} approvals</span>}
             {a.approverRole === "admin" && <span className={`${BADGE} border-slate-300 bg-slate-50 text-slate-700`}>admins only</span>}
             {isOwn && (

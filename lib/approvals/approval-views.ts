@@ -43,6 +43,7 @@ export function toApprovalSummary(a: WithBridge): ApprovalSummary {
     toolAnnotations: (a.toolAnnotations as TToolHints | null) ?? null,
     requiredApprovers: a.requiredApprovers,
     approverRole: a.approverRole,
+    escalatedAt: a.escalatedAt?.toISOString() ?? null,
   };
 }
 

@@ -29,7 +29,21 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
   if (hashArguments(input.arguments) !== input.argumentsHash) {
     throw new AppError("invalid_input", { message: "argumentsHash does not match the arguments" });
   }
-  const { timeoutSeconds, approvers, arguments: args, inputSchema, toolAnnotations, context, principal, heldResult, findings, chain, ...fields } = input;
+  const {
+    timeoutSeconds,
+    approvers,
+    escalateAfterSeconds,
+    escalateTo,
+    arguments: args,
+    inputSchema,
+    toolAnnotations,
+    context,
+    principal,
+    heldResult,
+    findings,
+    chain,
+    ...fields
+  } = input;
   touchBridgeInstance(input.bridgeInstance ?? null);
   let approval: Awaited<ReturnType<typeof db.approvalRequest.create>>;
   try {
@@ -48,6 +62,9 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
         bridgeId: bridge.id,
         requiredApprovers: approvers,
         expiresAt: new Date(Date.now() + timeoutSeconds * 1000),
+        ...(escalateAfterSeconds !== undefined && escalateAfterSeconds < timeoutSeconds
+          ? { escalateAt: new Date(Date.now() + escalateAfterSeconds * 1000), escalateTo: (escalateTo ?? "admin") as Prisma.InputJsonValue }
+          : {}),
       },
     });
   } catch (error) {

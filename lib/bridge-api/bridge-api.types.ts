@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZEscalateTo } from "../policy/policy.types";
 
 // The contract between a bridge and the dashboard. Bridges authenticate with
 // `Authorization: Bearer <bridge token>` on HTTP and `auth: { token }` on socket.io.
@@ -82,6 +83,14 @@ export const ZCreateApproval = z.object({
     .int()
     .min(1)
     .max(7 * 24 * 3600),
+  /** From the rule: when an unanswered request is escalated, and to whom (default admins). */
+  escalateAfterSeconds: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 3600)
+    .optional(),
+  escalateTo: ZEscalateTo.optional(),
   /** The bridge's key for this hold: a retried creation with the same key returns the same request. */
   idempotencyKey: ZBridgeKey.optional(),
   /** The bridge process that waits for the decision: once it is gone the request cannot be approved. */

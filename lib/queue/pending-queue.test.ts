@@ -27,6 +27,7 @@ function summary(id: string, minute: number): ApprovalSummary {
     toolAnnotations: null,
     requiredApprovers: 1,
     approverRole: "reviewer",
+    escalatedAt: null,
   };
 }
 const ids = (q: { items: ApprovalSummary[] }) => q.items.map((a) => a.id);

@@ -1,5 +1,6 @@
 import type { KeyArgument } from "../approvals/key-arguments";
 import type { TApprovalState, TToolHints } from "../bridge-api/bridge-api.types";
+import type { TEscalateTo } from "../policy/policy.types";
 
 // The typed socket.io event maps shared by the server, the browser and the bridge.
 
@@ -35,6 +36,8 @@ export interface ApprovalSummary {
   toolAnnotations: TToolHints | null;
   requiredApprovers: number;
   approverRole: string;
+  /** When the request was escalated (still pending, more people alerted), or null. */
+  escalatedAt: string | null;
 }
 
 /** A bridge's alert on one session, for reviewers (a burst of calls to tools that do not exist). */
@@ -52,6 +55,8 @@ export interface ServerToClientEvents {
   "alert:created": (alert: SessionAlert) => void;
   /** To reviewers: a call was held. */
   "approval:created": (approval: ApprovalSummary) => void;
+  /** To reviewers: an undecided request was escalated (it stays pending). */
+  "approval:escalated": (event: { id: string; escalatedAt: string; escalateTo: TEscalateTo | null }) => void;
   /** To reviewers and to the owning bridge: a request left the pending state. */
   "approval:updated": (state: TApprovalState & { outcome?: string | null }) => void;
   /** To a bridge: the policy changed. */

@@ -23,6 +23,8 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown; sta
   "GET /api/compliance": { allowed: ["admin", "auditor"], status: 200 },
   "POST /api/approvals/[id]/decision": { allowed: ["admin", "reviewer"], body: { decision: "reject" }, status: 404 },
   "POST /api/approvals/[id]/review-link": { allowed: ["admin", "reviewer"], body: {}, status: 404 },
+  "GET /api/me/delegation": { allowed: ["admin", "reviewer"], status: 200 },
+  "PUT /api/me/delegation": { allowed: ["admin", "reviewer"], body: { delegateEmail: "nobody@example.com", until: "2999-01-01T00:00:00Z" }, status: 422 },
   "POST /api/review-links/decide": { allowed: ["admin", "reviewer"], body: { token: "x.y", decision: "approve" }, status: 403 },
   "GET /api/rules": { allowed: ["admin", "auditor"], status: 200 },
   "POST /api/rules": { allowed: ["admin"], body: { name: "", match: {}, action: "allow" }, status: 422 },

@@ -53,6 +53,11 @@ export default async function ApprovalPage({ params, searchParams }: { params: P
           <span className="font-mono">{a.tool}</span> <span className="font-normal text-slate-600">on {a.server}</span>
         </h1>
         <StatusBadge status={a.status} outcome={a.outcome} />
+        {a.escalatedAt && a.status === "pending" && (
+          <span className="rounded border border-orange-300 bg-orange-50 px-1.5 text-xs font-semibold text-orange-900" data-testid="escalated">
+            escalated <RelativeTime iso={a.escalatedAt} mode="ago" />
+          </span>
+        )}
         {a.status === "pending" && (
           <span className="text-sm text-slate-600">
             Deadline: <RelativeTime iso={a.expiresAt} mode="left" />
