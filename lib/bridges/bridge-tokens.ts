@@ -20,7 +20,9 @@ export async function createBridgeToken({
   const { token, tokenHash, prefix } = generateToken("bridge");
   const bridge = await db.$transaction(async (tx) => {
     const bridge = await tx.bridge.create({ data: { name, tokenHash, prefix, newTools }, select: { id: true, name: true, prefix: true } });
-    await appendAudit(tx, [{ kind: "bridge_token_created", bridgeId: bridge.id, actorId: by?.id ?? null, detail: { name, prefix, newTools, by: by?.email ?? "cli" } }]);
+    await appendAudit(tx, [
+      { kind: "bridge_token_created", bridgeId: bridge.id, actorId: by?.id ?? null, detail: { name, prefix, newTools, by: by?.email ?? "cli" } },
+    ]);
     return bridge;
   });
   return { ...bridge, token };

@@ -42,7 +42,10 @@ describe("findShadowedRules", () => {
   });
 
   it("warns when the earlier rule asks for fewer annotations", () => {
-    const p = policy(rule("read-only", { annotations: { readOnlyHint: true } }), rule("read-only fs", { server: "fs", annotations: { readOnlyHint: true, openWorldHint: false } }));
+    const p = policy(
+      rule("read-only", { annotations: { readOnlyHint: true } }),
+      rule("read-only fs", { server: "fs", annotations: { readOnlyHint: true, openWorldHint: false } }),
+    );
     expect(shadowed(p)).toEqual([["read-only fs", "read-only"]]);
     // The proof matches the evaluator: the later rule's calls are decided by the earlier one.
     expect(evaluatePolicy(p, { server: "fs", tool: "x", args: {}, annotations: { readOnlyHint: true } }).rule?.name).toBe("read-only");
@@ -81,12 +84,14 @@ describe("findShadowedRules", () => {
     expect(shadowed(policy(rule("off", {}, { enabled: false }), rule("after", {})))).toEqual([]);
     expect(shadowed(policy(rule("first", {}), rule("off", {}, { enabled: false })))).toEqual([]);
     expect(shadowed(policy(rule("calls", {}), rule("results", {}, { on: "result", action: "block" })))).toEqual([]);
-    expect(shadowed(policy(rule("results", {}, { on: "result", action: "flag" }), rule("more results", { tool: "x" }, { on: "result", action: "block" })))).toEqual([
-      ["more results", "results"],
-    ]);
+    expect(
+      shadowed(policy(rule("results", {}, { on: "result", action: "flag" }), rule("more results", { tool: "x" }, { on: "result", action: "block" }))),
+    ).toEqual([["more results", "results"]]);
   });
 
   it("compares principals in lower case, as the evaluator does", () => {
-    expect(shadowed(policy(rule("ada", { principal: "Ada@example.com" }), rule("ada again", { principal: "ada@EXAMPLE.com" })))).toEqual([["ada again", "ada"]]);
+    expect(shadowed(policy(rule("ada", { principal: "Ada@example.com" }), rule("ada again", { principal: "ada@EXAMPLE.com" })))).toEqual([
+      ["ada again", "ada"],
+    ]);
   });
 });

@@ -36,7 +36,9 @@ export function globCovers(outer: string, inner: string): boolean {
 
 /** Every hint the earlier rule requires is required, with the same value, by the later one. */
 function annotationsCover(outer: TAnnotationMatch | undefined, inner: TAnnotationMatch | undefined): boolean {
-  return Object.entries(outer ?? {}).every(([hint, value]) => value === undefined || (inner as Record<string, boolean | undefined> | undefined)?.[hint] === value);
+  return Object.entries(outer ?? {}).every(
+    ([hint, value]) => value === undefined || (inner as Record<string, boolean | undefined> | undefined)?.[hint] === value,
+  );
 }
 
 /** Whether `earlier` matches (unconditionally) every call `later` could match. */

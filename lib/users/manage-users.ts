@@ -62,7 +62,9 @@ export async function inviteUser({ email, role, name, by }: { email: string; rol
       data: { email, name: name ?? null, role, passwordHash, setPasswordHash: tokenHash, setPasswordExpiresAt: expiresAt },
       select: { id: true, email: true, name: true, role: true },
     });
-    await appendAudit(tx, [{ kind: "user_created", actorId: by.id ?? null, detail: { userId: user.id, email, role, by: by.email ?? "cli", via: "set-password link" } }]);
+    await appendAudit(tx, [
+      { kind: "user_created", actorId: by.id ?? null, detail: { userId: user.id, email, role, by: by.email ?? "cli", via: "set-password link" } },
+    ]);
     return user;
   });
   return { user, setPasswordToken: token, setPasswordPath: setPasswordPath(token), expiresAt: expiresAt.toISOString() };
@@ -88,12 +90,17 @@ export async function resetPassword({ id, by }: { id: string; by: Actor }) {
 
 /** The person with a set-password link chooses their password; the link is spent, earlier sessions end. */
 export async function setPasswordWithLink({ token, password }: { token: string; password: string }) {
-  const refused = new AppError("bad_request", { message: "this set-password link is not valid: it was used, replaced, or has expired; ask an admin for a new one" });
+  const refused = new AppError("bad_request", {
+    message: "this set-password link is not valid: it was used, replaced, or has expired; ask an admin for a new one",
+  });
   if (tokenKind(token) !== "setpw") throw refused;
   const tokenHash = hashToken(token);
   const passwordHash = await hashPassword(password);
   const user = await db.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { setPasswordHash: tokenHash }, select: { id: true, email: true, disabledAt: true, setPasswordExpiresAt: true } });
+    const user = await tx.user.findUnique({
+      where: { setPasswordHash: tokenHash },
+      select: { id: true, email: true, disabledAt: true, setPasswordExpiresAt: true },
+    });
     if (!user || user.disabledAt || !user.setPasswordExpiresAt || user.setPasswordExpiresAt.getTime() < Date.now()) throw refused;
     // Compare-and-set on the hash: two uses of one link at once cannot both succeed.
     const { count } = await tx.user.updateMany({
