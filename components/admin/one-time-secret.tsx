@@ -17,7 +17,3 @@ export function OneTimeSecret({ label, value, children }: { label: string; value
     </div>
   );
 }
-
-export function formatUtc(iso: string | null): string {
-  return iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "never";
-}

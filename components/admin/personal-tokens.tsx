@@ -3,8 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { BUTTON_PRIMARY, Field } from "@/components/ui/field";
+import { formatUtc } from "@/components/ui/format-utc";
 import { sendJson } from "@/components/ui/send-json";
-import { formatUtc, OneTimeSecret } from "./one-time-secret";
+import { OneTimeSecret } from "./one-time-secret";
 
 export interface TokenRow {
   id: string;

@@ -3,9 +3,10 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { BUTTON_PRIMARY, Field } from "@/components/ui/field";
+import { formatUtc } from "@/components/ui/format-utc";
 import { sendJson } from "@/components/ui/send-json";
 import type { UserRow } from "@/lib/users/manage-users";
-import { formatUtc, OneTimeSecret } from "./one-time-secret";
+import { OneTimeSecret } from "./one-time-secret";
 
 const ROLES = ["admin", "reviewer", "auditor"] as const;
 const SMALL = "rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50 disabled:opacity-60";

@@ -1,7 +1,7 @@
 import { CreateBridgeToken, RefreshButton, RevokeBridgeButton } from "@/components/admin/bridge-tokens";
-import { formatUtc } from "@/components/admin/one-time-secret";
 import { NewToolsSetting } from "@/components/tools/new-tools-setting";
 import { DataTable } from "@/components/ui/data-table";
+import { formatUtc } from "@/components/ui/format-utc";
 import { can } from "@/lib/auth/roles";
 import { listBridges } from "@/lib/bridges/list-bridges";
 import { loadPolicy } from "@/lib/rules/policy-versions";
