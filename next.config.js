@@ -3,6 +3,8 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   compress: false,
+  // forbidden() renders app/forbidden.tsx with HTTP 403 (a reviewer opening an admin page).
+  experimental: { authInterrupts: true },
   // Types are checked for the whole repository by `npm run typecheck` (CI runs it);
   // the build need not repeat it.
   typescript: { ignoreBuildErrors: true },

@@ -2,6 +2,7 @@ import { cookies } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { NavLinks } from "@/components/nav/nav-links";
 import { ThemeSwitch } from "@/components/ui/theme-switch";
 import { can } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/ui/session";
@@ -10,16 +11,18 @@ import { THEME_COOKIE, themeOf } from "@/lib/ui/theme";
 export const dynamic = "force-dynamic";
 
 const LINKS = [
-  ["/", "Queue"],
-  ["/history", "History"],
-] as const;
+  { href: "/", label: "Queue" },
+  { href: "/history", label: "History" },
+];
 /** Admins edit these; auditors read them. */
 const ADMIN_LINKS = [
-  ["/rules", "Rules"],
-  ["/tools", "Tools"],
-  ["/bridges", "Bridges"],
-  ["/compliance", "Compliance"],
-] as const;
+  { href: "/rules", label: "Rules" },
+  { href: "/tools", label: "Tools" },
+  { href: "/bridges", label: "Bridges" },
+  { href: "/compliance", label: "Compliance" },
+];
+/** Every role: one's own API tokens. */
+const OWN_LINKS = [{ href: "/settings/tokens", label: "Tokens" }];
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
@@ -31,11 +34,15 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/" className="text-lg font-bold tracking-tight text-accent">
             Airlock
           </Link>
-          {[...LINKS, ...(can(user.role, "admin:read") ? ADMIN_LINKS : [])].map(([href, label]) => (
-            <Link key={href} href={href} className="text-sm font-medium text-slate-700 hover:text-slate-950">
-              {label}
-            </Link>
-          ))}
+          <NavLinks
+            links={[
+              ...LINKS,
+              ...(can(user.role, "admin:read") ? ADMIN_LINKS : []),
+              ...(can(user.role, "users:manage") ? [{ href: "/users", label: "Users" }] : []),
+              ...(can(user.role, "tokens:own") ? OWN_LINKS : []),
+              ...(can(user.role, "approvals:decide") ? [{ href: "/settings/away", label: "Away" }] : []),
+            ]}
+          />
           <span className="ml-auto text-sm text-slate-600">
             {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{user.role}</span>
           </span>
