@@ -1,32 +1,10 @@
-import { realpathSync } from "node:fs";
-import { dirname, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = dirname(fileURLToPath(import.meta.url));
-/**
- * Turbopack resolves only inside its root. In a git worktree whose node_modules links to
- * another checkout's, the root is the directory holding both; in a plain clone it is this one.
- */
-function workspaceRoot() {
-  let modules;
-  try {
-    modules = dirname(realpathSync(`${here}/node_modules`));
-  } catch {
-    return here;
-  }
-  const a = here.split(sep);
-  const b = modules.split(sep);
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return a.slice(0, i).join(sep) || sep;
-}
-
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  turbopack: { root: workspaceRoot() },
   compress: false,
+  // forbidden() renders app/forbidden.tsx with HTTP 403 (a reviewer opening an admin page).
+  experimental: { authInterrupts: true },
   // Types are checked for the whole repository by `npm run typecheck` (CI runs it);
   // the build need not repeat it.
   typescript: { ignoreBuildErrors: true },

@@ -1,4 +1,12 @@
-import { type TChain, type TContextEntry, type TCreateApproval, type TFindingWire, ZContextEntry, ZCreateApproval } from "../lib/bridge-api/bridge-api.types";
+import {
+  type TChain,
+  type TContextEntry,
+  type TCreateApproval,
+  type TFindingWire,
+  type TToolHints,
+  ZContextEntry,
+  ZCreateApproval,
+} from "../lib/bridge-api/bridge-api.types";
 import { normalizeIdentity } from "../lib/identity/normalize-identity";
 import type { PolicyDecision } from "../lib/policy/policy.types";
 import { summarise } from "./session-context";
@@ -30,6 +38,16 @@ export function extraContext(value: unknown, now = new Date().toISOString()): TC
     const entry = ZContextEntry.safeParse({ at: now, ...(item as object) });
     return entry.success ? entry.data : { at: now, kind: "note", summary: summarise(item) };
   });
+}
+
+/** The boolean behaviour hints of a tool's annotations (anything else in them is left out). */
+export function toolHints(annotations: Record<string, unknown> | undefined): TToolHints | undefined {
+  if (!annotations) return undefined;
+  const hints: TToolHints = {};
+  for (const key of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const) {
+    if (typeof annotations[key] === "boolean") hints[key] = annotations[key];
+  }
+  return Object.keys(hints).length ? hints : undefined;
 }
 
 export interface ApprovalRequestInput {
@@ -66,6 +84,7 @@ export function buildApprovalRequest(input: ApprovalRequestInput): TCreateApprov
     toolTitle: clip(tool.definition.title ?? tool.definition.annotations?.title, 300),
     toolDescription: clip(tool.definition.description, 20_000),
     inputSchema: tool.definition.inputSchema,
+    toolAnnotations: toolHints(tool.definition.annotations),
     arguments: input.args,
     argumentsHash: input.argumentsHash,
     // The agent's own account of why: shown to reviewers as its claim, not as fact.
@@ -78,6 +97,9 @@ export function buildApprovalRequest(input: ApprovalRequestInput): TCreateApprov
     approvers: decision.approvers,
     approverRole: decision.approverRole,
     timeoutSeconds: decision.timeoutSeconds,
+    ...(decision.rule?.escalateAfterSeconds !== undefined && decision.rule.escalateAfterSeconds < decision.timeoutSeconds
+      ? { escalateAfterSeconds: decision.rule.escalateAfterSeconds, escalateTo: decision.rule.escalateTo ?? "admin" }
+      : {}),
     idempotencyKey: input.idempotencyKey,
     bridgeInstance: input.bridgeInstance,
     stage: input.stage ?? "call",

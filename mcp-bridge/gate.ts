@@ -153,6 +153,8 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
     event.latencyMs = performance.now() - started;
     event.argumentsHash ??= hashArguments(call.args);
     if (trace.upstreamResult && !isTaskCreated(trace.upstreamResult) && trace.upstreamResult.isError) event.detail = { ...event.detail, upstreamIsError: true };
+    // Which MCP client made the call (its name and version as it announced them): the Bridges page lists them.
+    if (call.client) event.detail = { ...event.detail, client: { name: call.client.name.slice(0, 200), version: String(call.client.version).slice(0, 100) } };
     deps.audit.record(event);
     recordStep(call, tool, trace, shownJson);
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { diffArguments } from "../lib/approvals/argument-diff";
 import type { TApprovalState, TBridgeAuditEvent, TCreateApproval } from "../lib/bridge-api/bridge-api.types";
 import { hashArguments } from "../lib/crypto/canonical-hash";
 import { scanArguments } from "../lib/detectors/scan-content";
@@ -13,6 +14,7 @@ import { createApprovalWithRetry, createRetryWindowMs } from "./create-approval-
 import { DashboardError } from "./dashboard-client";
 import { log } from "./log";
 import { chainOf, toWireFindings } from "./result-gate";
+import { reviewNote, withReviewNote } from "./review-note";
 import type { RegisteredTool } from "./tool-registry";
 
 export interface HoldContext {
@@ -228,13 +230,14 @@ async function runApproved(ctx: HoldContext, state: TApprovalState, proposedHash
   try {
     const result = await forwardOnce(args);
     trace.outcome = "approved";
+    const review = resolution ? null : reviewNote(state.comment, isEdited ? diffArguments(call.args, args).map((c) => c.path) : []);
     dashboard.reportResultInBackground(
       state.id,
       !isTaskCreated(result) && result.isError
         ? { outcome: "failed_upstream", executedArguments: args, error: textOf(result) }
         : { outcome: "executed", executedArguments: args },
     );
-    return result;
+    return review ? withReviewNote(result, review) : result;
   } catch (error) {
     event.detail = { ...event.detail, upstreamError: messageOf(error) };
     dashboard.reportResultInBackground(state.id, { outcome: "failed_upstream", executedArguments: args, error: messageOf(error).slice(0, 4000) });

@@ -13,6 +13,7 @@ import { type GateCall, type GateDeps, isTaskCreated, policyCall, refusal, roleO
 import { createApprovalWithRetry, createRetryWindowMs } from "./create-approval-with-retry";
 import { DashboardError } from "./dashboard-client";
 import { log } from "./log";
+import { reviewNote, withReviewNote } from "./review-note";
 import type { RegisteredTool } from "./tool-registry";
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -254,8 +255,11 @@ async function holdResult(
     return answer;
   };
   switch (outcome.status) {
-    case "approved":
-      return release("released by a reviewer");
+    case "approved": {
+      const released = release("released by a reviewer");
+      const note = reviewNote(outcome.state.comment, []);
+      return note ? withReviewNote(released, note) : released;
+    }
     case "expired":
       if (decision.onTimeout === "allow") return release("released: nobody decided in time and the rule allows it");
       event.detail = { ...event.detail, resultResolution: "withheld: nobody decided in time" };

@@ -1,27 +1,32 @@
+import { cookies } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { NavLinks } from "@/components/nav/nav-links";
+import { ThemeSwitch } from "@/components/ui/theme-switch";
 import { can } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/ui/session";
+import { THEME_COOKIE, themeOf } from "@/lib/ui/theme";
 
 export const dynamic = "force-dynamic";
 
 const LINKS = [
-  ["/", "Queue"],
-  ["/history", "History"],
-] as const;
+  { href: "/", label: "Queue" },
+  { href: "/history", label: "History" },
+];
 /** Admins edit these; auditors read them. */
 const ADMIN_LINKS = [
-  ["/rules", "Rules"],
-  ["/tools", "Tools"],
-  ["/bridges", "Bridges"],
-  ["/compliance", "Compliance"],
-] as const;
-/** Those who may decide choose how they are alerted. */
-const DECIDER_LINKS = [["/settings/notifications", "Notifications"]] as const;
+  { href: "/rules", label: "Rules" },
+  { href: "/tools", label: "Tools" },
+  { href: "/bridges", label: "Bridges" },
+  { href: "/compliance", label: "Compliance" },
+];
+/** Every role: one's own tokens, alerts and absence (and, for admins, webhooks). */
+const SETTINGS_LINK = { href: "/settings", label: "Settings" };
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
+  const theme = (await cookies()).get(THEME_COOKIE)?.value;
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -29,16 +34,18 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/" className="text-lg font-bold tracking-tight text-accent">
             Airlock
           </Link>
-          {[...LINKS, ...(can(user.role, "admin:read") ? ADMIN_LINKS : []), ...(can(user.role, "approvals:decide") ? DECIDER_LINKS : [])].map(
-            ([href, label]) => (
-              <Link key={href} href={href} className="text-sm font-medium text-slate-700 hover:text-slate-950">
-                {label}
-              </Link>
-            ),
-          )}
+          <NavLinks
+            links={[
+              ...LINKS,
+              ...(can(user.role, "admin:read") ? ADMIN_LINKS : []),
+              ...(can(user.role, "users:manage") ? [{ href: "/users", label: "Users" }] : []),
+              SETTINGS_LINK,
+            ]}
+          />
           <span className="ml-auto text-sm text-slate-600">
             {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{user.role}</span>
           </span>
+          <ThemeSwitch initial={themeOf(theme)} />
           <SignOutButton />
         </nav>
       </header>

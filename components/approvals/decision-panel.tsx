@@ -5,6 +5,8 @@ import { useState } from "react";
 import { useAirlockSocket } from "@/components/realtime/use-airlock-socket";
 import { BUTTON_PRIMARY, BUTTON_SECONDARY } from "@/components/ui/field";
 import type { TApprovalDetail } from "@/lib/approvals/approval-views";
+import { diffArguments } from "@/lib/approvals/argument-diff";
+import { ArgumentsDiff } from "./arguments-view";
 import { JsonBlock } from "./json-block";
 
 type TBody = { decision: "approve" | "reject"; comment?: string; arguments?: Record<string, unknown>; argumentsHash?: string };
@@ -20,23 +22,30 @@ export function DecisionPanel({
   proposals,
   requiredApprovers,
   stage = "call",
+  startEditing = false,
+  nextId = null,
 }: {
   approvalId: string;
   proposals: TProposal[];
   requiredApprovers: number;
   /** "result": the call ran; the reviewer releases or withholds its result (nothing to edit). */
   stage?: "call" | "result";
+  /** Opened with `?edit=1` (the queue's "e" shortcut): the editor is open. */
+  startEditing?: boolean;
+  /** The next pending request, offered once this one is decided. */
+  nextId?: string | null;
 }) {
   const isResult = stage === "result";
   const router = useRouter();
   const [comment, setComment] = useState("");
-  const [isEditing, setEditing] = useState(false);
+  const [isEditing, setEditing] = useState(startEditing && stage === "call");
   const [selectedHash, setSelectedHash] = useState(() => proposals.at(-1)!.argumentsHash);
   const selected = proposals.find((p) => p.argumentsHash === selectedHash) ?? proposals[0]!;
   const [draft, setDraft] = useState(() => JSON.stringify(selected.arguments, null, 2));
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
   const [isBusy, setBusy] = useState(false);
   const [decidedElsewhere, setDecidedElsewhere] = useState<string | null>(null);
+  const [isDecided, setDecided] = useState(false);
 
   useAirlockSocket({
     // A decision taken before the socket joined (or while it was away) reached nobody: re-read the page.
@@ -62,6 +71,7 @@ export function DecisionPanel({
       const result = await res.json();
       const tally = result.status === "pending" ? ` (${result.approvals} of ${result.requiredApprovers} approvals for these arguments)` : "";
       setMessage({ kind: "info", text: `Recorded: ${result.status}${result.edited ? " (with edits)" : ""}${tally}.` });
+      setDecided(result.status !== "pending");
       router.refresh();
       return;
     }
@@ -127,6 +137,12 @@ export function DecisionPanel({
             </label>
           ))}
           <JsonBlock label="You approve exactly" value={selected.arguments} />
+          {selected.argumentsHash !== proposals[0]!.argumentsHash && (
+            <div className="space-y-1">
+              <p className="text-sm font-medium">Changed from the agent&apos;s proposal</p>
+              <ArgumentsDiff changes={diffArguments(proposals[0]!.arguments, selected.arguments)} />
+            </div>
+          )}
         </fieldset>
       )}
       {isEditing && (
@@ -150,6 +166,11 @@ export function DecisionPanel({
         >
           {message.text}
         </p>
+      )}
+      {(isDecided || decidedElsewhere) && nextId && (
+        <a href={`/approvals/${nextId}`} className={BUTTON_SECONDARY} data-testid="decided-next">
+          Next request →
+        </a>
       )}
       <div className="flex flex-wrap gap-2">
         {isEditing ? (

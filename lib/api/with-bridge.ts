@@ -16,7 +16,7 @@ export function withBridge<P = Record<string, never>>(handler: BridgeHandler<P>)
       const bridge = await authenticateBridge(token);
       if (!bridge) throw new AppError("unauthorized", { message: "a valid bridge token is required" });
       // Any request shows the bridge process alive (one whose socket cannot connect polls over HTTP).
-      touchBridgeInstance(parseInstance(req.headers.get(BRIDGE_INSTANCE_HEADER)));
+      touchBridgeInstance(parseInstance(req.headers.get(BRIDGE_INSTANCE_HEADER)), Date.now(), bridge.id);
       return await handler(req, { params: await ctx.params, bridge });
     } catch (error) {
       return handleApiError(error);

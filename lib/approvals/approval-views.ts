@@ -1,6 +1,7 @@
-import type { TApprovalState, TApprovalStatus, TChain, TFindingWire } from "../bridge-api/bridge-api.types";
+import type { TApprovalState, TApprovalStatus, TChain, TFindingWire, TToolHints } from "../bridge-api/bridge-api.types";
 import type { ApprovalRequest, Bridge, Decision, User } from "../db/prisma";
 import type { ApprovalSummary } from "../realtime/events";
+import { keyArguments } from "./key-arguments";
 import type { Receipt } from "./receipt";
 
 type WithBridge = ApprovalRequest & { bridge: Pick<Bridge, "name"> };
@@ -17,6 +18,7 @@ export const APPROVAL_DETAIL_INCLUDE = {
 } as const;
 
 export function toApprovalSummary(a: WithBridge): ApprovalSummary {
+  const findings = Array.isArray(a.findings) ? (a.findings as TFindingWire[]) : [];
   return {
     id: a.id,
     status: a.status as TApprovalStatus,
@@ -31,7 +33,17 @@ export function toApprovalSummary(a: WithBridge): ApprovalSummary {
     createdAt: a.createdAt.toISOString(),
     expiresAt: a.expiresAt.toISOString(),
     stage: a.stage === "result" ? "result" : "call",
-    findingCount: Array.isArray(a.findings) ? a.findings.length : 0,
+    findingCount: findings.length,
+    findingDetectors: [...new Set(findings.map((f) => f.detector))],
+    findingSeverity: (["high", "medium", "low"] as const).find((s) => findings.some((f) => f.severity === s)) ?? null,
+    principal: a.principal,
+    bridgeId: a.bridgeId,
+    argumentsHash: a.argumentsHash,
+    keyArguments: keyArguments(a.arguments as Record<string, unknown>),
+    toolAnnotations: (a.toolAnnotations as TToolHints | null) ?? null,
+    requiredApprovers: a.requiredApprovers,
+    approverRole: a.approverRole,
+    escalatedAt: a.escalatedAt?.toISOString() ?? null,
   };
 }
 

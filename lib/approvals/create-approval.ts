@@ -30,7 +30,21 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
   if (hashArguments(input.arguments) !== input.argumentsHash) {
     throw new AppError("invalid_input", { message: "argumentsHash does not match the arguments" });
   }
-  const { timeoutSeconds, approvers, arguments: args, inputSchema, context, principal, heldResult, findings, chain, ...fields } = input;
+  const {
+    timeoutSeconds,
+    approvers,
+    escalateAfterSeconds,
+    escalateTo,
+    arguments: args,
+    inputSchema,
+    toolAnnotations,
+    context,
+    principal,
+    heldResult,
+    findings,
+    chain,
+    ...fields
+  } = input;
   touchBridgeInstance(input.bridgeInstance ?? null);
   let approval: Awaited<ReturnType<typeof db.approvalRequest.create>>;
   try {
@@ -41,6 +55,7 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
         principal: principal ? normalizeIdentity(principal) || null : null,
         arguments: args as Prisma.InputJsonObject,
         inputSchema: inputSchema as Prisma.InputJsonObject | undefined,
+        toolAnnotations: toolAnnotations as Prisma.InputJsonObject | undefined,
         context: context as Prisma.InputJsonArray,
         heldResult: heldResult as Prisma.InputJsonObject | undefined,
         findings: findings as Prisma.InputJsonArray | undefined,
@@ -48,6 +63,9 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
         bridgeId: bridge.id,
         requiredApprovers: approvers,
         expiresAt: new Date(Date.now() + timeoutSeconds * 1000),
+        ...(escalateAfterSeconds !== undefined && escalateAfterSeconds < timeoutSeconds
+          ? { escalateAt: new Date(Date.now() + escalateAfterSeconds * 1000), escalateTo: (escalateTo ?? "admin") as Prisma.InputJsonValue }
+          : {}),
       },
     });
   } catch (error) {

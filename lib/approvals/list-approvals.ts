@@ -43,3 +43,16 @@ export async function getApproval(approvalId: string) {
   // Reviewers should know when nobody is waiting for their decision any more.
   return { ...toApprovalDetail(approval), isBridgeConnected: approval.status === "pending" ? isBridgeInstanceConnected(approval.bridgeInstance) : null };
 }
+
+/** The pending request a reviewer meets next after this one in the queue (older, newest first), else the newest other. */
+export async function nextPendingAfter(a: { id: string; createdAt: string }) {
+  const select = { id: true, tool: true } as const;
+  const createdAt = new Date(a.createdAt);
+  return (
+    (await db.approvalRequest.findFirst({
+      where: { status: "pending", id: { not: a.id }, createdAt: { lte: createdAt } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      select,
+    })) ?? (await db.approvalRequest.findFirst({ where: { status: "pending", id: { not: a.id } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select }))
+  );
+}

@@ -4,13 +4,14 @@
 export const EVENT_CLASSES = {
   /** What the bridges saw. */
   calls: ["allowed", "denied", "held", "executed", "failed", "upstream_error", "withdrawn", "reheld", "session_alert"],
-  /** Reviewers' decisions and expiries. */
-  decisions: ["decided"],
+  /** Reviewers' decisions, expiries and escalations. */
+  decisions: ["decided", "escalated"],
   /** Who signed in, and who exported. */
   access: ["signed_in", "sign_in_failed", "audit_exported"],
   /** Configuration: policy versions, inventory, users, tokens, bridges, holds (`audit_purged` records are never purged: they vouch for the rest). */
   admin: [
     "policy_changed",
+    "delegation_set",
     "tool_discovered",
     "tool_quarantined",
     "tool_restored",

@@ -52,6 +52,7 @@ export const authOptions: NextAuthOptions = {
           return null;
         }
         recordSignInSuccess(attempt);
+        await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
         await recordAudit([{ kind: "signed_in", actorId: user.id, detail: { address, method: "password" } }]);
         return { id: user.id, email: user.email, name: user.name, role: user.role as TRole, sessionVersion: user.sessionVersion };
       },

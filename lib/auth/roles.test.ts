@@ -11,6 +11,8 @@ const EXPECTED: Record<TPermission, Record<TRole, boolean>> = {
   "audit:verify": { admin: true, reviewer: false, auditor: true },
   "admin:read": { admin: true, reviewer: false, auditor: true },
   "admin:write": { admin: true, reviewer: false, auditor: false },
+  "users:manage": { admin: true, reviewer: false, auditor: false },
+  "tokens:own": { admin: true, reviewer: true, auditor: true },
 };
 
 describe("role checks", () => {

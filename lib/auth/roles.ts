@@ -12,6 +12,10 @@ export const PERMISSIONS = {
   "audit:verify": ["admin", "auditor"],
   "admin:read": ["admin", "auditor"],
   "admin:write": ["admin"],
+  /** People: list, invite, change role, disable, reset a password (admins only: the list holds everyone's email). */
+  "users:manage": ["admin"],
+  /** One's own personal access tokens. */
+  "tokens:own": ["admin", "reviewer", "auditor"],
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

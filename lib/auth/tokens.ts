@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { sha256Hex } from "../crypto/canonical-hash";
 
-export type TTokenKind = "pat" | "bridge";
+/** pat: personal access token; bridge: a bridge's token; setpw: a one-time set-password link. */
+export type TTokenKind = "pat" | "bridge" | "setpw";
 
-const PREFIX: Record<TTokenKind, string> = { pat: "alk_pat_", bridge: "alk_brg_" };
+const PREFIX: Record<TTokenKind, string> = { pat: "alk_pat_", bridge: "alk_brg_", setpw: "alk_set_" };
 
 /**
  * A new random token (256 bits). Only its SHA-256 is stored: the token has full
@@ -21,5 +22,6 @@ export function hashToken(token: string): string {
 export function tokenKind(token: string): TTokenKind | null {
   if (token.startsWith(PREFIX.pat)) return "pat";
   if (token.startsWith(PREFIX.bridge)) return "bridge";
+  if (token.startsWith(PREFIX.setpw)) return "setpw";
   return null;
 }

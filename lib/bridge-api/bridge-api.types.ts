@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZEscalateTo } from "../policy/policy.types";
 
 // The contract between a bridge and the dashboard. Bridges authenticate with
 // `Authorization: Bearer <bridge token>` on HTTP and `auth: { token }` on socket.io.
@@ -46,6 +47,15 @@ export type TChain = z.infer<typeof ZChain>;
 /** Results over this size are shown to reviewers clipped (the bridge releases the whole one). */
 export const MAX_HELD_RESULT_CHARS = 256 * 1024;
 
+/** A tool's behaviour hints as its server declared them (MCP ToolAnnotations): shown as badges, never trusted for policy. */
+export const ZToolHints = z.object({
+  readOnlyHint: z.boolean().optional(),
+  destructiveHint: z.boolean().optional(),
+  idempotentHint: z.boolean().optional(),
+  openWorldHint: z.boolean().optional(),
+});
+export type TToolHints = z.infer<typeof ZToolHints>;
+
 export const ZCreateApproval = z.object({
   sessionId: z.string().min(1).max(200),
   clientName: z.string().max(200).optional(),
@@ -56,6 +66,7 @@ export const ZCreateApproval = z.object({
   toolTitle: z.string().max(300).optional(),
   toolDescription: z.string().max(20_000).optional(),
   inputSchema: ZJsonObject.optional(),
+  toolAnnotations: ZToolHints.optional(),
   arguments: ZJsonObject,
   argumentsHash: z.string().regex(/^[0-9a-f]{64}$/),
   prompt: z.string().max(20_000).optional(),
@@ -72,6 +83,14 @@ export const ZCreateApproval = z.object({
     .int()
     .min(1)
     .max(7 * 24 * 3600),
+  /** From the rule: when an unanswered request is escalated, and to whom (default admins). */
+  escalateAfterSeconds: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 3600)
+    .optional(),
+  escalateTo: ZEscalateTo.optional(),
   /** The bridge's key for this hold: a retried creation with the same key returns the same request. */
   idempotencyKey: ZBridgeKey.optional(),
   /** The bridge process that waits for the decision: once it is gone the request cannot be approved. */

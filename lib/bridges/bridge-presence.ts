@@ -23,24 +23,34 @@ interface Presence {
   startedAt: number;
   sockets: Map<string, number>;
   lastSeen: Map<string, number>;
+  /** Per bridge (token): its instances heard of, for the Bridges page. */
+  instancesOf?: Map<string, Set<string>>;
 }
 
 const globalForPresence = globalThis as unknown as { __airlockPresence?: Presence };
 globalForPresence.__airlockPresence ??= { startedAt: Date.now(), sockets: new Map(), lastSeen: new Map() };
 const presence: Presence = globalForPresence.__airlockPresence;
+presence.instancesOf ??= new Map();
+const instancesOf = presence.instancesOf;
 
 /** A bridge instance id, as bridges send it: anything else is ignored. */
 export function parseInstance(value: unknown): string | null {
   return typeof value === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(value) ? value : null;
 }
 
-export function touchBridgeInstance(instance: string | null, now = Date.now()): void {
-  if (instance) presence.lastSeen.set(instance, now);
+export function touchBridgeInstance(instance: string | null, now = Date.now(), bridgeId?: string): void {
+  if (!instance) return;
+  presence.lastSeen.set(instance, now);
+  if (bridgeId) {
+    const set = instancesOf.get(bridgeId) ?? new Set<string>();
+    set.add(instance);
+    instancesOf.set(bridgeId, set);
+  }
 }
 
-export function onBridgeSocketConnected(instance: string): void {
+export function onBridgeSocketConnected(instance: string, bridgeId?: string): void {
   presence.sockets.set(instance, (presence.sockets.get(instance) ?? 0) + 1);
-  touchBridgeInstance(instance);
+  touchBridgeInstance(instance, Date.now(), bridgeId);
 }
 
 export function onBridgeSocketDisconnected(instance: string): void {
@@ -48,6 +58,29 @@ export function onBridgeSocketDisconnected(instance: string): void {
   if (left > 0) presence.sockets.set(instance, left);
   else presence.sockets.delete(instance);
   touchBridgeInstance(instance);
+}
+
+export interface BridgePresence {
+  /** Instances with a socket open to this dashboard process now. */
+  connected: number;
+  /** Instances heard from (socket or HTTP) within the grace period. */
+  alive: number;
+  /** When this process last heard from any of the bridge's instances (null: not since it started). */
+  lastHeardAt: number | null;
+}
+
+/** What this dashboard process knows of a bridge's instances (README: Scale: each instance sees its own). */
+export function bridgePresence(bridgeId: string, now = Date.now()): BridgePresence {
+  let connected = 0;
+  let alive = 0;
+  let lastHeardAt: number | null = null;
+  for (const instance of instancesOf.get(bridgeId) ?? []) {
+    const at = presence.lastSeen.get(instance);
+    if (at !== undefined) lastHeardAt = Math.max(lastHeardAt ?? 0, at);
+    if (presence.sockets.has(instance)) connected++;
+    if (presence.sockets.has(instance) || (at !== undefined && now - at <= BRIDGE_GRACE_MS)) alive++;
+  }
+  return { connected, alive, lastHeardAt };
 }
 
 /**
@@ -69,6 +102,9 @@ export function isBridgeInstanceConnected(instance: string | null): boolean | nu
 /** Forgets instances unheard-of for long (their requests have long expired). */
 export function pruneBridgeInstances(now = Date.now()): void {
   for (const [instance, at] of presence.lastSeen) {
-    if (!presence.sockets.has(instance) && now - at > 24 * 3600_000) presence.lastSeen.delete(instance);
+    if (!presence.sockets.has(instance) && now - at > 24 * 3600_000) {
+      presence.lastSeen.delete(instance);
+      for (const set of instancesOf.values()) set.delete(instance);
+    }
   }
 }

@@ -2,15 +2,27 @@ import { appendAudit } from "../audit/chain";
 import { generateToken, hashToken, tokenKind } from "../auth/tokens";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
+import { disconnectBridgeSockets } from "../realtime/disconnect-user";
 
 /** Registers a bridge and returns its token; the token is shown once and only its hash is kept. */
-export async function createBridgeToken({ name, newTools = "disabled" }: { name: string; newTools?: "enabled" | "disabled" }) {
+export async function createBridgeToken({
+  name,
+  newTools = "disabled",
+  by,
+}: {
+  name: string;
+  newTools?: "enabled" | "disabled";
+  /** The admin who created it from the dashboard (none for the CLI). */
+  by?: { id: string; email: string };
+}) {
   const existing = await db.bridge.findUnique({ where: { name } });
   if (existing) throw new AppError("conflict", { message: `a bridge named "${name}" already exists` });
   const { token, tokenHash, prefix } = generateToken("bridge");
   const bridge = await db.$transaction(async (tx) => {
-    const bridge = await tx.bridge.create({ data: { name, tokenHash, prefix, newTools }, select: { id: true, name: true } });
-    await appendAudit(tx, [{ kind: "bridge_token_created", bridgeId: bridge.id, detail: { name, prefix, newTools } }]);
+    const bridge = await tx.bridge.create({ data: { name, tokenHash, prefix, newTools }, select: { id: true, name: true, prefix: true } });
+    await appendAudit(tx, [
+      { kind: "bridge_token_created", bridgeId: bridge.id, actorId: by?.id ?? null, detail: { name, prefix, newTools, by: by?.email ?? "cli" } },
+    ]);
     return bridge;
   });
   return { ...bridge, token };
@@ -49,4 +61,20 @@ export async function authenticateBridge(token: string | undefined | null) {
   if (authCache.size > 10_000) authCache.clear();
   authCache.set(tokenHash, { bridge: result, until: Date.now() + AUTH_CACHE_MS });
   return result;
+}
+
+/** Revokes a bridge's token: its requests are refused from now on (this process forgets its cached answer at once). */
+export async function revokeBridgeToken({ id, by }: { id: string; by: { id: string; email: string } }) {
+  const result = await db.$transaction(async (tx) => {
+    const bridge = await tx.bridge.findUnique({ where: { id }, select: { id: true, name: true, prefix: true, tokenHash: true, revokedAt: true } });
+    if (!bridge) throw new AppError("not_found", { message: "no such bridge" });
+    if (bridge.revokedAt) return { bridge, revokedAt: bridge.revokedAt };
+    const revokedAt = new Date();
+    await tx.bridge.update({ where: { id }, data: { revokedAt } });
+    await appendAudit(tx, [{ kind: "bridge_token_revoked", bridgeId: id, actorId: by.id, detail: { name: bridge.name, prefix: bridge.prefix, by: by.email } }]);
+    return { bridge, revokedAt };
+  });
+  authCache.delete(result.bridge.tokenHash);
+  await disconnectBridgeSockets(id);
+  return { id, revokedAt: result.revokedAt.toISOString() };
 }

@@ -54,7 +54,7 @@ async function dispatchWebhooks(type: TApprovalEventType, approval: Approval) {
 }
 
 async function alertReviewers(type: TApprovalEventType, approval: Approval) {
-  const recipients = await recipientsFor(approval);
+  const recipients = await recipientsFor(approval, type);
   if (!recipients.length) return;
   const subscriptions = await db.pushSubscription.findMany({ where: { userId: { in: recipients.map((r) => r.id) } } });
   const base = buildApprovalEvent(type, approval, "");

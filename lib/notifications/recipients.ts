@@ -1,5 +1,6 @@
 import { db } from "../db/prisma";
-import { isSameIdentity } from "../identity/normalize-identity";
+import { isSameIdentity, normalizeIdentity } from "../identity/normalize-identity";
+import type { TApprovalEventType } from "./events";
 
 export interface AlertRecipient {
   id: string;
@@ -9,18 +10,37 @@ export interface AlertRecipient {
 
 const PLAUSIBLE_EMAIL = /^[^\s@]+@[^\s@]+$/;
 
+const USER_FIELDS = { id: true, email: true, emailAlerts: true, role: true, disabledAt: true } as const;
+
 /**
- * Who is alerted to a request: every active user who may decide it (admins, and reviewers
- * unless it needs an admin), except the principal it was made for (nobody approves their own call).
+ * Who is alerted to a request: every active user who may decide it (admins, and
+ * reviewers unless it needs an admin); on escalation, the rule's `escalateTo`
+ * instead (a role, or named users among those who may decide). A user who is
+ * away is replaced by their delegate when the delegate may decide it too. The
+ * principal it was made for is never alerted (nobody approves their own call).
  */
-export async function recipientsFor(approval: { approverRole: string; principal: string | null }): Promise<AlertRecipient[]> {
-  const roles = approval.approverRole === "admin" ? (["admin"] as const) : (["admin", "reviewer"] as const);
+export async function recipientsFor(
+  approval: { approverRole: string; principal: string | null; escalateTo?: unknown },
+  type: TApprovalEventType = "approval.created",
+  now = new Date(),
+): Promise<AlertRecipient[]> {
+  const mayDecide = approval.approverRole === "admin" ? ["admin"] : ["admin", "reviewer"];
+  const target = type === "approval.escalated" ? approval.escalateTo : undefined;
+  const roles = target === "admin" ? ["admin"] : mayDecide;
+  const emails = Array.isArray(target) ? target.filter((e): e is string => typeof e === "string").map(normalizeIdentity) : null;
   const users = await db.user.findMany({
-    where: { disabledAt: null, role: { in: [...roles] } },
-    select: { id: true, email: true, emailAlerts: true },
+    where: { disabledAt: null, role: { in: roles as ("admin" | "reviewer")[] }, ...(emails ? { email: { in: emails } } : {}) },
+    select: { ...USER_FIELDS, awayUntil: true, delegate: { select: USER_FIELDS } },
     orderBy: { createdAt: "asc" },
   });
-  return users.filter((u) => !isSameIdentity(approval.principal, u.email));
+  const out = new Map<string, AlertRecipient>();
+  for (const u of users) {
+    const d = u.delegate;
+    const isAway = !!u.awayUntil && u.awayUntil > now && !!d && !d.disabledAt && mayDecide.includes(d.role);
+    const who = isAway ? d! : u;
+    if (!isSameIdentity(approval.principal, who.email)) out.set(who.id, { id: who.id, email: who.email, emailAlerts: who.emailAlerts });
+  }
+  return [...out.values()];
 }
 
 export const hasEmailAddress = (email: string | null | undefined): email is string => !!email && PLAUSIBLE_EMAIL.test(email);

@@ -44,6 +44,10 @@ const ZCel = z
     }
   });
 
+/** Who an unanswered request is escalated to: a role, or named users (emails). */
+export const ZEscalateTo = z.union([z.enum(["reviewer", "admin"]), z.array(z.string().trim().min(3).max(300)).min(1).max(20)]);
+export type TEscalateTo = z.infer<typeof ZEscalateTo>;
+
 /** A rule as `POST /api/rules` takes it and as the policy file lists it (DESIGN.md). */
 /** A rule's stable id: kept across versions, renames and rollbacks; what an edited call's re-check compares. */
 export const ZRuleId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a rule id holds 1 to 64 letters, digits, _ or -");
@@ -77,6 +81,15 @@ export const ZRule = z
       .default(600),
     /** What a hold that no one decided in time becomes: rejected (the default) or allowed. */
     onTimeout: z.enum(["reject", "allow"]).default("reject"),
+    /** A hold still undecided after this many seconds is escalated: shown as such and re-notified to `escalateTo`. */
+    escalateAfterSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 3600)
+      .optional(),
+    /** Who is alerted on escalation (default: admins). Escalation alerts more people; it does not change who may decide. */
+    escalateTo: ZEscalateTo.optional(),
     /** Argument paths masked in what the dashboard and the audit trail store (the upstream gets the real values). */
     redact: z.array(ZArgumentPath).max(50).optional(),
     message: z.string().max(1000).optional(),
@@ -84,6 +97,18 @@ export const ZRule = z
   })
   .strict()
   .superRefine((rule, ctx) => {
+    if (rule.escalateTo !== undefined && rule.escalateAfterSeconds === undefined)
+      ctx.addIssue({ code: "custom", path: ["escalateTo"], message: "escalateTo needs escalateAfterSeconds (when to escalate)" });
+    if (rule.escalateAfterSeconds !== undefined) {
+      if (rule.action !== "require_approval" && rule.action !== "hold_result")
+        ctx.addIssue({ code: "custom", path: ["escalateAfterSeconds"], message: "only a rule that holds (require_approval, hold_result) can escalate" });
+      else if (rule.escalateAfterSeconds >= rule.timeoutSeconds)
+        ctx.addIssue({
+          code: "custom",
+          path: ["escalateAfterSeconds"],
+          message: `escalateAfterSeconds (${rule.escalateAfterSeconds}) must be less than timeoutSeconds (${rule.timeoutSeconds}): the request would expire first`,
+        });
+    }
     const isResult = rule.on === "result";
     const allowed: readonly string[] = isResult ? RESULT_ACTIONS : RULE_ACTIONS;
     if (!allowed.includes(rule.action))

@@ -18,6 +18,16 @@ function summary(id: string, minute: number): ApprovalSummary {
     expiresAt: new Date(Date.UTC(2026, 10, 28, 13, minute)).toISOString(),
     stage: "call",
     findingCount: 0,
+    findingDetectors: [],
+    findingSeverity: null,
+    principal: null,
+    bridgeId: "b",
+    argumentsHash: "0".repeat(64),
+    keyArguments: [],
+    toolAnnotations: null,
+    requiredApprovers: 1,
+    approverRole: "reviewer",
+    escalatedAt: null,
   };
 }
 const ids = (q: { items: ApprovalSummary[] }) => q.items.map((a) => a.id);

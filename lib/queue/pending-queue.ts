@@ -32,6 +32,12 @@ export function queueClosed(q: PendingQueue, id: string): PendingQueue {
   return { items: q.items.filter((a) => a.id !== id), arrived, closed };
 }
 
+/** A pending request changed without leaving the queue (escalated): its row is updated in place. */
+export function queueUpdated(q: PendingQueue, id: string, patch: Partial<ApprovalSummary>): PendingQueue {
+  if (!q.items.some((a) => a.id === id)) return q;
+  return { ...q, items: q.items.map((a) => (a.id === id ? { ...a, ...patch } : a)) };
+}
+
 /** The socket (re)connected: events from now on are counted against the next snapshot. */
 export function queueReconnected(q: PendingQueue): PendingQueue {
   return { items: q.items, arrived: new Map(), closed: new Set() };

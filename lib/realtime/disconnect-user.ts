@@ -8,3 +8,12 @@ export async function disconnectUserSockets(userId: string): Promise<void> {
     if (socket.data.kind === "user" && socket.data.userId === userId) socket.disconnect(true);
   }
 }
+
+/** Closes a bridge's sockets (its token was revoked): its instances must reconnect, and cannot. */
+export async function disconnectBridgeSockets(bridgeId: string): Promise<void> {
+  const io = getIo();
+  if (!io) return;
+  for (const socket of await io.fetchSockets()) {
+    if (socket.data.kind === "bridge" && socket.data.bridgeId === bridgeId) socket.disconnect(true);
+  }
+}

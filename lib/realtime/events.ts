@@ -1,4 +1,6 @@
-import type { TApprovalState } from "../bridge-api/bridge-api.types";
+import type { KeyArgument } from "../approvals/key-arguments";
+import type { TApprovalState, TToolHints } from "../bridge-api/bridge-api.types";
+import type { TEscalateTo } from "../policy/policy.types";
 
 // The typed socket.io event maps shared by the server, the browser and the bridge.
 
@@ -20,6 +22,22 @@ export interface ApprovalSummary {
   stage: "call" | "result";
   /** How many detector findings the request carries. */
   findingCount: number;
+  /** Which detectors found something, distinct, and the highest severity. */
+  findingDetectors: string[];
+  findingSeverity: "low" | "medium" | "high" | null;
+  /** On whose behalf the agent says it acts (normalised), when it says. */
+  principal: string | null;
+  bridgeId: string;
+  /** The hash of the arguments as the agent proposed them: what an inline approval approves. */
+  argumentsHash: string;
+  /** The first arguments, paths and recipients first, shortened for one line. */
+  keyArguments: KeyArgument[];
+  /** The tool's behaviour hints as its server declared them. */
+  toolAnnotations: TToolHints | null;
+  requiredApprovers: number;
+  approverRole: string;
+  /** When the request was escalated (still pending, more people alerted), or null. */
+  escalatedAt: string | null;
 }
 
 /** A bridge's alert on one session, for reviewers (a burst of calls to tools that do not exist). */
@@ -37,6 +55,8 @@ export interface ServerToClientEvents {
   "alert:created": (alert: SessionAlert) => void;
   /** To reviewers: a call was held. */
   "approval:created": (approval: ApprovalSummary) => void;
+  /** To reviewers: an undecided request was escalated (it stays pending). */
+  "approval:escalated": (event: { id: string; escalatedAt: string; escalateTo: TEscalateTo | null }) => void;
   /** To reviewers and to the owning bridge: a request left the pending state. */
   "approval:updated": (state: TApprovalState & { outcome?: string | null }) => void;
   /** To a bridge: the policy changed. */

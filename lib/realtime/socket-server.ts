@@ -30,7 +30,7 @@ export function createSocketServer(httpServer: HttpServer, secret: string): Airl
   io.on("connection", (socket) => {
     const instance = socket.data.kind === "bridge" ? socket.data.bridgeInstance : undefined;
     if (instance) {
-      onBridgeSocketConnected(instance);
+      onBridgeSocketConnected(instance, socket.data.bridgeId);
       socket.on("disconnect", () => onBridgeSocketDisconnected(instance));
     }
 

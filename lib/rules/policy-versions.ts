@@ -1,12 +1,13 @@
 import { appendAudit } from "../audit/chain";
 import { db, type Prisma } from "../db/prisma";
+import { placeholders } from "../db/raw-sql";
 import { AppError } from "../errors/app-error";
 import { type TPolicy, ZPolicy, ZRule } from "../policy/policy.types";
 import { diffPolicies, isEmptyDiff, type PolicyDiff } from "../policy/policy-diff";
 import { ROOM_BRIDGES } from "../realtime/events";
 import { getIo } from "../realtime/hub";
 import { DEFAULT_KEY, readPolicy } from "./read-policy";
-import { toRuleColumns } from "./rule-records";
+import { absentJsonColumns, toRuleColumns } from "./rule-records";
 import { SEEDED_RULES } from "./seeded-rules";
 
 type Tx = Prisma.TransactionClient;
@@ -80,6 +81,9 @@ async function storeRules(tx: Tx, rules: TPolicy["rules"]): Promise<TPolicy["rul
     const { id } = row
       ? await tx.rule.update({ where: { id: row.id }, data: columns, select: { id: true } })
       : await tx.rule.create({ data: { ...columns, ...(rule.id ? { id: rule.id } : {}) }, select: { id: true } });
+    // A part the new version removes must not live on in the stored rule (the bridge enforces these rows).
+    const cleared = row ? absentJsonColumns(rule) : [];
+    if (cleared.length) await tx.$executeRawUnsafe(placeholders(`UPDATE "Rule" SET ${cleared.map((c) => `"${c}" = NULL`).join(", ")} WHERE "id" = $1`), id);
     stored.push({ ...rule, id });
   }
   return stored;

@@ -1,5 +1,5 @@
 import type { Rule } from "../db/prisma";
-import type { TAnnotationMatch, TRule } from "../policy/policy.types";
+import type { TAnnotationMatch, TEscalateTo, TRule } from "../policy/policy.types";
 
 /** A stored rule in the policy-file shape (DESIGN.md). */
 export function toPolicyRule(rule: Rule): TRule & { id: string; position: number } {
@@ -23,6 +23,8 @@ export function toPolicyRule(rule: Rule): TRule & { id: string; position: number
     onTimeout: rule.onTimeout as TRule["onTimeout"],
     ...(Array.isArray(rule.redact) && rule.redact.length ? { redact: rule.redact as string[] } : {}),
     ...(rule.message ? { message: rule.message } : {}),
+    ...(rule.escalateAfterSeconds !== null ? { escalateAfterSeconds: rule.escalateAfterSeconds } : {}),
+    ...(rule.escalateTo !== null ? { escalateTo: rule.escalateTo as TEscalateTo } : {}),
     enabled: rule.enabled,
   };
 }
@@ -45,6 +47,13 @@ export function toRuleColumns(rule: TRule) {
     onTimeout: rule.onTimeout,
     redact: rule.redact?.length ? rule.redact : undefined,
     message: rule.message ?? null,
+    escalateAfterSeconds: rule.escalateAfterSeconds ?? null,
+    escalateTo: rule.escalateTo ?? undefined,
     enabled: rule.enabled,
   };
+}
+
+/** The optional JSON columns a rule may leave out: an update must clear them (Prisma leaves a column it is given undefined as it was). */
+export function absentJsonColumns(rule: TRule): string[] {
+  return [...(rule.match.annotations ? [] : ["annotations"]), ...(rule.redact?.length ? [] : ["redact"]), ...(rule.escalateTo ? [] : ["escalateTo"])];
 }

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import next from "next";
+import { escalateDueApprovals } from "../approvals/escalate-approvals";
 import { expireAbandonedApprovals, expireDueApprovals } from "../approvals/expire-approvals";
 import { checkpointHead } from "../audit/chain";
 import { parseRetention, purgeExpiredEvents } from "../audit/retention";
@@ -68,6 +69,7 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   let sweeps = 0;
   const sweeper = setInterval(() => {
     expireDueApprovals().catch((error) => console.error("[airlock] expiry sweep failed", error));
+    escalateDueApprovals().catch((error) => console.error("[airlock] escalation sweep failed", error));
     // Abandoned holds (their bridge process is gone) are looked for less often: it takes a grace period anyway.
     // A database that failed and came back is noticed (and the client reopened) without anyone asking /api/health.
     if (sweeps % DATABASE_PROBE_EVERY === 0) void checkDatabase();

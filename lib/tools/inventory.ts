@@ -1,4 +1,4 @@
-import { appendAudit } from "../audit/chain";
+import { type AuditInput, appendAudit } from "../audit/chain";
 import { TOOL_SOURCES, type TToolReport, type TToolVerdict } from "../bridge-api/bridge-api.types";
 import { db } from "../db/prisma";
 import { highestSeverity } from "../detectors/scan-definition";
@@ -193,6 +193,21 @@ export interface InventoryRow {
   finding: "low" | "medium" | "high" | null;
   /** Enabled, and not used for the given number of days: a candidate to disable. */
   isUnused: boolean;
+  /** The definition as last reported, by hash: what a decision on this row was reviewed against. */
+  definitionHash: string;
+  /** The server's hints (untrusted claims): only those it declared. */
+  annotations: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint?: boolean };
+}
+
+const HINTS = ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const;
+
+/** The four boolean hints a definition declares; anything else in `annotations` is ignored. */
+export function annotationsOf(definition: unknown): InventoryRow["annotations"] {
+  const raw = (definition as { annotations?: Record<string, unknown> } | null)?.annotations;
+  const out: InventoryRow["annotations"] = {};
+  if (!raw || typeof raw !== "object") return out;
+  for (const hint of HINTS) if (typeof raw[hint] === "boolean") out[hint] = raw[hint] as boolean;
+  return out;
 }
 
 export async function listInventory({ unusedDays = 30 }: { unusedDays?: number } = {}): Promise<InventoryRow[]> {
@@ -213,6 +228,8 @@ export async function listInventory({ unusedDays = 30 }: { unusedDays?: number }
     reviewedBy: t.reviewedBy,
     finding: highestSeverity(toolFindings(t, names)),
     isUnused: t.status === "enabled" && (t.lastUsedAt ?? t.reviewedAt ?? t.firstSeenAt).getTime() < cutoff,
+    definitionHash: t.definitionHash,
+    annotations: annotationsOf(t.definition),
   }));
 }
 
@@ -236,75 +253,103 @@ export async function getInventoryTool(id: string) {
   };
 }
 
+type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+
+interface ToolDecision {
+  id: string;
+  action: "enable" | "disable";
+  definitionHash: string;
+  /** The admin read the high findings and enables the tool anyway (recorded in the audit trail). */
+  acknowledgeFindings?: boolean;
+}
+
+/**
+ * One tool's decision inside the caller's transaction: checks, writes, and returns the
+ * audit event for the caller to append last. Single and bulk changes both come through here.
+ */
+async function applyToolDecision(tx: Tx, { id, action, definitionHash, acknowledgeFindings = false }: ToolDecision, actor: { id: string; email: string }) {
+  const tool = await tx.tool.findUnique({ where: { id } });
+  if (!tool) throw new AppError("not_found", { message: "no such tool" });
+  if (tool.definitionHash !== definitionHash) {
+    throw new AppError("conflict", { message: `the definition of ${tool.server} / ${tool.name} changed since you reviewed it; review the new definition` });
+  }
+  const findings =
+    action === "enable"
+      ? toolFindings(
+          tool,
+          (await tx.tool.findMany({ where: { id: { not: id } }, select: { name: true } })).map((o) => o.name),
+        )
+      : [];
+  const flagged = findings.filter((f) => f.severity === "high");
+  if (flagged.length && !acknowledgeFindings) {
+    throw new AppError("conflict", {
+      message: `${tool.server} / ${tool.name} has ${flagged.length} high finding(s) (${flagged[0]!.message}, in ${flagged[0]!.location}); read them, then enable it with acknowledgeFindings: true`,
+      details: flagged.map((f) => ({ detector: f.detector, location: f.location, message: f.message })),
+    });
+  }
+  const now = new Date();
+  const data =
+    action === "enable"
+      ? { status: "enabled" as const, pinnedDefinition: tool.definition as object, pinnedHash: tool.definitionHash, reviewedBy: actor.email, reviewedAt: now }
+      : { status: "disabled" as const, reviewedBy: actor.email, reviewedAt: now };
+  // Compare-and-set: a report that changed the definition or the status since it was read wins, and the admin looks again.
+  const { count } = await tx.tool.updateMany({ where: { id, definitionHash, status: tool.status }, data });
+  if (count === 0) throw new AppError("conflict", { message: `${tool.server} / ${tool.name} changed while you decided; review it again` });
+  const next = await tx.tool.findUniqueOrThrow({ where: { id } });
+  const audit: AuditInput = {
+    kind: action === "enable" ? (tool.status === "quarantined" ? "tool_definition_approved" : "tool_enabled") : "tool_disabled",
+    actorId: actor.id,
+    server: tool.server,
+    tool: tool.name,
+    detail: {
+      from: tool.status,
+      to: next.status,
+      definitionHash: tool.definitionHash,
+      previousPinnedHash: tool.pinnedHash,
+      ...(flagged.length
+        ? { acknowledgedFindings: flagged.map((f) => ({ detector: f.detector, version: f.version, location: f.location, message: f.message })) }
+        : {}),
+    },
+  };
+  return { next, audit };
+}
+
 /**
  * An admin enables (pinning the definition they reviewed) or disables a tool.
  * `definitionHash` is the hash of the definition the admin looked at: if the
  * upstream changed it since, nothing is saved (409) and they must look again.
  */
-export async function decideTool({
-  id,
-  action,
-  definitionHash,
-  actor,
-  acknowledgeFindings = false,
-}: {
-  id: string;
-  action: "enable" | "disable";
-  definitionHash: string;
-  actor: { id: string; email: string };
-  /** The admin read the high findings and enables the tool anyway (recorded in the audit trail). */
-  acknowledgeFindings?: boolean;
-}) {
+export async function decideTool({ actor, ...decision }: ToolDecision & { actor: { id: string; email: string } }) {
   const updated = await db.$transaction(async (tx) => {
-    const tool = await tx.tool.findUnique({ where: { id } });
-    if (!tool) throw new AppError("not_found", { message: "no such tool" });
-    if (tool.definitionHash !== definitionHash) {
-      throw new AppError("conflict", { message: "the tool's definition changed since you reviewed it; review the new definition" });
-    }
-    const findings =
-      action === "enable"
-        ? toolFindings(
-            tool,
-            (await tx.tool.findMany({ where: { id: { not: id } }, select: { name: true } })).map((o) => o.name),
-          )
-        : [];
-    const flagged = findings.filter((f) => f.severity === "high");
-    if (flagged.length && !acknowledgeFindings) {
-      throw new AppError("conflict", {
-        message: `this tool has ${flagged.length} high finding(s) (${flagged[0]!.message}, in ${flagged[0]!.location}); read them, then enable it with acknowledgeFindings: true`,
-        details: flagged.map((f) => ({ detector: f.detector, location: f.location, message: f.message })),
-      });
-    }
-    const now = new Date();
-    const data =
-      action === "enable"
-        ? { status: "enabled" as const, pinnedDefinition: tool.definition as object, pinnedHash: tool.definitionHash, reviewedBy: actor.email, reviewedAt: now }
-        : { status: "disabled" as const, reviewedBy: actor.email, reviewedAt: now };
-    // Compare-and-set: a report that changed the definition or the status since it was read wins, and the admin looks again.
-    const { count } = await tx.tool.updateMany({ where: { id, definitionHash, status: tool.status }, data });
-    if (count === 0) throw new AppError("conflict", { message: "the tool changed while you decided; review it again" });
-    const next = await tx.tool.findUniqueOrThrow({ where: { id } });
-    await appendAudit(tx, [
-      {
-        kind: action === "enable" ? (tool.status === "quarantined" ? "tool_definition_approved" : "tool_enabled") : "tool_disabled",
-        actorId: actor.id,
-        server: tool.server,
-        tool: tool.name,
-        detail: {
-          from: tool.status,
-          to: next.status,
-          definitionHash: tool.definitionHash,
-          previousPinnedHash: tool.pinnedHash,
-          ...(flagged.length
-            ? { acknowledgedFindings: flagged.map((f) => ({ detector: f.detector, version: f.version, location: f.location, message: f.message })) }
-            : {}),
-        },
-      },
-    ]);
+    const { next, audit } = await applyToolDecision(tx, decision, actor);
+    await appendAudit(tx, [audit]);
     return next;
   });
   notifyBridges();
   return { id: updated.id, status: updated.status, pinnedHash: updated.pinnedHash };
+}
+
+/**
+ * Several tools at once, all or nothing: each goes through the same checks as a single
+ * change (the definition the admin saw, findings, compare-and-set), in one transaction;
+ * the first refusal rolls every change back. One audit event per tool (plus the batch's size).
+ */
+export async function decideTools({ decisions, actor }: { decisions: ToolDecision[]; actor: { id: string; email: string } }) {
+  const ids = new Set(decisions.map((d) => d.id));
+  if (ids.size !== decisions.length) throw new AppError("invalid_input", { message: "a tool is named twice in the batch" });
+  const updated = await db.$transaction(async (tx) => {
+    const results = [];
+    const audits: AuditInput[] = [];
+    for (const decision of decisions) {
+      const { next, audit } = await applyToolDecision(tx, decision, actor);
+      results.push(next);
+      audits.push({ ...audit, detail: { ...(audit.detail as object), batch: decisions.length } });
+    }
+    await appendAudit(tx, audits);
+    return results;
+  });
+  notifyBridges();
+  return updated.map((t) => ({ id: t.id, status: t.status, pinnedHash: t.pinnedHash }));
 }
 
 /** Remembers when enabled tools were last called, from a bridge's audit batch (for "unused" candidates). */

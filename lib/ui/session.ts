@@ -1,7 +1,8 @@
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { authOptions } from "../auth/auth-options";
+import { can, type TPermission } from "../auth/roles";
 import { findSessionUser } from "../auth/session-user";
 import { hasAnyUser } from "../users/create-user";
 import type { AuthenticatedUser } from "../users/personal-tokens";
@@ -16,4 +17,14 @@ export async function requirePageUser(callbackPath?: string): Promise<Authentica
   // The layout runs first and does not know the page: the path proxy.ts recorded brings the reviewer back to the link they opened.
   const returnTo = safeReturnPath(callbackPath ?? (await headers()).get(PAGE_PATH_HEADER));
   redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+}
+
+/**
+ * For restricted pages: the user, when their role has the permission; otherwise the
+ * no-access page (app/forbidden.tsx) with HTTP 403, never a bare 404.
+ */
+export async function requirePagePermission(permission: TPermission, callbackPath: string): Promise<AuthenticatedUser> {
+  const user = await requirePageUser(callbackPath);
+  if (!can(user.role, permission)) forbidden();
+  return user;
 }

@@ -69,6 +69,9 @@ describe("a held write_file", () => {
       const result = await call;
       expect(result.isError).toBeFalsy();
       expect(readFileSync(path, "utf8")).toBe("hello from the agent");
+      // The agent reads the reviewer's comment on an approval too, after the tool's own result.
+      expect((result.content as { text: string }[]).at(-1)?.text).toBe('[Airlock] a reviewer approved this call. Reviewer\'s comment: "fine".');
+      expect(result._meta?.["airlock/review"]).toEqual({ decision: "approved", editedFields: [], comment: "fine" });
       const { body: after } = await waitFor(async () => {
         const r = await api(dashboard, alice, `/api/approvals/${pending.id}`);
         return r.body.outcome === "executed" ? r : undefined;
@@ -111,7 +114,11 @@ describe("a held write_file", () => {
         body: { decision: "approve", arguments: { path: edited, content: "final" } },
       });
       expect(ok.body).toMatchObject({ status: "approved", edited: true });
-      expect((await call).isError).toBeFalsy();
+      const result = await call;
+      expect(result.isError).toBeFalsy();
+      // The agent is told its arguments were edited, and which ones.
+      expect(result._meta?.["airlock/review"]).toEqual({ decision: "approved", editedFields: ["path", "content"], comment: null });
+      expect(textOf(result)).toContain("with edited arguments (changed: path, content)");
       expect(existsSync(proposed)).toBe(false);
       expect(readFileSync(edited, "utf8")).toBe("final");
       // The bridge reports the run in the background: wait for it, then the record has all three argument sets.

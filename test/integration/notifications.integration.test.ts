@@ -107,6 +107,11 @@ const hooksFor = (path: string, approvalId: string, type?: string) =>
     (h) => h.path === path && (h.verified as { data?: { id?: string } })?.data?.id === approvalId && (!type || (h.verified as { type: string }).type === type),
   );
 
+/** An endpoint for every event type at this path, created the first time a test asks for it. */
+async function ensureEndpoint(path: string) {
+  if (!secrets.has(path)) await createEndpoint(path);
+}
+
 async function createEndpoint(path: string, body: Record<string, unknown> = {}) {
   const res = await api(dashboard, admin, "/api/webhooks", { body: { url: `${receiverUrl}${path}`, ...body } });
   expect(res.status).toBe(201);
@@ -229,6 +234,7 @@ describe("configuration is validated", () => {
 describe("a held call alerts the people who may decide", () => {
   it("sends one email per eligible reviewer, a verified webhook per enabled endpoint, and a decryptable push; then decided", async () => {
     const a = await createEndpoint("/hook-a");
+    const mailStart = mails.length;
     const slack = await createEndpoint("/hook-slack", { format: "slack", eventTypes: ["approval.created"] });
     const off = await createEndpoint("/hook-off", { enabled: false });
     expect(off.id).toBeTruthy();
@@ -272,13 +278,25 @@ describe("a held call alerts the people who may decide", () => {
       expect(JSON.stringify(slackHook.verified)).not.toContain("<b>");
 
       // Email: the admin and Rita. Not Sam (email off), Dana (she asked), Dave (disabled), Audrey (auditor).
-      await waitFor(async () => (mails.length >= 2 ? true : undefined));
+      const mine = () => mails.slice(mailStart);
+      await waitFor(async () => (mine().length >= 2 ? true : undefined));
       await new Promise((r) => setTimeout(r, 500));
-      expect(mails.map((m) => m.to).sort()).toEqual([["admin@example.com"], ["rita@example.com"]]);
-      const ritaMail = mails.find((m) => m.to[0] === "rita@example.com")!;
+      expect(
+        mine()
+          .map((m) => m.to)
+          .sort(),
+      ).toEqual([["admin@example.com"], ["rita@example.com"]]);
+      const ritaMail = mine().find((m) => m.to[0] === "rita@example.com")!;
+      const adminMail = mine().find((m) => m.to[0] === "admin@example.com")!;
       expect(ritaMail.raw).toMatch(/^Subject: Approval needed: write_file on fs \(bridge notify-laptop\)/m);
       expect(ritaMail.raw).toMatch(/^From: Airlock <airlock@example\.com>/m);
-      expect(ritaMail.text).toContain(`https://airlock.example.com/approvals/${pending.id}`);
+      // Each person's email carries their own signed, single-use review link.
+      const linkIn = (text: string) => /https:\/\/airlock\.example\.com\/r\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(text)?.[1];
+      const ritaLink = linkIn(ritaMail.text);
+      const adminLink = linkIn(adminMail.text);
+      expect(ritaLink).toBeTruthy();
+      expect(adminLink).toBeTruthy();
+      expect(ritaLink).not.toBe(adminLink);
       expect(ritaMail.text).toContain("Save <b>hello</b> for Dana, please"); // the plain-text part
       expect(ritaMail.text).toContain("Save &lt;b&gt;hello&lt;/b&gt; for Dana, please"); // the HTML part, escaped
       expect(ritaMail.text).toContain("text/html");
@@ -289,15 +307,22 @@ describe("a held call alerts the people who may decide", () => {
       expect(push.message).toEqual({
         title: "Approval needed: write_file on fs (bridge notify-laptop)",
         body: "write_file on fs · bridge notify-laptop",
-        url: `https://airlock.example.com/approvals/${pending.id}`,
+        url: expect.stringMatching(/^https:\/\/airlock\.example\.com\/r\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/),
         approvalId: pending.id,
       });
+      expect(push.message.url).not.toContain(ritaLink!);
       expect(push.jwt.aud).toBe(pushUrl);
       expect(push.jwt.sub).toBe("mailto:admin@localhost");
       expect(push.jwt.exp * 1000).toBeGreaterThan(Date.now());
 
       // Decided: the standard endpoint hears it (Slack subscribed to created only), with who and why.
-      expect((await api(dashboard, rita, `/api/approvals/${pending.id}/decision`, { body: { decision: "reject", comment: "not today" } })).status).toBe(200);
+      // The admin's link does nothing for Rita; Rita decides through her own, once.
+      const forwarded = await api(dashboard, rita, "/api/review-links/decide", { body: { token: adminLink, decision: "approve" } });
+      expect(forwarded.status).toBe(403);
+      expect(forwarded.body.error.message).toMatch(/another reviewer/);
+      const viaLink = await api(dashboard, rita, "/api/review-links/decide", { body: { token: ritaLink, decision: "reject", comment: "not today" } });
+      expect(viaLink.status).toBe(200);
+      expect((await api(dashboard, rita, "/api/review-links/decide", { body: { token: ritaLink, decision: "reject" } })).status).toBe(409);
       const [decided] = await waitFor(async () =>
         hooksFor("/hook-a", pending.id, "approval.decided").length ? hooksFor("/hook-a", pending.id, "approval.decided") : undefined,
       );
@@ -310,7 +335,7 @@ describe("a held call alerts the people who may decide", () => {
       expect(hooks.filter((h) => h.path === "/hook-slack")).toHaveLength(1);
       expect(hooks.filter((h) => h.path === "/hook-off")).toHaveLength(0);
       // One email per reviewer for the creation, none for the decision.
-      expect(mails).toHaveLength(2);
+      expect(mine()).toHaveLength(2);
       // The password in AIRLOCK_SMTP_URL never reached the log.
       expect(dashboard.output()).not.toContain(SMTP_PASSWORD);
       expect(
@@ -330,6 +355,7 @@ describe("a held call alerts the people who may decide", () => {
   });
 
   it("tells webhooks when a request expires", async () => {
+    await ensureEndpoint("/hook-a");
     const bridge = await connectThroughBridge({ upstreams: [`fs=node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
     try {
       const call = bridge.client.callTool({ name: "write_file", arguments: { path: join(workspace, "expire.txt"), content: "late" } });
@@ -415,8 +441,64 @@ describe("webhook delivery is retried", () => {
   });
 });
 
+describe("escalation and delegates", () => {
+  it("re-alerts the rule's escalation group, through an away member's delegate, and tells webhooks", async () => {
+    await ensureEndpoint("/hook-a");
+    dashboard.addUser("lead@example.com", "reviewer");
+    dashboard.addUser("cso@example.com", "admin");
+    const lead = dashboard.addUser("lead2@example.com", "reviewer");
+    // lead2 is away: their alerts go to Rita, who may decide too.
+    const away = await api(dashboard, lead, "/api/me/delegation", {
+      method: "PUT",
+      body: { delegateEmail: "rita@example.com", until: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(away.status).toBe(200);
+    const rule = {
+      name: "escalate big writes",
+      match: { tool: "*write_file" },
+      when: 'args.path.endsWith("escalate.txt")',
+      action: "require_approval",
+      timeoutSeconds: 60,
+      escalateAfterSeconds: 5,
+      escalateTo: ["lead@example.com", "lead2@example.com", "cso@example.com"],
+    };
+    const { body: policy } = await api(dashboard, admin, "/api/policy?format=json");
+    const put = await api(dashboard, admin, "/api/policy", { method: "PUT", body: { policy: { ...policy, rules: [rule, ...policy.rules] } } });
+    expect(put.status).toBe(200);
+    const bridge = await connectThroughBridge({ upstreams: [`fs=node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
+    try {
+      const call = bridge.client.callTool({ name: "write_file", arguments: { path: join(workspace, "escalate.txt"), content: "big" } });
+      const pending = await pendingFor("write_file");
+      const [escalated] = await waitFor(
+        async () => (hooksFor("/hook-a", pending.id, "approval.escalated").length ? hooksFor("/hook-a", pending.id, "approval.escalated") : undefined),
+        { timeoutMs: 12_000 },
+      );
+      expect(escalated.verified).toMatchObject({ type: "approval.escalated", data: { id: pending.id, status: "pending" } });
+      const escalationMails = await waitFor(async () => {
+        const found = mails.filter((m) => /^Subject: Escalated: write_file on fs/m.test(m.raw));
+        return found.length >= 3 ? found : undefined;
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      // The group named by the rule; lead2's goes to their delegate Rita. Nobody else.
+      expect(
+        mails
+          .filter((m) => /^Subject: Escalated: write_file on fs/m.test(m.raw))
+          .map((m) => m.to[0])
+          .sort(),
+      ).toEqual(["cso@example.com", "lead@example.com", "rita@example.com"]);
+      expect(escalationMails).toHaveLength(3);
+      expect((await api(dashboard, admin, `/api/approvals/${pending.id}/decision`, { body: { decision: "reject", comment: "too big" } })).status).toBe(200);
+      expect((await call).isError).toBe(true);
+    } finally {
+      await bridge.close();
+      await api(dashboard, admin, "/api/policy", { method: "PUT", body: { policy } });
+    }
+  });
+});
+
 describe("latency: held call → webhook and push at the local receivers", () => {
   it("arrives within 1 s at p99 over 50 held calls", async () => {
+    await ensureEndpoint("/hook-a");
     const bridge = await connectThroughBridge({ upstreams: [`fs=node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
     const hookMs: number[] = [];
     const pushMs: number[] = [];

@@ -41,6 +41,38 @@ describe("policy versions", () => {
   });
 });
 
+describe("a rule's optional parts", () => {
+  it("are cleared when a new version removes them (the stored rule must be the rule the version says)", async () => {
+    const { body: before } = await api(dashboard, admin, "/api/policy?format=json");
+    const rule = {
+      name: "hold mail, masked",
+      match: { tool: "send_*", annotations: { openWorldHint: true } },
+      action: "require_approval",
+      timeoutSeconds: 300,
+      redact: ["body"],
+      escalateAfterSeconds: 60,
+      escalateTo: ["lead@example.com"],
+    };
+    const put = (rules: unknown[]) =>
+      api(dashboard, admin, "/api/policy", { method: "PUT", body: { policy: { ...before, rules: [...before.rules, ...rules] } } });
+    expect((await put([rule])).status).toBe(200);
+    const stored = async () => ((await api(dashboard, admin, "/api/policy?format=json")).body.rules as { name: string }[]).find((r) => r.name === rule.name);
+    expect(await stored()).toMatchObject({
+      redact: ["body"],
+      escalateAfterSeconds: 60,
+      escalateTo: ["lead@example.com"],
+      match: { annotations: { openWorldHint: true } },
+    });
+    const { redact: _r, escalateAfterSeconds: _e, escalateTo: _t, ...bare } = rule;
+    expect((await put([{ ...bare, match: { tool: "send_*" } }])).status).toBe(200);
+    const after = (await stored()) as unknown as Record<string, unknown> & { match: Record<string, unknown> };
+    expect(after).not.toHaveProperty("redact");
+    expect(after).not.toHaveProperty("escalateAfterSeconds");
+    expect(after).not.toHaveProperty("escalateTo");
+    expect(after.match).not.toHaveProperty("annotations");
+  });
+});
+
 describe("policy as code", () => {
   it("round-trips export → apply to an identical policy, plans before applying, and refuses a bad file whole", async () => {
     const exported = airlock("rules", "export");

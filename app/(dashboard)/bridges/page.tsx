@@ -1,44 +1,61 @@
-import { notFound } from "next/navigation";
+import { CreateBridgeToken, RefreshButton, RevokeBridgeButton } from "@/components/admin/bridge-tokens";
 import { NewToolsSetting } from "@/components/tools/new-tools-setting";
 import { DataTable } from "@/components/ui/data-table";
+import { formatUtc } from "@/components/ui/format-utc";
 import { can } from "@/lib/auth/roles";
 import { listBridges } from "@/lib/bridges/list-bridges";
 import { loadPolicy } from "@/lib/rules/policy-versions";
-import { requirePageUser } from "@/lib/ui/session";
+import { requirePagePermission } from "@/lib/ui/session";
 
 export const dynamic = "force-dynamic";
 
-// Bridges and the policy version each enforces, against the current one (admins and auditors).
+const STATUS_STYLE = {
+  online: "bg-emerald-100 text-emerald-900",
+  offline: "bg-slate-200 text-slate-800",
+  revoked: "bg-red-100 text-red-900",
+} as const;
+
+// Bridges: whether each is online, what connects through it, what waits on it, the policy version it enforces (admins; auditors read).
 export default async function BridgesPage() {
-  const user = await requirePageUser("/bridges");
-  if (!can(user.role, "admin:read")) notFound();
+  const user = await requirePagePermission("admin:read", "/bridges");
+  const canEdit = can(user.role, "admin:write");
   const [bridges, policy] = await Promise.all([listBridges(), loadPolicy()]);
   const current = Number(policy.version);
   return (
     <section className="space-y-4" aria-labelledby="bridges-heading">
-      <h1 id="bridges-heading" className="text-2xl font-semibold">
-        Bridges
-      </h1>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h1 id="bridges-heading" className="text-2xl font-semibold">
+          Bridges
+        </h1>
+        <RefreshButton />
+      </div>
       <p className="text-sm text-slate-600">
-        Current policy version: <span className="font-semibold">{current}</span>
+        Current policy version: <span className="font-semibold">{current}</span>. A bridge is online while it holds a socket to this dashboard or was heard from
+        in the last two minutes; clients and upstream servers are those its calls named in the last 24 hours.
       </p>
+      {canEdit && <CreateBridgeToken />}
       <DataTable
-        columns={["Name", "Token", "Last seen", "Enforces", "New tools"]}
+        columns={["Name", "State", "Token", "Last seen", "Clients", "Upstream servers", "Pending", "Enforces", "New tools", ...(canEdit ? [""] : [])]}
         isEmpty={bridges.length === 0}
-        empty={
-          <>
-            No bridges yet: <code>npx airlock bridge-token create --name NAME</code>
-          </>
-        }
+        empty="No bridges yet: create a bridge token above."
+        testId="bridges-table"
       >
         {bridges.map((b) => (
-          <tr key={b.id} className="border-t border-slate-100">
-            <td className="px-3 py-2 font-medium">
-              {b.name}
-              {b.revokedAt ? " (revoked)" : ""}
+          <tr key={b.id} className="border-t border-slate-100 align-top" data-testid="bridge-row">
+            <td className="px-3 py-2 font-medium">{b.name}</td>
+            <td className="px-3 py-2">
+              <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[b.status]}`} data-testid="bridge-status">
+                {b.status}
+              </span>
+              {b.connectedInstances > 1 && <span className="ml-1 text-xs text-slate-600">{b.connectedInstances} processes</span>}
             </td>
             <td className="px-3 py-2 font-mono text-xs">{b.prefix}…</td>
-            <td className="px-3 py-2">{b.lastSeenAt ? `${b.lastSeenAt.replace("T", " ").slice(0, 19)} UTC` : "never"}</td>
+            <td className="px-3 py-2">{formatUtc(b.lastSeenAt)}</td>
+            <td className="px-3 py-2">
+              {b.clients.length ? b.clients.map((c) => <div key={`${c.name}@${c.version}`}>{c.version ? `${c.name} ${c.version}` : c.name}</div>) : "—"}
+            </td>
+            <td className="px-3 py-2">{b.upstreams.length ? b.upstreams.join(", ") : "—"}</td>
+            <td className="px-3 py-2">{b.pendingRequests}</td>
             <td className="px-3 py-2">
               {b.enforcedPolicyVersion === null ? "—" : `version ${b.enforcedPolicyVersion}`}
               {b.enforcedPolicyVersion !== null && b.enforcedPolicyVersion !== current && (
@@ -46,8 +63,13 @@ export default async function BridgesPage() {
               )}
             </td>
             <td className="px-3 py-2">
-              <NewToolsSetting bridgeId={b.id} bridgeName={b.name} value={b.newTools} canEdit={can(user.role, "admin:write")} />
+              <NewToolsSetting bridgeId={b.id} bridgeName={b.name} value={b.newTools} canEdit={canEdit && !b.revokedAt} />
             </td>
+            {canEdit && (
+              <td className="px-3 py-2">
+                {b.revokedAt ? <span className="text-xs text-slate-600">revoked</span> : <RevokeBridgeButton id={b.id} name={b.name} />}
+              </td>
+            )}
           </tr>
         ))}
       </DataTable>

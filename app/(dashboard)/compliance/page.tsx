@@ -1,12 +1,10 @@
-import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { DayBars, DayLines, NamedBars } from "@/components/compliance/charts";
 import { BUTTON_SECONDARY } from "@/components/ui/field";
-import { can } from "@/lib/auth/roles";
 import { complianceReport } from "@/lib/compliance/report";
 import { type TChart, ZComplianceQuery } from "@/lib/compliance/report.types";
 import { db } from "@/lib/db/prisma";
-import { requirePageUser } from "@/lib/ui/session";
+import { requirePagePermission } from "@/lib/ui/session";
 
 export const dynamic = "force-dynamic";
 
@@ -30,8 +28,7 @@ function Panel({ title, chart, range, note, children }: { title: string; chart: 
 // Compliance (admins and auditors): what the agents did and how people decided, over a date
 // range, each chart's data as CSV; the audit trail's exports; the chain's signed state.
 export default async function CompliancePage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  const user = await requirePageUser("/compliance");
-  if (!can(user.role, "admin:read")) notFound();
+  await requirePagePermission("admin:read", "/compliance");
   const raw = await searchParams;
   const input = Object.fromEntries(Object.entries(raw).filter(([k, v]) => v && ["from", "to"].includes(k)));
   const parsed = ZComplianceQuery.safeParse(input);

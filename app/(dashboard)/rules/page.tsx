@@ -1,10 +1,12 @@
-import { notFound } from "next/navigation";
+import { CelHelp } from "@/components/rules/cel-help";
 import { RollbackButton } from "@/components/rules/rollback-button";
 import { type RecentCall, RulesEditor } from "@/components/rules/rules-editor";
+import { VersionDiff } from "@/components/rules/version-diff";
 import { can } from "@/lib/auth/roles";
 import { db } from "@/lib/db/prisma";
+import { findShadowedRules } from "@/lib/policy/shadowing";
 import { listPolicyVersions, loadPolicy } from "@/lib/rules/policy-versions";
-import { requirePageUser } from "@/lib/ui/session";
+import { requirePagePermission } from "@/lib/ui/session";
 
 export const dynamic = "force-dynamic";
 
@@ -30,10 +32,15 @@ async function recentCalls(): Promise<RecentCall[]> {
 
 // Rule management: the policy as a draft to edit, test and dry-run, saved as one new version (admins; auditors read-only).
 export default async function RulesPage() {
-  const user = await requirePageUser("/rules");
-  if (!can(user.role, "rules:read")) notFound();
-  const [policy, versions, calls] = await Promise.all([loadPolicy(), listPolicyVersions({ limit: 10 }), recentCalls()]);
+  const user = await requirePagePermission("rules:read", "/rules");
+  const [policy, versions, calls, allVersions] = await Promise.all([
+    loadPolicy(),
+    listPolicyVersions({ limit: 10 }),
+    recentCalls(),
+    listPolicyVersions({ limit: 500 }),
+  ]);
   const canEdit = can(user.role, "rules:write");
+  const shadowed = findShadowedRules(policy);
   return (
     <div className="space-y-6">
       <header className="space-y-1">
@@ -43,7 +50,28 @@ export default async function RulesPage() {
           {!canEdit && " You can read and test rules; only admins change them."}
         </p>
       </header>
+      {shadowed.length > 0 && (
+        <section
+          role="alert"
+          aria-labelledby="shadowed-heading"
+          className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm"
+          data-testid="shadowed-rules"
+        >
+          <h2 id="shadowed-heading" className="font-semibold text-amber-950">
+            {shadowed.length === 1 ? "A rule can never fire" : `${shadowed.length} rules can never fire`}
+          </h2>
+          <ul className="mt-1 list-inside list-disc text-amber-950">
+            {shadowed.map((s) => (
+              <li key={s.index}>
+                Rule {s.index + 1} &ldquo;{s.name}&rdquo; is shadowed by rule {s.byIndex + 1} &ldquo;{s.byName}&rdquo;, which has no condition and matches every
+                call it could match, and comes first. Move it up, narrow the earlier rule, or remove it.
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <RulesEditor initial={policy} canEdit={canEdit} recentCalls={calls} />
+      <CelHelp />
       <section aria-labelledby="versions-heading" className="space-y-2">
         <h2 id="versions-heading" className="text-lg font-semibold">
           Recent versions
@@ -60,6 +88,12 @@ export default async function RulesPage() {
             </li>
           ))}
         </ul>
+      </section>
+      <section aria-labelledby="diff-heading" className="space-y-2">
+        <h2 id="diff-heading" className="text-lg font-semibold">
+          Compare versions
+        </h2>
+        <VersionDiff versions={allVersions.map((v) => v.number)} />
       </section>
     </div>
   );

@@ -1,11 +1,8 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { FindingBadge } from "@/components/tools/tool-findings";
-import { DataTable } from "@/components/ui/data-table";
-import { StatusBadge } from "@/components/ui/status-badge";
+import { ToolsTable } from "@/components/tools/tools-table";
 import { can } from "@/lib/auth/roles";
 import { listInventory } from "@/lib/tools/inventory";
-import { requirePageUser } from "@/lib/ui/session";
+import { requirePagePermission } from "@/lib/ui/session";
 
 export const dynamic = "force-dynamic";
 
@@ -13,8 +10,7 @@ const ORDER = { quarantined: 0, pending: 1, enabled: 2, disabled: 3 } as const;
 
 // The tool inventory: every tool a bridge reported, what needs review first (admins; auditors read-only).
 export default async function ToolsPage({ searchParams }: { searchParams: Promise<{ unusedDays?: string }> }) {
-  const user = await requirePageUser("/tools");
-  if (!can(user.role, "admin:read")) notFound();
+  const user = await requirePagePermission("admin:read", "/tools");
   const days = Math.min(3650, Math.max(1, Number((await searchParams).unusedDays) || 30));
   const tools = (await listInventory({ unusedDays: days })).sort(
     (a, b) => ORDER[a.status] - ORDER[b.status] || a.server.localeCompare(b.server) || a.name.localeCompare(b.name),
@@ -30,37 +26,7 @@ export default async function ToolsPage({ searchParams }: { searchParams: Promis
         A tool reaches the model only once an admin enabled it, and only while its definition is the one they approved.{" "}
         {toReview > 0 ? <strong>{toReview} to review.</strong> : "Nothing to review."}
       </p>
-      <DataTable
-        columns={["Server", "Tool", "Status", "Description", "Last used"]}
-        isEmpty={tools.length === 0}
-        empty="No tools yet: they appear when a bridge connects to its servers."
-        testId="tool-inventory"
-      >
-        {tools.map((t) => (
-          <tr key={t.id} className="border-t border-slate-100">
-            <td className="px-3 py-2">{t.server}</td>
-            <td className="px-3 py-2 font-medium">
-              <Link className="text-accent underline-offset-2 hover:underline" href={`/tools/${t.id}`}>
-                {t.kind !== "tool" && (
-                  <span className="mr-1 rounded bg-slate-100 px-1 text-xs font-normal text-slate-700">
-                    {t.kind === "prompt" ? "prompt" : "resource template"}
-                  </span>
-                )}
-                {t.name}
-              </Link>
-            </td>
-            <td className="px-3 py-2">
-              <StatusBadge status={t.status} />
-              {t.isChanged && t.status !== "quarantined" && <span className="ml-2 text-xs text-red-800">definition changed</span>}
-              <FindingBadge severity={t.finding} />
-            </td>
-            <td className="max-w-md truncate px-3 py-2 text-slate-700" title={t.description ?? ""}>
-              {t.description}
-            </td>
-            <td className="px-3 py-2">{t.lastUsedAt ? `${t.lastUsedAt.slice(0, 10)}` : "never"}</td>
-          </tr>
-        ))}
-      </DataTable>
+      <ToolsTable tools={tools} canEdit={can(user.role, "admin:write")} />
       <section aria-labelledby="unused-heading" className="space-y-2">
         <h2 id="unused-heading" className="text-lg font-semibold">
           Enabled but unused for {days} days

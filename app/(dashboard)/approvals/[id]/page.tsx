@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ArgumentsDiff, ArgumentsView } from "@/components/approvals/arguments-view";
 import { ContextTimeline } from "@/components/approvals/context-timeline";
 import { DecisionHistory } from "@/components/approvals/decision-history";
 import { DecisionPanel } from "@/components/approvals/decision-panel";
@@ -6,7 +8,9 @@ import { HeldFindings, HeldResult, SessionChainView, WhyHeld } from "@/component
 import { JsonBlock } from "@/components/approvals/json-block";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { getApproval } from "@/lib/approvals/list-approvals";
+import { diffArguments } from "@/lib/approvals/argument-diff";
+import { explainHeldCall } from "@/lib/approvals/explain-held";
+import { getApproval, nextPendingAfter } from "@/lib/approvals/list-approvals";
 import { can } from "@/lib/auth/roles";
 import type { TContextEntry } from "@/lib/bridge-api/bridge-api.types";
 import { BRIDGE_GRACE_MS } from "@/lib/bridges/bridge-presence";
@@ -26,7 +30,7 @@ async function load(id: string) {
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
-    <section className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section className="min-w-0 space-y-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <h2 className="text-lg font-semibold">{title}</h2>
       {children}
     </section>
@@ -34,11 +38,14 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 }
 
 // One request: the agent's claim, the session's context, the proposed action, and the decision.
-export default async function ApprovalPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ApprovalPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ edit?: string }> }) {
   const { id } = await params;
   const user = await requirePageUser(`/approvals/${id}`);
   const a = await load(id);
   const mayDecide = a.status === "pending" && can(user.role, "approvals:decide");
+  const [explanation, next] = await Promise.all([explainHeldCall(a).catch(() => null), nextPendingAfter(a)]);
+  const approvedChanges = a.approvedArguments ? diffArguments(a.arguments, a.approvedArguments) : [];
+  const hints = a.toolAnnotations;
   return (
     <article className="space-y-4">
       <header className="flex flex-wrap items-center gap-3">
@@ -46,10 +53,20 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
           <span className="font-mono">{a.tool}</span> <span className="font-normal text-slate-600">on {a.server}</span>
         </h1>
         <StatusBadge status={a.status} outcome={a.outcome} />
+        {a.escalatedAt && a.status === "pending" && (
+          <span className="rounded border border-orange-300 bg-orange-50 px-1.5 text-xs font-semibold text-orange-900" data-testid="escalated">
+            escalated <RelativeTime iso={a.escalatedAt} mode="ago" />
+          </span>
+        )}
         {a.status === "pending" && (
           <span className="text-sm text-slate-600">
             Deadline: <RelativeTime iso={a.expiresAt} mode="left" />
           </span>
+        )}
+        {next && (
+          <Link href={`/approvals/${next.id}`} className="ml-auto text-sm font-medium text-accent hover:underline" data-testid="next-request">
+            Next request: <span className="font-mono">{next.tool}</span> →
+          </Link>
         )}
       </header>
       <WhyHeld stage={a.stage} findings={a.findings} chain={a.chain} heldReason={a.heldReason} />
@@ -59,8 +76,9 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
           gone&rdquo; and nothing runs.
         </p>
       )}
-      <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
-        <div className="space-y-4">
+      {/* On a phone the Decide panel comes first; on a wide screen it sits beside the evidence. */}
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+        <div className="order-2 min-w-0 space-y-4 lg:order-1">
           <Section title="Prompt (the agent's claim, not verified)">
             <p className="whitespace-pre-wrap text-slate-900">{a.prompt ?? <span className="text-slate-500">The agent gave no prompt.</span>}</p>
             {a.reasoning && <p className="whitespace-pre-wrap text-sm text-slate-700">Reasoning: {a.reasoning}</p>}
@@ -94,20 +112,72 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
                 {a.ruleName ?? "policy default"} — {a.heldReason}
               </dd>
             </dl>
+            {hints && (
+              <p className="text-sm text-slate-700" data-testid="tool-hints">
+                The server declares this tool{" "}
+                {[
+                  hints.readOnlyHint === true && "read-only",
+                  hints.destructiveHint === true && "destructive (may delete or overwrite)",
+                  hints.idempotentHint === true && "idempotent",
+                  hints.openWorldHint === true && "open-world (reaches outside systems)",
+                  hints.openWorldHint === false && "closed-world",
+                ]
+                  .filter(Boolean)
+                  .join(", ") || "without behaviour hints"}
+                . Hints are the server&apos;s claim, not verified.
+              </p>
+            )}
             {a.toolDescription && (
               <details className="text-sm">
                 <summary className="cursor-pointer font-medium text-slate-700">The tool&apos;s description (from the server)</summary>
                 <p className="mt-1 whitespace-pre-wrap text-slate-700">{a.toolDescription}</p>
               </details>
             )}
-            <JsonBlock label="Arguments" value={a.arguments} />
+            <ArgumentsView label="Arguments" value={a.arguments} />
+            <details className="text-sm">
+              <summary className="cursor-pointer font-medium text-slate-700">As JSON</summary>
+              <JsonBlock label="Arguments (JSON)" value={a.arguments} />
+            </details>
           </Section>
+          {approvedChanges.length > 0 && (
+            <Section title="What the reviewers changed">
+              <ArgumentsDiff changes={approvedChanges} />
+            </Section>
+          )}
+          {explanation && (
+            <Section title="Why this rule, and not the others">
+              <details>
+                <summary className="cursor-pointer text-sm font-medium text-slate-700">
+                  {explanation.rule ? `“${explanation.rule}” decides this call` : "No rule matches: the policy default decides"} (policy version{" "}
+                  {explanation.version ?? "current"}); each rule in order
+                </summary>
+                <ol className="mt-2 space-y-1 text-sm" data-testid="rule-trace">
+                  {explanation.trace.map((t) => (
+                    <li key={t.name}>
+                      <span className="font-medium">{t.name}</span>:{" "}
+                      <span className={t.result === "matched" ? "font-semibold text-accent" : "text-slate-600"}>{t.result}</span> — {t.why}
+                    </li>
+                  ))}
+                </ol>
+                <p className="mt-2 text-xs text-slate-600">Computed for the arguments shown here; the session&apos;s history is not replayed.</p>
+              </details>
+            </Section>
+          )}
           <Section title="Context: this session so far">
             <ContextTimeline entries={a.context as TContextEntry[]} />
           </Section>
         </div>
-        <div className="space-y-4">
-          {mayDecide && <DecisionPanel approvalId={a.id} proposals={a.proposals} requiredApprovers={a.requiredApprovers} stage={a.stage} />}
+        <div className="order-1 min-w-0 space-y-4 lg:order-2">
+          {mayDecide && (
+            <DecisionPanel
+              approvalId={a.id}
+              proposals={a.proposals}
+              requiredApprovers={a.requiredApprovers}
+              stage={a.stage}
+              startEditing={(await searchParams).edit === "1"}
+              nextId={next?.id ?? null}
+            />
+          )}
           <Section title="Who asked">
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
               <dt className="font-medium text-slate-600">Bridge</dt>

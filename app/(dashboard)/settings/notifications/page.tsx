@@ -1,17 +1,15 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { EmailAlertsToggle } from "@/components/notifications/email-alerts-toggle";
 import { PushControl } from "@/components/notifications/push-control";
 import { can } from "@/lib/auth/roles";
 import { getNotificationSettings } from "@/lib/notifications/settings";
-import { requirePageUser } from "@/lib/ui/session";
+import { requirePagePermission } from "@/lib/ui/session";
 
 export const dynamic = "force-dynamic";
 
 // A reviewer's own alerts: email on or off, push notifications in this browser.
 export default async function NotificationSettingsPage() {
-  const user = await requirePageUser("/settings/notifications");
-  if (!can(user.role, "approvals:decide")) notFound();
+  const user = await requirePagePermission("approvals:decide", "/settings/notifications");
   const settings = await getNotificationSettings(user.id);
   return (
     <section className="max-w-2xl space-y-6" aria-labelledby="notifications-heading">

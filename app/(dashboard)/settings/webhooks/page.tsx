@@ -1,14 +1,11 @@
-import { notFound } from "next/navigation";
 import { WebhooksAdmin } from "@/components/notifications/webhooks-admin";
-import { can } from "@/lib/auth/roles";
-import { requirePageUser } from "@/lib/ui/session";
+import { requirePagePermission } from "@/lib/ui/session";
 
 export const dynamic = "force-dynamic";
 
 // Outbound webhooks (admins): endpoints, their one-time secrets, and the delivery log.
 export default async function WebhooksPage() {
-  const user = await requirePageUser("/settings/webhooks");
-  if (!can(user.role, "admin:write")) notFound();
+  await requirePagePermission("admin:write", "/settings/webhooks");
   return (
     <section className="space-y-4" aria-labelledby="webhooks-heading">
       <h1 id="webhooks-heading" className="text-2xl font-semibold">

@@ -8,15 +8,14 @@ import { can } from "@/lib/auth/roles";
 import { definitionFields } from "@/lib/detectors/definition-fields";
 import { AppError } from "@/lib/errors/app-error";
 import { getInventoryTool } from "@/lib/tools/inventory";
-import { requirePageUser } from "@/lib/ui/session";
+import { requirePagePermission } from "@/lib/ui/session";
 
 export const dynamic = "force-dynamic";
 
 // One tool: its definition, and when it changed since it was approved, the two side by side.
 export default async function ToolPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await requirePageUser(`/tools/${id}`);
-  if (!can(user.role, "admin:read")) notFound();
+  const user = await requirePagePermission("admin:read", `/tools/${id}`);
   const tool = await getInventoryTool(id).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
