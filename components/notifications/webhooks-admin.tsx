@@ -154,7 +154,7 @@ export function WebhooksAdmin() {
   const [openLog, setOpenLog] = useState<string | null>(null);
   const [url, setUrl] = useState("");
   const [format, setFormat] = useState("standard");
-  const [types, setTypes] = useState<string[]>(["approval.created", "approval.decided", "approval.expired"]);
+  const [types, setTypes] = useState<string[]>([...EVENT_TYPES]);
 
   const load = useCallback(async () => {
     const res = await fetch("/api/webhooks");

@@ -126,7 +126,7 @@ describe("webhook URL validation", () => {
     expect(ZCreateWebhook.safeParse({ url: "https://e.example", secret: "whsec_mine" }).success).toBe(false);
     expect(ZCreateWebhook.parse({ url: "https://e.example" })).toEqual({
       url: "https://e.example",
-      eventTypes: ["approval.created", "approval.decided", "approval.expired"],
+      eventTypes: ["approval.created", "approval.decided", "approval.expired", "approval.escalated"],
       format: "standard",
       enabled: true,
     });

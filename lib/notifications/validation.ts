@@ -35,7 +35,7 @@ export const ZEventTypes = z.array(z.enum(APPROVAL_EVENT_TYPES)).min(1).max(APPR
 export const ZCreateWebhook = z
   .object({
     url: ZWebhookUrl,
-    eventTypes: ZEventTypes.default(["approval.created", "approval.decided", "approval.expired"]),
+    eventTypes: ZEventTypes.default([...APPROVAL_EVENT_TYPES]),
     format: z.enum(["standard", "slack"]).default("standard"),
     enabled: z.boolean().default(true),
     description: z.string().trim().max(200).optional(),

@@ -443,7 +443,7 @@ describe("webhook delivery is retried", () => {
 
 describe("escalation and delegates", () => {
   it("re-alerts the rule's escalation group, through an away member's delegate, and tells webhooks", async () => {
-    await ensureEndpoint("/hook-a");
+    await ensureEndpoint("/hook-escalation");
     dashboard.addUser("lead@example.com", "reviewer");
     dashboard.addUser("cso@example.com", "admin");
     const lead = dashboard.addUser("lead2@example.com", "reviewer");
@@ -467,10 +467,12 @@ describe("escalation and delegates", () => {
     expect(put.status).toBe(200);
     const bridge = await connectThroughBridge({ upstreams: [`fs=node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
     try {
+      const before = (await api(dashboard, admin, "/api/approvals?status=pending")).body.items.map((a: { id: string }) => a.id);
       const call = bridge.client.callTool({ name: "write_file", arguments: { path: join(workspace, "escalate.txt"), content: "big" } });
-      const pending = await pendingFor("write_file");
+      const pending = await pendingFor("write_file", before);
       const [escalated] = await waitFor(
-        async () => (hooksFor("/hook-a", pending.id, "approval.escalated").length ? hooksFor("/hook-a", pending.id, "approval.escalated") : undefined),
+        async () =>
+          hooksFor("/hook-escalation", pending.id, "approval.escalated").length ? hooksFor("/hook-escalation", pending.id, "approval.escalated") : undefined,
         { timeoutMs: 12_000 },
       );
       expect(escalated.verified).toMatchObject({ type: "approval.escalated", data: { id: pending.id, status: "pending" } });
