@@ -89,7 +89,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
             "none yet"
           )}
           . Verify an export offline with <code>npx airlock audit verify --file FILE.ndjson --public-key</code>{" "}
-          <a className="text-accent hover:underline" href="/.well-known/airlock-audit-keys.json">
+          <a className="text-accent underline" href="/.well-known/airlock-audit-keys.json">
             /.well-known/airlock-audit-keys.json
           </a>
           .
