@@ -23,6 +23,7 @@ const PAGES = [
   "/settings/tokens",
   "/settings/notifications",
   "/settings/away",
+  "/settings/passkeys",
   "/settings/webhooks",
 ];
 
@@ -86,7 +87,7 @@ describe("accessibility", () => {
     expect(response?.status()).toBe(403);
     expect(await seriousA11yViolations(page)).toEqual([]);
     const wide: string[] = [];
-    for (const path of ["/", "/history", "/settings", "/settings/tokens", "/settings/notifications", "/settings/away"]) {
+    for (const path of ["/", "/history", "/settings", "/settings/tokens", "/settings/notifications", "/settings/away", "/settings/passkeys"]) {
       await visit(page, path);
       if (await overflowsViewport(page)) wide.push(path);
     }

@@ -76,6 +76,9 @@ it("a reviewer away from the dashboard approves from a phone through the emailed
 
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await phone.goto(link!);
+    // Signed out: nothing about the request yet, only "Confirm it's you" (passkey or password).
+    await expect.poll(() => phone.getByRole("heading", { name: "Confirm it's you" }).isVisible()).toBe(true);
+    await phone.getByRole("link", { name: "Sign in with password" }).click();
     await phone.waitForURL(/\/signin/);
     await phone.getByLabel(/email/i).fill("rita@example.com");
     await phone.getByLabel(/password/i).fill(PASSWORD);

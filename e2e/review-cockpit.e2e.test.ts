@@ -212,6 +212,9 @@ describe("the review cockpit", () => {
       // Rita on her phone: the link asks her to sign in, then shows the request and asks her to confirm.
       const phone = await browser.newPage({ viewport: PHONE, isMobile: true, hasTouch: true });
       await phone.goto(`${dashboard.url}${path}`);
+      // Signed out: nothing about the request yet, only "Confirm it's you" (passkey or password).
+      await expect.poll(() => phone.getByRole("heading", { name: "Confirm it's you" }).isVisible()).toBe(true);
+      await phone.getByRole("link", { name: "Sign in with password" }).click();
       await phone.waitForURL(/\/signin/);
       await phone.getByLabel(/email/i).fill("rita@example.com");
       await phone.getByLabel(/password/i).fill(PASSWORD);

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { sendJson } from "@/components/ui/send-json";
 
 /** The confirmation on a review link's page: one decision, then the link is spent. */
-export function LinkDecision({ token, stage, signedInAs }: { token: string; stage: "call" | "result"; signedInAs: string }) {
+export function LinkDecision({ token, stage, who }: { token: string; stage: "call" | "result"; who: string }) {
   const [comment, setComment] = useState("");
   const [state, setState] = useState<{ kind: "idle" | "busy" } | { kind: "done" | "error"; text: string }>({ kind: "idle" });
 
@@ -39,7 +39,7 @@ export function LinkDecision({ token, stage, signedInAs }: { token: string; stag
       <h2 id="confirm-heading" className="font-semibold">
         Confirm your decision
       </h2>
-      <p className="text-xs text-slate-600">Signed in as {signedInAs}. This link works once.</p>
+      <p className="text-xs text-slate-600">{who} This link works once.</p>
       <label htmlFor="link-comment" className="block text-sm font-medium">
         Comment (the agent receives it)
       </label>

@@ -15,6 +15,8 @@ export interface DecideApprovalOptions {
   approvalId: string;
   reviewer: { id: string; email: string; role: TRole };
   body: TDecideApprovalBody;
+  /** How the decision reached the dashboard, recorded in the audit event (a review link, confirmed with a passkey). */
+  via?: { via: "review-link"; stepUp?: "passkey" };
 }
 
 function conflict(message: string) {
@@ -35,7 +37,7 @@ function conflict(message: string) {
  * conditional, so of two final decisions one wins and the other gets 409. The
  * decision row, the state change and the audit event commit together or not at all.
  */
-export async function decideApproval({ approvalId, reviewer, body }: DecideApprovalOptions) {
+export async function decideApproval({ approvalId, reviewer, body, via }: DecideApprovalOptions) {
   const approval = await db.approvalRequest.findUnique({ where: { id: approvalId } });
   if (!approval) throw new AppError("not_found", { message: "approval request not found" });
   if (approval.status !== "pending") {
@@ -130,6 +132,7 @@ export async function decideApproval({ approvalId, reviewer, body }: DecideAppro
           resultingStatus: status,
           approvalsOfTheseArguments: approvals,
           requiredApprovers: approval.requiredApprovers,
+          ...via,
         },
       },
     ]);

@@ -37,6 +37,8 @@ export const EVENT_CLASSES = {
     "notification_settings_changed",
     "push_subscribed",
     "push_unsubscribed",
+    "passkey_added",
+    "passkey_removed",
   ],
 } as const;
 export type TEventClass = keyof typeof EVENT_CLASSES;

@@ -87,8 +87,8 @@ export const LINK_PROBLEMS: Record<LinkProblem, string> = {
 
 export type LinkCheck = { ok: true; payload: Payload; linkId: string } | { ok: false; problem: LinkProblem };
 
-/** Checks a link for the signed-in user: signature, expiry, single use, reviewer, request state. Changes nothing. */
-export async function checkReviewLink(token: string, user: Pick<AuthenticatedUser, "id">): Promise<LinkCheck> {
+/** The payload of a link whose signature verifies (nothing else is checked), or why not. */
+function signedPayload(token: string): { ok: true; payload: Payload } | { ok: false; problem: "malformed" | "bad_signature" } {
   const [encoded, signature, extra] = token.split(".");
   if (!encoded || !signature || extra !== undefined || encoded.length > 2000) return { ok: false, problem: "malformed" };
   const expected = Buffer.from(sign(encoded));
@@ -101,7 +101,23 @@ export async function checkReviewLink(token: string, user: Pick<AuthenticatedUse
     return { ok: false, problem: "malformed" };
   }
   if (!parsed.success) return { ok: false, problem: "malformed" };
-  const payload = parsed.data;
+  return { ok: true, payload: parsed.data };
+}
+
+/**
+ * The reviewer a link was made for, if its signature verifies (a passkey then confirms
+ * it is them holding it: lib/passkeys/link-step-up.ts), or why the link is no link.
+ */
+export function reviewerOfLink(token: string): { ok: true; userId: string } | { ok: false; problem: "malformed" | "bad_signature" } {
+  const signed = signedPayload(token);
+  return signed.ok ? { ok: true, userId: signed.payload.u } : signed;
+}
+
+/** Checks a link for the signed-in user: signature, expiry, single use, reviewer, request state. Changes nothing. */
+export async function checkReviewLink(token: string, user: Pick<AuthenticatedUser, "id">): Promise<LinkCheck> {
+  const signed = signedPayload(token);
+  if (!signed.ok) return signed;
+  const { payload } = signed;
   if (payload.e * 1000 <= Date.now()) return { ok: false, problem: "expired" };
   const link = await db.reviewLink.findUnique({ where: { nonceHash: nonceHash(payload.n) } });
   if (!link || link.approvalId !== payload.a || link.userId !== payload.u || link.argumentsHash !== payload.h) return { ok: false, problem: "unknown" };
@@ -112,6 +128,11 @@ export async function checkReviewLink(token: string, user: Pick<AuthenticatedUse
   if (!approval || approval.status !== "pending") return { ok: false, problem: "not_pending" };
   if (approval.argumentsHash !== payload.h) return { ok: false, problem: "arguments_changed" };
   return { ok: true, payload, linkId: link.id };
+}
+
+/** A link problem as the API's error: 409 when the request or link moved on, 403 otherwise. */
+export function linkProblemError(problem: LinkProblem): AppError {
+  return new AppError(problem === "not_pending" || problem === "used" ? "conflict" : "forbidden", { message: LINK_PROBLEMS[problem] });
 }
 
 export const ZUseReviewLink = z
@@ -128,15 +149,15 @@ export const ZUseReviewLink = z
  * dashboard would (self-approval, role and quorum are checked there). A link
  * spent on a decision the server then refuses stays spent: fail closed.
  */
-export async function decideWithReviewLink(user: AuthenticatedUser, body: z.infer<typeof ZUseReviewLink>) {
+export async function decideWithReviewLink(user: AuthenticatedUser, body: z.infer<typeof ZUseReviewLink>, stepUp?: "passkey") {
   const check = await checkReviewLink(body.token, user);
-  if (!check.ok)
-    throw new AppError(check.problem === "not_pending" || check.problem === "used" ? "conflict" : "forbidden", { message: LINK_PROBLEMS[check.problem] });
+  if (!check.ok) throw linkProblemError(check.problem);
   const spent = await db.reviewLink.updateMany({ where: { id: check.linkId, usedAt: null }, data: { usedAt: new Date() } });
   if (spent.count !== 1) throw new AppError("conflict", { message: LINK_PROBLEMS.used });
   return decideApproval({
     approvalId: check.payload.a,
     reviewer: user,
     body: { decision: body.decision, argumentsHash: check.payload.h, ...(body.comment ? { comment: body.comment } : {}) },
+    via: { via: "review-link", ...(stepUp ? { stepUp } : {}) },
   });
 }

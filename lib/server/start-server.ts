@@ -10,6 +10,7 @@ import { checkDatabase } from "../db/check-database";
 import { ROOT_DIR, resolveDatabaseTarget } from "../db/database-url";
 import { migrateDatabase } from "../db/migrate";
 import { startNotificationWorker } from "../notifications/worker";
+import { parseStepUp } from "../passkeys/step-up-policy";
 import { setIo } from "../realtime/hub";
 import { createSocketServer } from "../realtime/socket-server";
 import { ensureAuthSecret } from "./auth-secret";
@@ -81,6 +82,8 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   sweeper.unref();
   // Retention: a bad AIRLOCK_AUDIT_RETENTION stops the start; a set one purges every 6 hours (the first after a minute).
   parseRetention(process.env.AIRLOCK_AUDIT_RETENTION);
+  // A bad AIRLOCK_REVIEW_LINK_STEP_UP stops the start too (at run time it would mean "passkey": fail closed).
+  parseStepUp(process.env.AIRLOCK_REVIEW_LINK_STEP_UP);
   const purge = () => purgeExpiredEvents().catch((error) => console.error("[airlock] audit retention purge failed", error));
   const purgeFirst = process.env.AIRLOCK_AUDIT_RETENTION ? setTimeout(purge, 60_000) : null;
   const purger = process.env.AIRLOCK_AUDIT_RETENTION ? setInterval(purge, 6 * 3_600_000) : null;

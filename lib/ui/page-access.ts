@@ -9,6 +9,7 @@ export const PAGE_PERMISSIONS: { prefix: string; title: string; permission: TPer
   { prefix: "/compliance", title: "Compliance", permission: "admin:read" },
   { prefix: "/settings/webhooks", title: "Webhooks", permission: "admin:write" },
   { prefix: "/settings/notifications", title: "Notifications", permission: "approvals:decide" },
+  { prefix: "/settings/passkeys", title: "Passkeys", permission: "approvals:decide" },
   { prefix: "/settings/away", title: "Away and delegate", permission: "approvals:decide" },
 ];
 

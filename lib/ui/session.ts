@@ -8,6 +8,12 @@ import { hasAnyUser } from "../users/create-user";
 import type { AuthenticatedUser } from "../users/personal-tokens";
 import { PAGE_PATH_HEADER, safeReturnPath } from "./page-path";
 
+/** For pages open to the signed-out (a review link): the signed-in, still-active user, or null. */
+export async function optionalPageUser(): Promise<AuthenticatedUser | null> {
+  const session = await getServerSession(authOptions);
+  return session?.user?.id ? findSessionUser({ userId: session.user.id, sessionVersion: session.user.sessionVersion }) : null;
+}
+
 /** For pages: the signed-in, still-active user whose session has not ended, or a redirect to setup / sign-in. */
 export async function requirePageUser(callbackPath?: string): Promise<AuthenticatedUser> {
   const session = await getServerSession(authOptions);

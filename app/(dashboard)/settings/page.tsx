@@ -11,6 +11,12 @@ const PAGES: { href: string; title: string; what: string; permission: TPermissio
     what: "Email alerts on or off, and push notifications in this browser.",
     permission: "approvals:decide",
   },
+  {
+    href: "/settings/passkeys",
+    title: "Passkeys",
+    what: "Confirm it is you on a review link with your phone's screen lock instead of a password.",
+    permission: "approvals:decide",
+  },
   { href: "/settings/away", title: "Away and delegate", what: "While you are away, your alerts go to a colleague.", permission: "approvals:decide" },
   { href: "/settings/tokens", title: "Personal access tokens", what: "Tokens for the REST API, shown once; revoke them here.", permission: "tokens:own" },
   { href: "/settings/webhooks", title: "Webhooks", what: "Signed approval events to your systems or Slack, with a delivery log.", permission: "admin:write" },

@@ -1,10 +1,15 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import { ArgumentsView } from "@/components/approvals/arguments-view";
 import { LinkDecision } from "@/components/approvals/link-decision";
+import { LinkPasskey } from "@/components/approvals/link-passkey";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { getApproval } from "@/lib/approvals/list-approvals";
-import { checkReviewLink, LINK_PROBLEMS } from "@/lib/review-links/review-links";
-import { requirePageUser } from "@/lib/ui/session";
+import { isSteppedUp, STEP_UP_COOKIE } from "@/lib/passkeys/link-step-up";
+import { activeReviewer, hasPasskey } from "@/lib/passkeys/passkeys";
+import { reviewLinkStepUp } from "@/lib/passkeys/step-up-policy";
+import { checkReviewLink, LINK_PROBLEMS, type LinkProblem, reviewerOfLink } from "@/lib/review-links/review-links";
+import { optionalPageUser } from "@/lib/ui/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Decide — Airlock", referrer: "no-referrer" };
@@ -18,25 +23,22 @@ function Shell({ children }: { children: React.ReactNode }) {
   );
 }
 
-// A reviewer opens a signed, single-use link (from an email or a push) on a phone: the request, then one confirmation.
-export default async function ReviewLinkPage({ params }: { params: Promise<{ token: string }> }) {
-  const { token } = await params;
-  const user = await requirePageUser(`/r/${token}`);
-  const check = await checkReviewLink(token, user);
-  if (!check.ok) {
-    return (
-      <Shell>
-        <h1 className="text-xl font-semibold">This link does nothing</h1>
-        <p role="alert" data-testid="link-problem" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
-          {LINK_PROBLEMS[check.problem]}
-        </p>
-        <a href="/" className="inline-block text-accent underline">
-          Open the queue
-        </a>
-      </Shell>
-    );
-  }
-  const a = await getApproval(check.payload.a);
+function Problem({ problem }: { problem: LinkProblem }) {
+  return (
+    <Shell>
+      <h1 className="text-xl font-semibold">This link does nothing</h1>
+      <p role="alert" data-testid="link-problem" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+        {LINK_PROBLEMS[problem]}
+      </p>
+      <a href="/" className="inline-block text-accent underline">
+        Open the queue
+      </a>
+    </Shell>
+  );
+}
+
+async function RequestView({ token, approvalId, who, signedIn }: { token: string; approvalId: string; who: string; signedIn: boolean }) {
+  const a = await getApproval(approvalId);
   return (
     <Shell>
       <h1 className="break-words text-xl font-semibold">
@@ -67,10 +69,59 @@ export default async function ReviewLinkPage({ params }: { params: Promise<{ tok
         <h2 className="text-sm font-semibold text-slate-700">{a.stage === "result" ? "The call that ran" : "What it will do"}</h2>
         <ArgumentsView value={a.arguments} />
       </section>
-      <LinkDecision token={token} stage={a.stage} signedInAs={user.email} />
-      <a href={`/approvals/${a.id}`} className="block text-sm text-accent underline">
-        Open the full request (context, session, evidence)
-      </a>
+      <LinkDecision token={token} stage={a.stage} who={who} />
+      {signedIn && (
+        <a href={`/approvals/${a.id}`} className="block text-sm text-accent underline">
+          Open the full request (context, session, evidence)
+        </a>
+      )}
+    </Shell>
+  );
+}
+
+// A reviewer opens a signed, single-use link (from an email or a push) on a phone: who they are (signed in, or their
+// passkey), then the request, then one confirmation. Nothing about the request shows before the holder is confirmed.
+export default async function ReviewLinkPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const signed = reviewerOfLink(token);
+  if (!signed.ok) return <Problem problem={signed.problem} />;
+  const user = await optionalPageUser();
+  const stepUpRequired = reviewLinkStepUp() === "passkey";
+  const stepUpToken = (await cookies()).get(STEP_UP_COOKIE)?.value;
+  const signInHref = `/signin?callbackUrl=${encodeURIComponent(`/r/${token}`)}`;
+
+  if (user) {
+    const check = await checkReviewLink(token, user);
+    if (!check.ok) return <Problem problem={check.problem} />;
+    if (!stepUpRequired) return <RequestView token={token} approvalId={check.payload.a} who={`Signed in as ${user.email}.`} signedIn />;
+    if (await isSteppedUp(stepUpToken, user.id, check.linkId))
+      return <RequestView token={token} approvalId={check.payload.a} who={`Signed in as ${user.email}, confirmed with your passkey.`} signedIn />;
+    const notice = (await hasPasskey(user.id)) ? (
+      "This dashboard asks for your passkey before every decision through a link, even when you are signed in."
+    ) : (
+      <>
+        This dashboard requires a passkey for decisions through links, and you have none yet. Add one in{" "}
+        <a href="/settings/passkeys" className="font-semibold underline">
+          Settings → Passkeys
+        </a>
+        , then open this link again.
+      </>
+    );
+    return (
+      <Shell>
+        <LinkPasskey token={token} signInHref={null} notice={notice} />
+      </Shell>
+    );
+  }
+
+  // Signed out: the request is shown only to the link's reviewer, once their passkey confirmed it is them.
+  const check = await checkReviewLink(token, { id: signed.userId });
+  const reviewer = check.ok ? await activeReviewer(signed.userId) : null;
+  if (check.ok && reviewer && (await isSteppedUp(stepUpToken, reviewer.id, check.linkId)))
+    return <RequestView token={token} approvalId={check.payload.a} who={`Confirmed with the passkey of ${reviewer.email}.`} signedIn={false} />;
+  return (
+    <Shell>
+      <LinkPasskey token={token} signInHref={stepUpRequired ? null : signInHref} notice={null} />
     </Shell>
   );
 }
