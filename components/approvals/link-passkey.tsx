@@ -47,7 +47,7 @@ export function LinkPasskey({ token, signInHref, notice }: { token: string; sign
         </p>
       )}
       {error && (
-        <p role="alert" className="text-sm font-medium text-red-700">
+        <p role="alert" data-testid="passkey-error" className="text-sm font-medium text-red-700">
           {error}
         </p>
       )}
