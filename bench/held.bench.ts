@@ -13,9 +13,18 @@
 //   decision → result    from the decision to the agent holding the result
 //   decision request     the reviewer's POST of the decision, until its answer (the
 //                        dashboard's share of the decision leg)
-// Targets: arrival → reviewer and decision → upstream ≤ 50 ms p99.
+//   arrival → webhook    from tools/call to a local receiver holding the signed
+//                        approval.created webhook (signature verified)
+//   arrival → push       from tools/call to a local push service holding the Web Push
+//                        message (VAPID checked by the dashboard's sender, decrypted
+//                        here with the subscription's keys, RFC 8291)
+// Targets: arrival → reviewer and decision → upstream ≤ 50 ms p99; every alert ≤ 1 s p99.
+import { createECDH, randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
+import { Webhook } from "standardwebhooks";
 import type { ApprovalSummary } from "../lib/realtime/events";
 import { connectThroughBridge, textOf } from "../test/helpers/bridge-client";
 import { api, startDashboard } from "../test/helpers/dashboard";
@@ -30,17 +39,85 @@ const WARMUP = 20;
  * request's creation and the bridge starting to wait).
  */
 const THINK_MS = Number(process.env.BENCH_HELD_THINK_MS ?? 0);
+/** BENCH_HELD_ALERTS=0: no webhook endpoint and no push subscription (the held path alone, as before alerts existed). */
+const ALERTS = process.env.BENCH_HELD_ALERTS !== "0";
 const PASSWORD = "correct horse battery staple";
 const ECHO = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "test", "servers", "echo-server.ts")}`;
 const now = () => performance.timeOrigin + performance.now();
+const ece = createRequire(import.meta.url)("http_ece") as {
+  decrypt(buffer: Buffer, params: { version: string; privateKey: ReturnType<typeof createECDH>; authSecret: string }): Buffer;
+};
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** A local HTTP server; resolves its base URL. */
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Arrival times by approval id, and waiters for the ones not yet arrived. */
+function arrivals() {
+  const seen = new Map<string, number>();
+  const waiting = new Map<string, (at: number) => void>();
+  return {
+    arrived(id: string, at: number) {
+      seen.set(id, at);
+      waiting.get(id)?.(at);
+    },
+    when: (id: string) => new Promise<number>((resolve) => (seen.has(id) ? resolve(seen.get(id)!) : waiting.set(id, resolve))),
+  };
+}
 
 async function main() {
+  // The alert receivers: a webhook endpoint and a push service, on loopback.
+  let webhookSecret = "";
+  const webhooks = arrivals();
+  const receiver = createServer(async (req, res) => {
+    const body = (await readBody(req)).toString("utf8");
+    const at = now();
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+    const event = new Webhook(webhookSecret).verify(body, headers) as { data: { id: string } };
+    webhooks.arrived(event.data.id, at);
+    res.writeHead(200).end();
+  });
+  const subscriber = { ecdh: createECDH("prime256v1"), auth: randomBytes(16).toString("base64url") };
+  subscriber.ecdh.generateKeys();
+  const pushes = arrivals();
+  const pushService = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const at = now();
+    const message = JSON.parse(ece.decrypt(body, { version: "aes128gcm", privateKey: subscriber.ecdh, authSecret: subscriber.auth }).toString("utf8"));
+    pushes.arrived(message.approvalId, at);
+    res.writeHead(201).end();
+  });
+  const receiverUrl = await listen(receiver);
+  const pushUrl = await listen(pushService);
+
   process.stderr.write("starting the dashboard (needs `npm run build` first)…\n");
-  const dashboard = await startDashboard();
+  // The local push service is plain http on loopback: allowed for this benchmark only.
+  const dashboard = await startDashboard({ env: { AIRLOCK_PUSH_ALLOW_LOOPBACK_HTTP: "1" } });
   const sockets: Socket[] = [];
   try {
     const admin = dashboard.addUser("admin@example.com", "admin");
-    dashboard.addUser("rita@example.com", "reviewer", PASSWORD);
+    const rita = dashboard.addUser("rita@example.com", "reviewer", PASSWORD);
+    if (ALERTS) {
+      const endpoint = await api(dashboard, admin, "/api/webhooks", { body: { url: `${receiverUrl}/hook`, eventTypes: ["approval.created"] } });
+      if (endpoint.status !== 201) throw new Error(`cannot add the webhook: ${JSON.stringify(endpoint.body)}`);
+      webhookSecret = endpoint.body.secret;
+      const subscription = {
+        endpoint: `${pushUrl}/push/rita`,
+        expirationTime: null,
+        keys: { p256dh: subscriber.ecdh.getPublicKey().toString("base64url"), auth: subscriber.auth },
+      };
+      const subscribed = await api(dashboard, rita, "/api/push/subscriptions", { body: subscription });
+      if (subscribed.status !== 201) throw new Error(`cannot subscribe to push: ${JSON.stringify(subscribed.body)}`);
+    }
     const bridgeToken = dashboard.cli("bridge-token", "create", "--name", "bench", "--new-tools", "enabled");
     const rule = { name: "hold stamps", match: { tool: "stamp" }, action: "require_approval", timeoutSeconds: 60 };
     const created = await api(dashboard, admin, "/api/rules", { body: rule });
@@ -62,6 +139,8 @@ async function main() {
     const toUpstream: number[] = [];
     const toResult: number[] = [];
     const decisionRequest: number[] = [];
+    const toWebhook: number[] = [];
+    const toPush: number[] = [];
     try {
       process.stderr.write(`${WARMUP} warm-up calls, then ${CALLS} measured…\n`);
       for (let i = 0; i < WARMUP + CALLS; i++) {
@@ -84,11 +163,17 @@ async function main() {
         const t4 = now();
         if (outcome.isError) throw new Error(`the approved call failed: ${textOf(outcome)}`);
         const t3 = Number(textOf(outcome));
+        // Both alerts left while the reviewer decided; wait for them before the next call.
+        const [tWebhook, tPush] = ALERTS ? await Promise.all([webhooks.when(summary.id), pushes.when(summary.id)]) : [Number.NaN, Number.NaN];
         if (i >= WARMUP) {
           toReviewer.push(t1 - t0);
           toUpstream.push(t3 - t2);
           toResult.push(t4 - t2);
           decisionRequest.push(tDecided - t2);
+          if (ALERTS) {
+            toWebhook.push(tWebhook - t0);
+            toPush.push(tPush - t0);
+          }
         }
         if ((i + 1) % 50 === 0) process.stderr.write(`  ${i + 1}/${WARMUP + CALLS}\n`);
       }
@@ -108,9 +193,15 @@ async function main() {
     row("decision → upstream", summarise(toUpstream), 50);
     row("decision → result", summarise(toResult));
     row("decision request (HTTP)", summarise(decisionRequest));
+    if (ALERTS) {
+      row("arrival → webhook", summarise(toWebhook), 1000);
+      row("arrival → push", summarise(toPush), 1000);
+    }
   } finally {
     for (const socket of sockets) socket.close();
     await dashboard.stop();
+    receiver.close();
+    pushService.close();
   }
 }
 

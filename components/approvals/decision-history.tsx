@@ -1,5 +1,5 @@
 import type { TApprovalDetail } from "@/lib/approvals/approval-views";
-import { JsonBlock } from "./json-block";
+import { ArgumentsView } from "./arguments-view";
 
 /** Who decided what, and the proposed → approved → executed arguments when they differ. */
 export function DecisionHistory({ approval }: { approval: TApprovalDetail }) {
@@ -22,8 +22,13 @@ export function DecisionHistory({ approval }: { approval: TApprovalDetail }) {
           </li>
         ))}
       </ul>
-      {isEdited && <JsonBlock label="Approved arguments (edited)" value={approval.approvedArguments} />}
-      {approval.executedArguments && <JsonBlock label="Executed arguments" value={approval.executedArguments} />}
+      {isEdited && approval.approvedArguments && <ArgumentsView label="Approved arguments (edited)" value={approval.approvedArguments} />}
+      {approval.executedArguments && (
+        <details className="text-sm">
+          <summary className="cursor-pointer font-medium text-slate-700">Arguments the upstream received</summary>
+          <ArgumentsView value={approval.executedArguments} />
+        </details>
+      )}
       {approval.executionError && <p className="text-sm text-red-700">Upstream failure: {approval.executionError}</p>}
     </section>
   );
