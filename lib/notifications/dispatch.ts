@@ -7,6 +7,7 @@ import { approvalLinkFor } from "./links";
 import { sendPush } from "./push";
 import { hasEmailAddress, recipientsFor } from "./recipients";
 import { slackBody } from "./slack";
+import { type NotificationTargets, notificationTargets } from "./targets";
 
 // The one way into notifications: `dispatchApprovalEvent(type, approvalId)`, called after the
 // change committed. It returns at once; the work runs after the caller's answer is on its way,
@@ -22,10 +23,15 @@ export function dispatchApprovalEvent(type: TApprovalEventType, approvalId: stri
 
 /** The dispatch itself (awaitable, for tests and scripts); resolves when every channel finished its first attempt. */
 export async function runDispatch(type: TApprovalEventType, approvalId: string): Promise<void> {
+  const targets = await notificationTargets();
+  const endpoints = targets.endpoints.filter((e) => Array.isArray(e.eventTypes) && (e.eventTypes as string[]).includes(type));
+  const alertsPeople = REVIEWER_ALERT_EVENTS.includes(type) && (isEmailConfigured() || targets.pushSubscriptions > 0);
+  // Nothing configured for this event: no query at all.
+  if (!endpoints.length && !alertsPeople) return;
   const approval = await loadApproval(approvalId);
   if (!approval) return;
-  const tasks: Promise<unknown>[] = [dispatchWebhooks(type, approval)];
-  if (REVIEWER_ALERT_EVENTS.includes(type)) tasks.push(alertReviewers(type, approval));
+  const tasks: Promise<unknown>[] = [dispatchWebhooks(type, approval, endpoints)];
+  if (alertsPeople) tasks.push(alertReviewers(type, approval));
   await Promise.all(tasks);
 }
 
@@ -36,10 +42,7 @@ const loadApproval = (id: string) =>
   });
 type Approval = NonNullable<Awaited<ReturnType<typeof loadApproval>>>;
 
-async function dispatchWebhooks(type: TApprovalEventType, approval: Approval) {
-  const endpoints = (await db.webhookEndpoint.findMany({ where: { enabled: true }, select: { id: true, eventTypes: true, format: true } })).filter(
-    (e) => Array.isArray(e.eventTypes) && (e.eventTypes as string[]).includes(type),
-  );
+async function dispatchWebhooks(type: TApprovalEventType, approval: Approval, endpoints: NotificationTargets["endpoints"]) {
   if (!endpoints.length) return;
   const linkOf = (channel: "webhook" | "slack") => approvalLinkFor({ approvalId: approval.id, userId: null, argumentsHash: approval.argumentsHash, channel });
   const standard = buildApprovalEvent(type, approval, await linkOf("webhook"));

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { appendAudit } from "../audit/chain";
 import { dataDir } from "../db/database-url";
 import { db } from "../db/prisma";
+import { forgetNotificationTargets } from "./targets";
 import type { ZPushSubscription } from "./validation";
 
 // Web Push (RFC 8030, payloads encrypted per RFC 8291, VAPID per RFC 8292) with `web-push`.
@@ -48,25 +49,36 @@ export function vapidKeys(): VapidKeys {
   return globalForPush.__airlockVapid;
 }
 
+/** Once a subscription change committed, the dispatcher reads the targets afresh. */
+async function afterChange<T>(change: Promise<T>): Promise<T> {
+  const result = await change;
+  forgetNotificationTargets();
+  return result;
+}
+
 export async function savePushSubscription(user: { id: string }, sub: z.infer<typeof ZPushSubscription>, userAgent: string | null) {
-  return db.$transaction(async (tx) => {
-    // An endpoint is one browser: signing in as someone else there moves it to them.
-    const row = await tx.pushSubscription.upsert({
-      where: { endpoint: sub.endpoint },
-      create: { userId: user.id, endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, userAgent: userAgent?.slice(0, 300) ?? null },
-      update: { userId: user.id, p256dh: sub.keys.p256dh, auth: sub.keys.auth, userAgent: userAgent?.slice(0, 300) ?? null },
-    });
-    await appendAudit(tx, [{ kind: "push_subscribed", actorId: user.id, detail: { subscriptionId: row.id, host: new URL(sub.endpoint).host } }]);
-    return { id: row.id, createdAt: row.createdAt.toISOString() };
-  });
+  return afterChange(
+    db.$transaction(async (tx) => {
+      // An endpoint is one browser: signing in as someone else there moves it to them.
+      const row = await tx.pushSubscription.upsert({
+        where: { endpoint: sub.endpoint },
+        create: { userId: user.id, endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, userAgent: userAgent?.slice(0, 300) ?? null },
+        update: { userId: user.id, p256dh: sub.keys.p256dh, auth: sub.keys.auth, userAgent: userAgent?.slice(0, 300) ?? null },
+      });
+      await appendAudit(tx, [{ kind: "push_subscribed", actorId: user.id, detail: { subscriptionId: row.id, host: new URL(sub.endpoint).host } }]);
+      return { id: row.id, createdAt: row.createdAt.toISOString() };
+    }),
+  );
 }
 
 export async function deletePushSubscription(user: { id: string }, endpoint: string) {
-  return db.$transaction(async (tx) => {
-    const { count } = await tx.pushSubscription.deleteMany({ where: { endpoint, userId: user.id } });
-    if (count) await appendAudit(tx, [{ kind: "push_unsubscribed", actorId: user.id, detail: { count } }]);
-    return { deleted: count };
-  });
+  return afterChange(
+    db.$transaction(async (tx) => {
+      const { count } = await tx.pushSubscription.deleteMany({ where: { endpoint, userId: user.id } });
+      if (count) await appendAudit(tx, [{ kind: "push_unsubscribed", actorId: user.id, detail: { count } }]);
+      return { deleted: count };
+    }),
+  );
 }
 
 export interface PushMessage {
@@ -104,6 +116,7 @@ export async function sendPush(sub: { id: string; endpoint: string; p256dh: stri
     await res.arrayBuffer().catch(() => undefined);
     if (res.status === 404 || res.status === 410) {
       await db.pushSubscription.deleteMany({ where: { id: sub.id } });
+      forgetNotificationTargets();
       return { ok: false, statusCode: res.status, expired: true, error: `the subscription expired (HTTP ${res.status}); deleted` };
     }
     if (res.status < 200 || res.status > 299) return { ok: false, statusCode: res.status, error: `HTTP ${res.status}` };

@@ -7,6 +7,7 @@ import { type ApprovalEvent, TEST_EVENT_TYPE } from "./events";
 import { approvalLinkFor } from "./links";
 import { generateWebhookSecret, sealSecret } from "./secret-box";
 import { slackBody } from "./slack";
+import { forgetNotificationTargets } from "./targets";
 import type { ZCreateWebhook, ZUpdateWebhook } from "./validation";
 
 // The admin side of webhooks (/api/webhooks): every change is audited, in the same
@@ -81,11 +82,12 @@ export async function createWebhook(input: z.infer<typeof ZCreateWebhook>, actor
     ]);
     return row;
   });
+  forgetNotificationTargets();
   return { ...toEndpointView(endpoint), secret };
 }
 
 export async function updateWebhook(id: string, input: z.infer<typeof ZUpdateWebhook>, actor: { id: string }) {
-  return db.$transaction(async (tx) => {
+  const updated = await db.$transaction(async (tx) => {
     const before = await tx.webhookEndpoint.findUnique({ where: { id } });
     if (!before) throw new AppError("not_found", { message: "no such webhook endpoint" });
     const after = await tx.webhookEndpoint.update({
@@ -116,6 +118,8 @@ export async function updateWebhook(id: string, input: z.infer<typeof ZUpdateWeb
     ]);
     return toEndpointView(after);
   });
+  forgetNotificationTargets();
+  return updated;
 }
 
 export async function deleteWebhook(id: string, actor: { id: string }) {
@@ -126,6 +130,7 @@ export async function deleteWebhook(id: string, actor: { id: string }) {
     await tx.webhookEndpoint.delete({ where: { id } });
     await appendAudit(tx, [{ kind: "webhook_deleted", actorId: actor.id, detail: { endpointId: id, host: hostOf(endpoint.url) } }]);
   });
+  forgetNotificationTargets();
   return { id, deleted: true };
 }
 
