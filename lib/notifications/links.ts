@@ -1,4 +1,5 @@
 // Every link a notification carries is built here, and only here.
+import { AppError } from "../errors/app-error";
 import { createReviewLink } from "../review-links/review-links";
 
 export type TLinkChannel = "email" | "push" | "webhook" | "slack";
@@ -32,7 +33,9 @@ export async function approvalLinkFor({ approvalId, userId, argumentsHash, chann
   try {
     const link = await createReviewLink({ approvalId, userId, argumentsHash, channel });
     return `${publicBaseUrl()}${link.path}`;
-  } catch {
+  } catch (error) {
+    // Decided meanwhile (conflict): the page says so. Anything else is logged; the alert still goes, with the page link.
+    if (!(error instanceof AppError && error.code === "conflict")) console.error(`[airlock] could not make a review link for ${approvalId}`, error);
     return page;
   }
 }

@@ -43,7 +43,14 @@ export default async function ApprovalPage({ params, searchParams }: { params: P
   const user = await requirePageUser(`/approvals/${id}`);
   const a = await load(id);
   const mayDecide = a.status === "pending" && can(user.role, "approvals:decide");
-  const [explanation, next] = await Promise.all([explainHeldCall(a).catch(() => null), nextPendingAfter(a)]);
+  const [explanation, next] = await Promise.all([
+    explainHeldCall(a).catch((error) => {
+      // The trace is an explanation, not the decision: the page still shows, and the failure is logged.
+      console.error(`[airlock] could not explain request ${a.id}`, error);
+      return null;
+    }),
+    nextPendingAfter(a),
+  ]);
   const approvedChanges = a.approvedArguments ? diffArguments(a.arguments, a.approvedArguments) : [];
   const hints = a.toolAnnotations;
   return (
