@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { parsePassEnv } from "./upstream-secrets";
 import { parseUpstreamSpec, type TUpstreamSpec, UPSTREAM_NAME } from "./upstream-spec";
 
 export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstream …] (--dashboard URL --token TOKEN | --policy FILE)
@@ -21,6 +22,12 @@ export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstr
   --max-upstream-processes N
                       at most N upstream server processes at once (default 256); each
                       session runs one per command-line upstream
+  --secrets FILE      credentials for the upstreams (YAML or JSON: environment variables
+                      for command-line servers, headers for HTTP ones); see the README
+  --pass-env VAR      pass the bridge's variable VAR to every command-line upstream, or
+                      "name:VAR" to one (repeatable). Nothing else of the agent's
+                      environment reaches an upstream: only PATH, HOME, USER, SHELL,
+                      TERM, LOGNAME and the secrets configured for it
   --help              this text`;
 
 const ZHostPort = z
@@ -59,6 +66,8 @@ const ZOptions = z
       .optional(),
     "max-sessions": ZCount.optional(),
     "max-upstream-processes": ZCount.optional(),
+    secrets: z.string().min(1).optional(),
+    "pass-env": z.array(z.string()).optional(),
   })
   .refine((o) => !(o.dashboard && o.policy), { message: "use either --dashboard or --policy, not both" })
   .refine((o) => o.dashboard || o.policy, {
@@ -79,6 +88,8 @@ export interface BridgeOptions {
   http?: { host: string; port: number; idleTimeoutMs: number; maxSessions: number };
   /** How many upstream server processes may run at once, across all sessions. */
   maxUpstreamProcesses: number;
+  secretsFile?: string;
+  passEnv: { upstream: string | null; name: string }[];
 }
 
 const DEFAULT_IDLE_TIMEOUT_SECONDS = 1800;
@@ -108,6 +119,8 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
         "idle-timeout": { type: "string" },
         "max-sessions": { type: "string" },
         "max-upstream-processes": { type: "string" },
+        secrets: { type: "string" },
+        "pass-env": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -144,8 +157,18 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
       `--max-upstream-processes: one session needs ${processesPerSession} processes (one per command-line --upstream); allow at least that many`,
     );
   }
+  let passEnv: BridgeOptions["passEnv"];
+  try {
+    passEnv = (o["pass-env"] ?? []).map(parsePassEnv);
+  } catch (error) {
+    throw new UsageError(`--pass-env: ${(error as Error).message}`);
+  }
+  const unknown = passEnv.find((p) => p.upstream !== null && !names.includes(p.upstream));
+  if (unknown) throw new UsageError(`--pass-env: no upstream is named "${unknown.upstream}" (upstreams: ${names.join(", ")})`);
   return {
     upstreams,
+    secretsFile: o.secrets,
+    passEnv,
     dashboard: o.dashboard && o.token ? { url: o.dashboard.replace(/\/+$/, ""), token: o.token } : undefined,
     policyFile: o.policy,
     auditLog: o["audit-log"],

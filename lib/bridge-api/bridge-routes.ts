@@ -8,6 +8,7 @@ import { withdrawApprovalByKey } from "../approvals/withdraw-approval";
 import { recordBridgeEvents } from "../audit/record-bridge-events";
 import { loadPolicy } from "../rules/policy-versions";
 import { reportTools } from "../tools/inventory";
+import { secretsForBridge } from "../upstream-secrets/secrets-for-bridge";
 import { ZApprovalResult, ZBridgeAuditBatch, ZCreateApproval, ZToolReport, ZWithdrawByKey } from "./bridge-api.types";
 
 // The bridge API's handlers, in one place: app/api/bridge/*/route.ts re-export
@@ -53,6 +54,11 @@ export const postTools = withBridge(async (req, { bridge }) => {
   return Response.json({ tools: await reportTools(bridge, report) });
 });
 
+/** GET /api/bridge/secrets: the credentials this bridge hands to its upstreams (never cached, never logged). */
+export const getBridgeSecrets = withBridge(async (_req, { bridge }) =>
+  Response.json(await secretsForBridge(bridge.id), { headers: { "cache-control": "no-store" } }),
+);
+
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 /** method, path pattern (`:id` a segment), handler. */
@@ -64,6 +70,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/bridge\/approvals\/(?<id>[^/]+)\/result$/, postApprovalResult as Handler],
   ["POST", /^\/api\/bridge\/audit$/, postAudit as Handler],
   ["POST", /^\/api\/bridge\/tools$/, postTools as Handler],
+  ["GET", /^\/api\/bridge\/secrets$/, getBridgeSecrets as Handler],
 ];
 
 /** The bridge API handler for a method and path, with its path parameters; null when none matches (Next answers then). */
