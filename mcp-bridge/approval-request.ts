@@ -96,6 +96,7 @@ export function buildApprovalRequest(input: ApprovalRequestInput): TCreateApprov
     policyVersion: input.policyVersion,
     approvers: decision.approvers,
     approverRole: decision.approverRole,
+    ...(decision.approverGroup ? { approverGroup: decision.approverGroup } : {}),
     timeoutSeconds: decision.timeoutSeconds,
     ...(decision.rule?.escalateAfterSeconds !== undefined && decision.rule.escalateAfterSeconds < decision.timeoutSeconds
       ? { escalateAfterSeconds: decision.rule.escalateAfterSeconds, escalateTo: decision.rule.escalateTo ?? "admin" }

@@ -159,13 +159,14 @@ function ruleKey(decision: PolicyDecision): string {
   return decision.rule ? (decision.rule.id ? `id:${decision.rule.id}` : `name:${decision.rule.name}`) : "default";
 }
 
-/** Whether the policy now asks more of this call than the approval it has: another rule, more approvers, or admins. */
+/** Whether the policy now asks more of this call than the approval it has: another rule, more approvers, admins, or another group. */
 export function needsNewApproval(approvedUnder: PolicyDecision, now: PolicyDecision): boolean {
   if (now.action !== "require_approval") return false;
   return (
     ruleKey(now) !== ruleKey(approvedUnder) ||
     now.approvers > approvedUnder.approvers ||
-    (now.approverRole === "admin" && approvedUnder.approverRole !== "admin")
+    (now.approverRole === "admin" && approvedUnder.approverRole !== "admin") ||
+    (now.approverGroup !== undefined && now.approverGroup !== approvedUnder.approverGroup)
   );
 }
 

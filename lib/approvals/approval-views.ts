@@ -43,6 +43,7 @@ export function toApprovalSummary(a: WithBridge): ApprovalSummary {
     toolAnnotations: (a.toolAnnotations as TToolHints | null) ?? null,
     requiredApprovers: a.requiredApprovers,
     approverRole: a.approverRole,
+    approverGroup: a.approverGroup,
     escalatedAt: a.escalatedAt?.toISOString() ?? null,
   };
 }
@@ -85,6 +86,7 @@ export function toApprovalDetail(a: WithBridge & WithDecisions) {
     context: a.context as unknown[],
     requiredApprovers: a.requiredApprovers,
     approverRole: a.approverRole,
+    approverGroup: a.approverGroup,
     policyVersion: a.policyVersion,
     decidedAt: a.decidedAt?.toISOString() ?? null,
     executedAt: a.executedAt?.toISOString() ?? null,

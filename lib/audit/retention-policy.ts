@@ -42,6 +42,9 @@ export const EVENT_CLASSES = {
     "upstream_secret_set",
     "upstream_secret_rotated",
     "upstream_secret_deleted",
+    "approver_group_created",
+    "approver_group_deleted",
+    "approver_group_members_changed",
   ],
 } as const;
 export type TEventClass = keyof typeof EVENT_CLASSES;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZEscalateTo } from "../policy/policy.types";
+import { ZEscalateTo, ZGroupName } from "../policy/policy.types";
 
 // The contract between a bridge and the dashboard. Bridges authenticate with
 // `Authorization: Bearer <bridge token>` on HTTP and `auth: { token }` on socket.io.
@@ -78,6 +78,7 @@ export const ZCreateApproval = z.object({
   /** Distinct approvals needed, and who may give them (from the rule). */
   approvers: z.number().int().min(1).max(5).default(1),
   approverRole: z.enum(["reviewer", "admin"]).default("reviewer"),
+  approverGroup: ZGroupName.optional(),
   timeoutSeconds: z
     .number()
     .int()

@@ -27,6 +27,7 @@ function summary(id: string, minute: number): ApprovalSummary {
     toolAnnotations: null,
     requiredApprovers: 1,
     approverRole: "reviewer",
+    approverGroup: null,
     escalatedAt: null,
   };
 }

@@ -36,6 +36,8 @@ export interface ApprovalSummary {
   toolAnnotations: TToolHints | null;
   requiredApprovers: number;
   approverRole: string;
+  /** Only members of this group may decide it. */
+  approverGroup: string | null;
   /** When the request was escalated (still pending, more people alerted), or null. */
   escalatedAt: string | null;
 }
