@@ -6,6 +6,8 @@ import { getApprovalState } from "../approvals/get-approval-state";
 import { recordApprovalResult } from "../approvals/record-approval-result";
 import { withdrawApprovalByKey } from "../approvals/withdraw-approval";
 import { recordBridgeEvents } from "../audit/record-bridge-events";
+import { setBridgeResource } from "../oauth/bridge-resources";
+import { ZBridgeResource } from "../oauth/oauth.types";
 import { loadPolicy } from "../rules/policy-versions";
 import { reportTools } from "../tools/inventory";
 import { ZApprovalResult, ZBridgeAuditBatch, ZCreateApproval, ZToolReport, ZWithdrawByKey } from "./bridge-api.types";
@@ -53,6 +55,12 @@ export const postTools = withBridge(async (req, { bridge }) => {
   return Response.json({ tools: await reportTools(bridge, report) });
 });
 
+/** POST /api/bridge/resource: a bridge serving MCP with OAuth reports its resource URL (the audience of its access tokens). */
+export const postResource = withBridge(async (req, { bridge }) => {
+  const { resourceUrl } = await parseJsonBody(req, ZBridgeResource);
+  return Response.json(await setBridgeResource({ bridgeId: bridge.id, resourceUrl }));
+});
+
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 /** method, path pattern (`:id` a segment), handler. */
@@ -64,6 +72,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/bridge\/approvals\/(?<id>[^/]+)\/result$/, postApprovalResult as Handler],
   ["POST", /^\/api\/bridge\/audit$/, postAudit as Handler],
   ["POST", /^\/api\/bridge\/tools$/, postTools as Handler],
+  ["POST", /^\/api\/bridge\/resource$/, postResource as Handler],
 ];
 
 /** The bridge API handler for a method and path, with its path parameters; null when none matches (Next answers then). */
