@@ -138,6 +138,11 @@ export class DashboardClient {
     return this.request("/api/bridge/policy", ZPolicyResponse);
   }
 
+  /** Tells the dashboard the URL of this bridge's OAuth-protected MCP endpoint: the audience of the tokens it may issue for it. */
+  reportResource(resourceUrl: string): Promise<void> {
+    return this.request("/api/bridge/resource", null, { body: { resourceUrl } });
+  }
+
   createApproval(input: TCreateApproval): Promise<TApprovalState> {
     return this.request("/api/bridge/approvals", ZApprovalState, { body: input });
   }
