@@ -61,6 +61,8 @@ export interface ApprovalRequestInput {
   decision: PolicyDecision;
   /** The human the call is for (see principalOf in call-context.ts): verified with OAuth, else the agent's claim. */
   principal: string;
+  /** The principal is the verified user of the session's OAuth token. */
+  principalVerified?: boolean;
   policyVersion?: number;
   idempotencyKey?: string;
   bridgeInstance?: string;
@@ -80,6 +82,7 @@ export function buildApprovalRequest(input: ApprovalRequestInput): TCreateApprov
     clientName: clip(input.client?.name, 200),
     clientVersion: clip(input.client?.version, 100),
     principal: clip(input.principal || undefined, 300),
+    principalVerified: input.principalVerified || undefined,
     server: tool.upstream,
     tool: input.exposedName,
     toolTitle: clip(tool.definition.title ?? tool.definition.annotations?.title, 300),

@@ -82,6 +82,7 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
       timeline: call.session.snapshot(),
       client: call.client,
       principal: principalOf(call),
+      principalVerified: call.principal !== undefined,
       decision,
       policyVersion: event.policyVersion,
       idempotencyKey,

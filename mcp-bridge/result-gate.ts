@@ -219,6 +219,7 @@ async function holdResult(
       timeline: call.session.snapshot(),
       client: call.client,
       principal: principalOf(call),
+      principalVerified: call.principal !== undefined,
       decision: asPolicyDecision,
       policyVersion: event.policyVersion,
       idempotencyKey,

@@ -303,6 +303,7 @@ describe("the MCP SDK's OAuth flow", () => {
         return body.items.find((a: { tool: string }) => a.tool === "stamp");
       });
       expect(pending.principal).toBe("rita@example.com");
+      expect(pending.principalVerified).toBe(true);
       const own = await api(dashboard, rita, `/api/approvals/${pending.id}/decision`, { body: { decision: "approve" } });
       expect(own.status).toBe(403);
       expect(own.body.error).toEqual({ code: "forbidden", message: "you cannot decide a request made on your own behalf" });

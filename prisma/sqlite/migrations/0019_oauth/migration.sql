@@ -1,6 +1,8 @@
 -- The dashboard as the OAuth authorization server of its bridges' MCP endpoints (lib/oauth):
 -- the resource URL each bridge reports, dynamically registered clients, single-use codes and
--- rotating refresh tokens (only SHA-256 hashes of codes and tokens are stored).
+-- rotating refresh tokens (only SHA-256 hashes of codes and tokens are stored); and whether a held
+-- call's principal is the verified user of such a token or the agent's claim.
+ALTER TABLE "ApprovalRequest" ADD COLUMN "principalVerified" BOOLEAN NOT NULL DEFAULT false;
 ALTER TABLE "Bridge" ADD COLUMN "resourceUrl" TEXT;
 CREATE UNIQUE INDEX "Bridge_resourceUrl_key" ON "Bridge"("resourceUrl");
 
