@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { parsePassEnv } from "./upstream-secrets";
 import { parseUpstreamSpec, type TUpstreamSpec, UPSTREAM_NAME } from "./upstream-spec";
 
 export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstream …] (--dashboard URL --token TOKEN | --policy FILE)
@@ -29,6 +30,12 @@ export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstr
   --max-upstream-processes N
                       at most N upstream server processes at once (default 256); each
                       session runs one per command-line upstream
+  --secrets FILE      credentials for the upstreams (YAML or JSON: environment variables
+                      for command-line servers, headers for HTTP ones); see the README
+  --pass-env VAR      pass the bridge's variable VAR to every command-line upstream, or
+                      "name:VAR" to one (repeatable). Nothing else of the agent's
+                      environment reaches an upstream: only PATH, HOME, USER, SHELL,
+                      TERM, LOGNAME and the secrets configured for it
   --help              this text`;
 
 const ZHostPort = z
@@ -73,6 +80,8 @@ const ZOptions = z
       .refine((u) => !u.includes("#"), "the resource URL has no fragment")
       .optional(),
     "insecure-no-auth": z.boolean().optional(),
+    secrets: z.string().min(1).optional(),
+    "pass-env": z.array(z.string()).optional(),
   })
   .refine((o) => !(o.dashboard && o.policy), { message: "use either --dashboard or --policy, not both" })
   .refine((o) => o.dashboard || o.policy, {
@@ -104,6 +113,8 @@ export interface BridgeOptions {
   };
   /** How many upstream server processes may run at once, across all sessions. */
   maxUpstreamProcesses: number;
+  secretsFile?: string;
+  passEnv: { upstream: string | null; name: string }[];
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "::1"]);
@@ -139,6 +150,8 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
         auth: { type: "string" },
         "public-url": { type: "string" },
         "insecure-no-auth": { type: "boolean" },
+        secrets: { type: "string" },
+        "pass-env": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -187,8 +200,18 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
       `--public-url: serving on ${o.http.host} (every interface), the bridge cannot tell which URL clients use; give it (it is the tokens' audience)`,
     );
   }
+  let passEnv: BridgeOptions["passEnv"];
+  try {
+    passEnv = (o["pass-env"] ?? []).map(parsePassEnv);
+  } catch (error) {
+    throw new UsageError(`--pass-env: ${(error as Error).message}`);
+  }
+  const unknown = passEnv.find((p) => p.upstream !== null && !names.includes(p.upstream));
+  if (unknown) throw new UsageError(`--pass-env: no upstream is named "${unknown.upstream}" (upstreams: ${names.join(", ")})`);
   return {
     upstreams,
+    secretsFile: o.secrets,
+    passEnv,
     dashboard: o.dashboard && o.token ? { url: o.dashboard.replace(/\/+$/, ""), token: o.token } : undefined,
     policyFile: o.policy,
     auditLog: o["audit-log"],

@@ -15,6 +15,7 @@ import { PolicySource } from "./policy-source";
 import { type BridgeCore, openSession } from "./proxy-server";
 import { ResourceServer } from "./resource-server";
 import { ToolAdmission } from "./tool-admission";
+import { loadSecretsFile, UpstreamSecrets } from "./upstream-secrets";
 
 /** How long an orderly shutdown may take (upstreams get 3 s to end, the audit trail a few more) before the bridge just exits. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -28,6 +29,7 @@ async function main() {
     return;
   }
   const { policy, audit, dashboard } = await policyAndAudit(options);
+  const secrets = await upstreamSecrets(options, dashboard);
   let isShuttingDown = false;
   let closeHttp: (() => Promise<void>) | undefined;
   let closeSession: (() => Promise<void>) | undefined;
@@ -42,6 +44,7 @@ async function main() {
     await audit.flush().catch((error) => log("flushing the audit trail failed", error));
     await dashboard?.drain();
     policy.close();
+    secrets.close();
     dashboard?.close();
     process.exit(code);
   };
@@ -56,7 +59,7 @@ async function main() {
   const dashboardProblem = () => (dashboard && !policy.current && policy.lastError ? describeDashboardProblem(dashboard.baseUrl, policy.lastError) : undefined);
   const problem = dashboardProblem();
   if (problem) log(`${problem}; no tool is exposed until the dashboard gives the bridge its policy`);
-  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, dashboardProblem, version: VERSION };
+  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, dashboardProblem, secrets, version: VERSION };
   const source = dashboard ? dashboard.baseUrl : options.policyFile;
   const names = options.upstreams.map((u) => u.name).join(", ");
 
@@ -163,6 +166,25 @@ async function policyAndAudit(options: BridgeOptions): Promise<{ policy: PolicyS
   // Calls are refused until a policy is loaded; waiting for the first attempt avoids refusing the very first ones.
   await policy.ready;
   return { policy, audit, dashboard };
+}
+
+/** Each upstream's environment and headers: --pass-env, the --secrets file, and the dashboard's (fetched before any upstream starts). */
+async function upstreamSecrets(options: BridgeOptions, dashboard: DashboardClient | undefined): Promise<UpstreamSecrets> {
+  let file: ReturnType<typeof loadSecretsFile> | undefined;
+  if (options.secretsFile) {
+    try {
+      file = loadSecretsFile(options.secretsFile);
+    } catch (error) {
+      throw new UsageError(`--secrets: ${(error as Error).message}`);
+    }
+    const names = options.upstreams.map((u) => u.name);
+    // A misspelt name would leave an upstream silently without its credential.
+    const unknown = [...Object.keys(file.values), ...Object.keys(file.passEnv)].find((name) => !names.includes(name));
+    if (unknown) throw new UsageError(`--secrets: no upstream is named "${unknown}" (upstreams: ${names.join(", ")})`);
+  }
+  const secrets = new UpstreamSecrets({ file, passEnv: options.passEnv });
+  if (dashboard) await secrets.followDashboard(dashboard).ready;
+  return secrets;
 }
 
 main().catch((error) => {

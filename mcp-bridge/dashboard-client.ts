@@ -14,6 +14,7 @@ import {
 } from "../lib/bridge-api/bridge-api.types";
 import { type TPolicy, ZPolicy } from "../lib/policy/policy.types";
 import type { ClientToServerEvents, ServerToClientEvents } from "../lib/realtime/events";
+import { type TBridgeSecrets, ZBridgeSecrets } from "../lib/upstream-secrets/upstream-secrets.types";
 import { log } from "./log";
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -141,6 +142,11 @@ export class DashboardClient {
   /** Tells the dashboard the URL of this bridge's OAuth-protected MCP endpoint: the audience of the tokens it may issue for it. */
   reportResource(resourceUrl: string): Promise<void> {
     return this.request("/api/bridge/resource", null, { body: { resourceUrl } });
+  }
+
+  /** The credentials this bridge hands to its upstreams (kept in memory only, never logged). */
+  fetchSecrets(): Promise<TBridgeSecrets> {
+    return this.request("/api/bridge/secrets", ZBridgeSecrets);
   }
 
   createApproval(input: TCreateApproval): Promise<TApprovalState> {

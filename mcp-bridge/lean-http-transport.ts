@@ -136,7 +136,14 @@ export class LeanHttpClientTransport implements Transport {
   private isClosed = false;
   private reconnectTimer?: NodeJS.Timeout;
 
-  constructor(private readonly url: URL) {
+  private readonly extraHeaders: () => Record<string, string>;
+
+  constructor(
+    private readonly url: URL,
+    /** Headers every request carries (the upstream's credentials), read per request. */
+    { headers = () => ({}) }: { headers?: () => Record<string, string> } = {},
+  ) {
+    this.extraHeaders = headers;
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`not an http(s) URL: ${url.href}`);
     const isTls = url.protocol === "https:";
     this.agent = isTls ? new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) : new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
@@ -154,6 +161,7 @@ export class LeanHttpClientTransport implements Transport {
 
   private headers(extra: Record<string, string | number>): Record<string, string | number> {
     return {
+      ...this.extraHeaders(),
       ...extra,
       ...(this.sessionId ? { "mcp-session-id": this.sessionId } : {}),
       ...(this.protocolVersion ? { "mcp-protocol-version": this.protocolVersion } : {}),

@@ -27,6 +27,7 @@ import { SessionContext } from "./session-context";
 import type { ToolAdmission } from "./tool-admission";
 import { ToolRegistry } from "./tool-registry";
 import { listAllTools } from "./upstream";
+import type { UpstreamSecrets } from "./upstream-secrets";
 import type { TUpstreamSpec } from "./upstream-spec";
 
 /** Upstream calls may run long (a held call already waited); upstream progress resets the clock. */
@@ -45,6 +46,8 @@ export interface BridgeCore {
   admission?: ToolAdmission;
   /** What keeps the bridge from its dashboard's policy right now (a refused token, no answer), if anything. */
   dashboardProblem?: () => string | undefined;
+  /** Each upstream's environment and headers (its credentials); none means the default environment only. */
+  secrets?: UpstreamSecrets;
 }
 
 export interface SessionOptions {
@@ -120,6 +123,7 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
           version: core.version,
           clientCapabilities: mirrored,
           backoff: core.backoff,
+          secrets: core.secrets,
           configure(client, upstream) {
             client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
               await refresh(upstream);
@@ -186,15 +190,21 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
     if (!upstream || !client) throw new McpError(ErrorCode.InternalError, `upstream "${tool.upstream}" is not connected; the bridge is reconnecting to it`);
     const params = { name: tool.originalName, arguments: args, ...(meta ? { _meta: meta } : {}) };
     if (task) {
-      const created = await client.request({ method: "tools/call", params }, CreateTaskResultSchema, { signal, timeout: UPSTREAM_TIMEOUT_MS, task });
+      const created = await upstream.track(
+        client,
+        client.request({ method: "tools/call", params }, CreateTaskResultSchema, { signal, timeout: UPSTREAM_TIMEOUT_MS, task }),
+      );
       return passthrough.exposeTask(upstream, created);
     }
-    return (await client.callTool(params, CallToolResultSchema, {
-      signal,
-      timeout: UPSTREAM_TIMEOUT_MS,
-      resetTimeoutOnProgress: true,
-      onprogress: onProgress,
-    })) as CallToolResult;
+    return (await upstream.track(
+      client,
+      client.callTool(params, CallToolResultSchema, {
+        signal,
+        timeout: UPSTREAM_TIMEOUT_MS,
+        resetTimeoutOnProgress: true,
+        onprogress: onProgress,
+      }),
+    )) as CallToolResult;
   };
   const deps: GateDeps = { registry, policy: core.policy, audit: core.audit, dashboard: core.dashboard, forward, timing: core.timing };
 

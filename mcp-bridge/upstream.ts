@@ -8,13 +8,13 @@ import { log } from "./log";
 import { StdioUpstreamTransport } from "./stdio-upstream-transport";
 import type { TUpstreamSpec } from "./upstream-spec";
 
-/** The environment an upstream process gets: the bridge's, minus the bridge's own secrets. */
-function upstreamEnvironment(): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries({ ...getDefaultEnvironment(), ...process.env }).filter(
-      (entry): entry is [string, string] => typeof entry[1] === "string" && !entry[0].startsWith("AIRLOCK_"),
-    ),
-  );
+/** Adds the upstream's headers to every request the SDK's transports make (read per request: a rotated secret applies at once). */
+function fetchWithHeaders(headers: () => Record<string, string>): typeof fetch {
+  return (input, init) => {
+    const merged = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(headers())) if (!merged.has(name)) merged.set(name, value);
+    return fetch(input, { ...init, headers: merged });
+  };
 }
 
 /** The last few lines of a server's stderr, on one line: usually where it says why it stopped. */
@@ -45,7 +45,19 @@ export function describeStartFailure(command: string, error: unknown, transport:
 export async function connectUpstream(
   spec: TUpstreamSpec,
   version: string,
-  { capabilities = {}, configure }: { capabilities?: ClientCapabilities; configure?: (client: Client) => void } = {},
+  {
+    capabilities = {},
+    configure,
+    env = getDefaultEnvironment(),
+    headers = () => ({}),
+  }: {
+    capabilities?: ClientCapabilities;
+    configure?: (client: Client) => void;
+    /** A stdio server's whole environment (nothing of the bridge's own is added). */
+    env?: Record<string, string>;
+    /** Headers for every request to an HTTP server (its credentials). */
+    headers?: () => Record<string, string>;
+  } = {},
 ): Promise<Client> {
   // `capabilities` mirror the bridge's own client: the bridge relays the server's requests to it.
   const newClient = () => {
@@ -57,7 +69,7 @@ export async function connectUpstream(
   try {
     if (spec.kind === "stdio") {
       // The upstream's stderr joins the bridge's (never stdout); its process tree ends with the connection.
-      const transport = new StdioUpstreamTransport({ command: spec.command, args: spec.args, env: upstreamEnvironment() });
+      const transport = new StdioUpstreamTransport({ command: spec.command, args: spec.args, env });
       try {
         await client.connect(transport);
       } catch (error) {
@@ -69,9 +81,9 @@ export async function connectUpstream(
       // The lean transport first (the allow path's cost), then the SDK's (redirects and
       // anything else it knows), then the legacy HTTP+SSE transport of older servers.
       const transports = [
-        ["Streamable HTTP", () => new LeanHttpClientTransport(spec.url)],
-        ["Streamable HTTP (SDK)", () => new StreamableHTTPClientTransport(spec.url)],
-        ["the legacy SSE transport", () => new SSEClientTransport(spec.url)],
+        ["Streamable HTTP", () => new LeanHttpClientTransport(spec.url, { headers })],
+        ["Streamable HTTP (SDK)", () => new StreamableHTTPClientTransport(spec.url, { fetch: fetchWithHeaders(headers) })],
+        ["the legacy SSE transport", () => new SSEClientTransport(spec.url, { fetch: fetchWithHeaders(headers) })],
       ] as const;
       for (const [i, [name, create]] of transports.entries()) {
         try {

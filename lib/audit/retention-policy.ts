@@ -39,6 +39,9 @@ export const EVENT_CLASSES = {
     "push_unsubscribed",
     "passkey_added",
     "passkey_removed",
+    "upstream_secret_set",
+    "upstream_secret_rotated",
+    "upstream_secret_deleted",
   ],
 } as const;
 export type TEventClass = keyof typeof EVENT_CLASSES;

@@ -10,6 +10,7 @@ import { setBridgeResource } from "../oauth/bridge-resources";
 import { ZBridgeResource } from "../oauth/oauth.types";
 import { loadPolicy } from "../rules/policy-versions";
 import { reportTools } from "../tools/inventory";
+import { secretsForBridge } from "../upstream-secrets/secrets-for-bridge";
 import { ZApprovalResult, ZBridgeAuditBatch, ZCreateApproval, ZToolReport, ZWithdrawByKey } from "./bridge-api.types";
 
 // The bridge API's handlers, in one place: app/api/bridge/*/route.ts re-export
@@ -60,6 +61,10 @@ export const postResource = withBridge(async (req, { bridge }) => {
   const { resourceUrl } = await parseJsonBody(req, ZBridgeResource);
   return Response.json(await setBridgeResource({ bridgeId: bridge.id, resourceUrl }));
 });
+/** GET /api/bridge/secrets: the credentials this bridge hands to its upstreams (never cached, never logged). */
+export const getBridgeSecrets = withBridge(async (_req, { bridge }) =>
+  Response.json(await secretsForBridge(bridge.id), { headers: { "cache-control": "no-store" } }),
+);
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -73,6 +78,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/bridge\/audit$/, postAudit as Handler],
   ["POST", /^\/api\/bridge\/tools$/, postTools as Handler],
   ["POST", /^\/api\/bridge\/resource$/, postResource as Handler],
+  ["GET", /^\/api\/bridge\/secrets$/, getBridgeSecrets as Handler],
 ];
 
 /** The bridge API handler for a method and path, with its path parameters; null when none matches (Next answers then). */
