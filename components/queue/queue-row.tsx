@@ -129,7 +129,7 @@ export function QueueRow(props: QueueRowProps) {
           <p className="text-xs text-slate-600">
             Held by {a.ruleName ? <span className="font-medium">{a.ruleName}</span> : "the policy default"} · bridge {a.bridgeName}
             {a.clientName ? ` · client ${a.clientName}` : ""}
-            {a.principal ? ` · for ${a.principal}` : ""} · <RelativeTime iso={a.createdAt} mode="ago" /> ·{" "}
+            {a.principal ? ` · for ${a.principal} (${a.principalVerified ? "signed in" : "claimed"})` : ""} · <RelativeTime iso={a.createdAt} mode="ago" /> ·{" "}
             <span className="font-medium">
               <RelativeTime iso={a.expiresAt} mode="left" />
             </span>

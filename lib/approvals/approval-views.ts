@@ -37,6 +37,7 @@ export function toApprovalSummary(a: WithBridge): ApprovalSummary {
     findingDetectors: [...new Set(findings.map((f) => f.detector))],
     findingSeverity: (["high", "medium", "low"] as const).find((s) => findings.some((f) => f.severity === s)) ?? null,
     principal: a.principal,
+    principalVerified: a.principalVerified,
     bridgeId: a.bridgeId,
     argumentsHash: a.argumentsHash,
     keyArguments: keyArguments(a.arguments as Record<string, unknown>),

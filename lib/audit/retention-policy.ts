@@ -6,8 +6,8 @@ export const EVENT_CLASSES = {
   calls: ["allowed", "denied", "held", "executed", "failed", "upstream_error", "withdrawn", "reheld", "session_alert"],
   /** Reviewers' decisions, expiries and escalations. */
   decisions: ["decided", "escalated"],
-  /** Who signed in, and who exported. */
-  access: ["signed_in", "sign_in_failed", "audit_exported"],
+  /** Who signed in, who let an MCP client act as them (OAuth), and who exported. */
+  access: ["signed_in", "sign_in_failed", "audit_exported", "oauth_authorized", "oauth_grant_revoked"],
   /** Configuration: policy versions, inventory, users, tokens, bridges, holds (`audit_purged` records are never purged: they vouch for the rest). */
   admin: [
     "policy_changed",

@@ -61,6 +61,8 @@ export const ZCreateApproval = z.object({
   clientName: z.string().max(200).optional(),
   clientVersion: z.string().max(100).optional(),
   principal: z.string().max(300).optional(),
+  /** The bridge verified the principal (the user of its OAuth token); otherwise it is the agent's claim. */
+  principalVerified: z.boolean().optional(),
   server: z.string().min(1).max(200),
   tool: z.string().min(1).max(300),
   toolTitle: z.string().max(300).optional(),

@@ -6,6 +6,8 @@ import { getApprovalState } from "../approvals/get-approval-state";
 import { recordApprovalResult } from "../approvals/record-approval-result";
 import { withdrawApprovalByKey } from "../approvals/withdraw-approval";
 import { recordBridgeEvents } from "../audit/record-bridge-events";
+import { setBridgeResource } from "../oauth/bridge-resources";
+import { ZBridgeResource } from "../oauth/oauth.types";
 import { loadPolicy } from "../rules/policy-versions";
 import { reportTools } from "../tools/inventory";
 import { secretsForBridge } from "../upstream-secrets/secrets-for-bridge";
@@ -54,6 +56,11 @@ export const postTools = withBridge(async (req, { bridge }) => {
   return Response.json({ tools: await reportTools(bridge, report) });
 });
 
+/** POST /api/bridge/resource: a bridge serving MCP with OAuth reports its resource URL (the audience of its access tokens). */
+export const postResource = withBridge(async (req, { bridge }) => {
+  const { resourceUrl } = await parseJsonBody(req, ZBridgeResource);
+  return Response.json(await setBridgeResource({ bridgeId: bridge.id, resourceUrl }));
+});
 /** GET /api/bridge/secrets: the credentials this bridge hands to its upstreams (never cached, never logged). */
 export const getBridgeSecrets = withBridge(async (_req, { bridge }) =>
   Response.json(await secretsForBridge(bridge.id), { headers: { "cache-control": "no-store" } }),
@@ -70,6 +77,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/bridge\/approvals\/(?<id>[^/]+)\/result$/, postApprovalResult as Handler],
   ["POST", /^\/api\/bridge\/audit$/, postAudit as Handler],
   ["POST", /^\/api\/bridge\/tools$/, postTools as Handler],
+  ["POST", /^\/api\/bridge\/resource$/, postResource as Handler],
   ["GET", /^\/api\/bridge\/secrets$/, getBridgeSecrets as Handler],
 ];
 

@@ -21,6 +21,7 @@ function summary(id: string, minute: number): ApprovalSummary {
     findingDetectors: [],
     findingSeverity: null,
     principal: null,
+    principalVerified: false,
     bridgeId: "b",
     argumentsHash: "0".repeat(64),
     keyArguments: [],

@@ -27,6 +27,8 @@ export interface ApprovalSummary {
   findingSeverity: "low" | "medium" | "high" | null;
   /** On whose behalf the agent says it acts (normalised), when it says. */
   principal: string | null;
+  /** The principal signed in (the bridge checked their OAuth token), rather than being the agent's claim. */
+  principalVerified: boolean;
   bridgeId: string;
   /** The hash of the arguments as the agent proposed them: what an inline approval approves. */
   argumentsHash: string;

@@ -52,6 +52,7 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown; sta
   "POST /api/bridge/audit": { allowed: ["bridge"], body: { events: [] }, status: 422 },
   "POST /api/bridge/tools": { allowed: ["bridge"], body: { server: "s", tools: [] }, status: 200 },
   "GET /api/bridge/secrets": { allowed: ["bridge"], status: 200 },
+  "POST /api/bridge/resource": { allowed: ["bridge"], body: { resourceUrl: "not a url" }, status: 422 },
   "GET /api/secrets": { allowed: ["admin", "auditor"], status: 200 },
   "POST /api/secrets": { allowed: ["admin"], body: { upstream: "fs", kind: "env", name: "PATH", value: "/tmp" }, status: 422 },
   "DELETE /api/secrets/[id]": { allowed: ["admin"], status: 404 },
@@ -91,6 +92,14 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown; sta
   "POST /api/setup": { allowed: "public", body: {} },
   "POST /api/set-password": { allowed: "public", body: { token: "alk_set_nope", password: "a long enough password" } },
   "GET /api/health": { allowed: "public" },
+  // The OAuth authorization server's endpoints are open by design (discovery, registration, the
+  // token endpoint) and answer in RFC 6749's error shape; the consent post takes only a session
+  // cookie, never a token. test/integration/bridge-oauth.integration.test.ts checks them.
+  "GET /api/oauth/metadata": { allowed: "public" },
+  "GET /api/oauth/jwks": { allowed: "public" },
+  "POST /api/oauth/register": { allowed: "public" },
+  "POST /api/oauth/token": { allowed: "public" },
+  "POST /api/oauth/authorize": { allowed: "public" },
   "GET /api/auth/[...nextauth]": { allowed: "public" },
   "POST /api/auth/[...nextauth]": { allowed: "public" },
 };
