@@ -5,10 +5,10 @@ import type { OidcConfig } from "../auth/oidc-config";
 import { hashPassword } from "../auth/passwords";
 import type { TRole } from "../auth/roles";
 import { db } from "../db/prisma";
-import { normalizeIdentity } from "../identity/normalize-identity";
 import { disconnectUserSockets } from "../realtime/disconnect-user";
 import { type TOidcRefusal, ZOidcClaims } from "./sign-in-with-oidc.types";
 import { END_SESSIONS } from "./update-user";
+import { ZEmail } from "./users.types";
 
 export interface SignInWithOidcOptions {
   /** The identity provider's claims (ID token over userinfo), already verified by the OIDC client. */
@@ -45,7 +45,8 @@ const USER_FIELDS = { id: true, email: true, name: true, role: true, disabledAt:
  */
 export async function signInWithOidc({ claims, config, address }: SignInWithOidcOptions): Promise<TOidcSignInResult> {
   const parsed = ZOidcClaims.safeParse(claims);
-  const email = parsed.success && parsed.data.email ? normalizeIdentity(parsed.data.email) : null;
+  const validEmail = parsed.success ? ZEmail.safeParse(parsed.data.email) : null;
+  const email = validEmail?.success ? validEmail.data : null;
   const refuse = async (reason: TOidcRefusal): Promise<TOidcSignInResult> => {
     await recordAudit([{ kind: "sign_in_failed", principal: email, detail: { address, method: "oidc", issuer: config.issuer, reason } }]);
     return { ok: false, reason };
@@ -55,17 +56,20 @@ export async function signInWithOidc({ claims, config, address }: SignInWithOidc
   const { sub, email_verified: emailVerified } = parsed.data;
   const name = parsed.data.name?.trim() || null;
   const role = mapOidcRole(claims, config);
+  const where = { issuer_subject: { issuer: config.issuer, subject: sub } };
   // A new user's password hash is of random bytes nobody knows: no password sign-in until an admin sends a link.
-  const unusablePasswordHash = await hashPassword(randomBytes(32).toString("base64url"));
+  // Hashed only when the identity is new, and before the transaction (Argon2 takes a while).
+  const isKnown = (await db.oidcIdentity.count({ where: { issuer: config.issuer, subject: sub } })) > 0;
+  const unusablePasswordHash = isKnown ? null : await hashPassword(randomBytes(32).toString("base64url"));
   try {
     const { user, roleChanged } = await db.$transaction(async (tx) => {
       const identity = await tx.oidcIdentity.findUnique({
-        where: { issuer_subject: { issuer: config.issuer, subject: sub } },
+        where,
         select: { id: true, user: { select: USER_FIELDS } },
       });
       let existing = identity?.user ?? null;
       if (!existing) {
-        if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new Refused("sso_no_email");
+        if (!email) throw new Refused("sso_no_email");
         if (emailVerified === false) throw new Refused("sso_email_unverified");
         existing = await tx.user.findUnique({ where: { email }, select: USER_FIELDS });
         // Linking by email trusts the IdP's word that the person owns the address; without it, an
@@ -77,6 +81,8 @@ export async function signInWithOidc({ claims, config, address }: SignInWithOidc
       if (!role) throw new Refused("sso_no_role");
       const now = new Date();
       if (!existing) {
+        // Only if the identity vanished since the count above (its user deleted meanwhile): fail, the person signs in again.
+        if (!unusablePasswordHash) throw new Error("an SSO identity changed during its sign-in");
         const created = await tx.user.create({
           data: {
             email: email!,
