@@ -54,7 +54,7 @@ export async function signInWithOidc({ claims, config, address }: SignInWithOidc
   // The OIDC client checked `iss` against the discovery document; start checked that against the configuration.
   if (!parsed.success || parsed.data.iss !== config.issuer) return refuse("sso_bad_claims");
   const { sub, email_verified: emailVerified } = parsed.data;
-  const name = parsed.data.name?.trim() || null;
+  const name = parsed.data.name ?? null;
   const role = mapOidcRole(claims, config);
   const where = { issuer_subject: { issuer: config.issuer, subject: sub } };
   // A new user's password hash is of random bytes nobody knows: no password sign-in until an admin sends a link.

@@ -5,10 +5,15 @@ export const ZOidcClaims = z
   .object({
     iss: z.string().min(1),
     sub: z.string().min(1).max(255),
-    email: z.string().max(254).optional(),
+    // Checked as an email later (ZEmail): a bad one is "no usable email", not a bad answer.
+    email: z.unknown().optional(),
     // Some providers send "true"/"false" as strings.
     email_verified: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).optional(),
-    name: z.string().max(120).optional(),
+    // A display name only: a long one is cut, anything but a string is ignored.
+    name: z
+      .unknown()
+      .optional()
+      .transform((name) => (typeof name === "string" ? name.trim().slice(0, 120) || undefined : undefined)),
   })
   .passthrough();
 
