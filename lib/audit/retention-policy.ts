@@ -25,6 +25,7 @@ export const EVENT_CLASSES = {
     "user_disabled",
     "user_enabled",
     "user_role_changed",
+    "user_sso_linked",
     "token_created",
     "personal_data_erased",
     "legal_hold_changed",

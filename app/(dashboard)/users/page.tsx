@@ -1,5 +1,6 @@
 import { ApproverGroups } from "@/components/admin/approver-groups";
 import { UsersAdmin } from "@/components/admin/users-admin";
+import { signInConfig } from "@/lib/auth/oidc-config";
 import { listGroups } from "@/lib/groups/list-groups";
 import { requirePagePermission } from "@/lib/ui/session";
 import { listUsers } from "@/lib/users/manage-users";
@@ -17,9 +18,10 @@ export default async function UsersPage() {
       </h1>
       <p className="text-sm text-slate-600">
         A new user, or one whose password you reset, gets a one-time link to choose a password: you never see it. A role change, disabling or a reset ends the
-        user&apos;s sessions at once. The last enabled admin cannot be demoted or disabled.
+        user&apos;s sessions at once. The last enabled admin cannot be demoted or disabled. For people who sign in with SSO, their identity provider&apos;s
+        groups set the role again at each sign-in.
       </p>
-      <UsersAdmin users={users} meId={user.id} />
+      <UsersAdmin users={users} meId={user.id} isPasswordSignInOn={signInConfig().isPasswordSignInOn} />
       <h2 id="groups-heading" className="pt-4 text-xl font-semibold">
         Approver groups
       </h2>
