@@ -9,6 +9,8 @@ describe("classifyRequestOrigin", () => {
     ["another site", { origin: "http://evil.example" }, "foreign"],
     ["same host name, other port", { origin: "http://127.0.0.1:4000" }, "foreign"],
     ["a sandboxed frame or file: page", { origin: "null" }, "foreign"],
+    ["an opaque origin from another site", { origin: "null", secFetchSite: "cross-site" }, "foreign"],
+    ["a same-origin form post Chromium sent with Origin: null", { origin: "null", secFetchSite: "same-origin" }, "same"],
     ["an Origin that is not a URL", { origin: "%%%" }, "foreign"],
     ["the public URL behind a proxy", { origin: "https://airlock.example.com" }, "same"],
     ["no Origin, a cross-site fetch", { secFetchSite: "cross-site" }, "foreign"],

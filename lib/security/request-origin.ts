@@ -7,6 +7,9 @@
  *   origin of NEXTAUTH_URL, the public URL behind a proxy).
  * - "foreign": another site, a sandboxed frame or a `file:` page (`Origin: null`),
  *   or an Origin that is not a URL at all. Callers refuse these; never a 500.
+ *   Chromium also sends `Origin: null` with a same-origin form post under some
+ *   referrer policies; `Sec-Fetch-Site: same-origin` (which no page can set) then
+ *   says it is ours.
  * - "absent": no browser signal (curl, the CLI, the bridge): nothing to judge.
  */
 export type TRequestOrigin = "same" | "foreign" | "absent";
@@ -26,6 +29,7 @@ function hostOf(url: string): string | null {
 }
 
 export function classifyRequestOrigin({ origin, host, secFetchSite }: RequestOriginHeaders, publicUrl = process.env.NEXTAUTH_URL): TRequestOrigin {
+  if (origin === "null") return secFetchSite === "same-origin" ? "same" : "foreign";
   if (origin) {
     const originHost = hostOf(origin);
     if (!originHost) return "foreign";
