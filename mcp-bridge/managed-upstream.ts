@@ -23,6 +23,8 @@ export interface ManagedUpstreamOptions {
   /** The upstream was connected and is not any more. */
   onDown(upstream: ManagedUpstream): void;
   backoff?: Backoff;
+  /** HTTP upstreams: the header each tools/call's grant travels in (grants on). */
+  grantHeader?: string;
 }
 
 /**
@@ -81,6 +83,7 @@ export class ManagedUpstream {
     const client = await connectUpstream(this.spec, this.options.version, {
       capabilities: this.options.clientCapabilities,
       configure: (c) => this.options.configure(c, this),
+      grantHeader: this.options.grantHeader,
     });
     if (this.isClosed) {
       await client.close().catch(() => undefined);

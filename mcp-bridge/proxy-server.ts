@@ -14,10 +14,12 @@ import { isDeniedOutright } from "../lib/policy/evaluate";
 import type { AuditSink } from "./audit-sink";
 import type { WaitTiming } from "./await-decision";
 import { type Forward, type GateDeps, isTaskCreated, mustScreenResults } from "./call-context";
+import type { CallGrants } from "./call-grants";
 import type { DashboardClient } from "./dashboard-client";
 import { noToolsNotice } from "./dashboard-problem";
 import { mirroredCapabilities } from "./first-message";
 import { gateToolCall, UnknownToolError } from "./gate";
+import { DEFAULT_GRANT_HEADER } from "./grant-header";
 import { log } from "./log";
 import { type Backoff, ManagedUpstream } from "./managed-upstream";
 import { Passthrough, passthroughCapabilities } from "./passthrough";
@@ -45,6 +47,8 @@ export interface BridgeCore {
   admission?: ToolAdmission;
   /** What keeps the bridge from its dashboard's policy right now (a refused token, no answer), if anything. */
   dashboardProblem?: () => string | undefined;
+  /** Per-call grants, when on; `headers` names the header each HTTP upstream gets its grant in (default Authorization). */
+  grants?: { calls: CallGrants; headers: ReadonlyMap<string, string> };
 }
 
 export interface SessionOptions {
@@ -118,6 +122,7 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
           version: core.version,
           clientCapabilities: mirrored,
           backoff: core.backoff,
+          grantHeader: core.grants ? (core.grants.headers.get(spec.name) ?? DEFAULT_GRANT_HEADER) : undefined,
           configure(client, upstream) {
             client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
               await refresh(upstream);
@@ -194,7 +199,15 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
       onprogress: onProgress,
     })) as CallToolResult;
   };
-  const deps: GateDeps = { registry, policy: core.policy, audit: core.audit, dashboard: core.dashboard, forward, timing: core.timing };
+  const deps: GateDeps = {
+    registry,
+    policy: core.policy,
+    audit: core.audit,
+    dashboard: core.dashboard,
+    forward,
+    timing: core.timing,
+    grants: core.grants?.calls,
+  };
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     // Listed afresh each time, so a definition changed without list_changed is caught before the model sees it.

@@ -3,6 +3,7 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ClientCapabilities, Tool } from "@modelcontextprotocol/sdk/types.js";
+import { grantFetch } from "./grant-header";
 import { LeanHttpClientTransport } from "./lean-http-transport";
 import { log } from "./log";
 import { StdioUpstreamTransport } from "./stdio-upstream-transport";
@@ -45,7 +46,16 @@ export function describeStartFailure(command: string, error: unknown, transport:
 export async function connectUpstream(
   spec: TUpstreamSpec,
   version: string,
-  { capabilities = {}, configure }: { capabilities?: ClientCapabilities; configure?: (client: Client) => void } = {},
+  {
+    capabilities = {},
+    configure,
+    grantHeader,
+  }: {
+    capabilities?: ClientCapabilities;
+    configure?: (client: Client) => void;
+    /** HTTP upstreams: the header each tools/call's grant travels in (grants on). */
+    grantHeader?: string;
+  } = {},
 ): Promise<Client> {
   // `capabilities` mirror the bridge's own client: the bridge relays the server's requests to it.
   const newClient = () => {
@@ -69,9 +79,9 @@ export async function connectUpstream(
       // The lean transport first (the allow path's cost), then the SDK's (redirects and
       // anything else it knows), then the legacy HTTP+SSE transport of older servers.
       const transports = [
-        ["Streamable HTTP", () => new LeanHttpClientTransport(spec.url)],
-        ["Streamable HTTP (SDK)", () => new StreamableHTTPClientTransport(spec.url)],
-        ["the legacy SSE transport", () => new SSEClientTransport(spec.url)],
+        ["Streamable HTTP", () => new LeanHttpClientTransport(spec.url, grantHeader)],
+        ["Streamable HTTP (SDK)", () => new StreamableHTTPClientTransport(spec.url, grantHeader ? { fetch: grantFetch(grantHeader) } : undefined)],
+        ["the legacy SSE transport", () => new SSEClientTransport(spec.url, grantHeader ? { fetch: grantFetch(grantHeader) } : undefined)],
       ] as const;
       for (const [i, [name, create]] of transports.entries()) {
         try {

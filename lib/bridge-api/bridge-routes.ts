@@ -6,6 +6,8 @@ import { getApprovalState } from "../approvals/get-approval-state";
 import { recordApprovalResult } from "../approvals/record-approval-result";
 import { withdrawApprovalByKey } from "../approvals/withdraw-approval";
 import { recordBridgeEvents } from "../audit/record-bridge-events";
+import { ZGrantKeyRegistration } from "../grants/grant.types";
+import { registerGrantKey } from "../grants/register-grant-key";
 import { loadPolicy } from "../rules/policy-versions";
 import { reportTools } from "../tools/inventory";
 import { ZApprovalResult, ZBridgeAuditBatch, ZCreateApproval, ZToolReport, ZWithdrawByKey } from "./bridge-api.types";
@@ -53,6 +55,12 @@ export const postTools = withBridge(async (req, { bridge }) => {
   return Response.json({ tools: await reportTools(bridge, report) });
 });
 
+/** POST /api/bridge/grant-keys: a bridge registers the public half of a new grant-signing key (published as JWKS) before signing with it. */
+export const postGrantKey = withBridge(async (req, { bridge }) => {
+  const registration = await parseJsonBody(req, ZGrantKeyRegistration);
+  return Response.json(await registerGrantKey({ bridgeId: bridge.id, registration }), { status: 201 });
+});
+
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 /** method, path pattern (`:id` a segment), handler. */
@@ -64,6 +72,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/bridge\/approvals\/(?<id>[^/]+)\/result$/, postApprovalResult as Handler],
   ["POST", /^\/api\/bridge\/audit$/, postAudit as Handler],
   ["POST", /^\/api\/bridge\/tools$/, postTools as Handler],
+  ["POST", /^\/api\/bridge\/grant-keys$/, postGrantKey as Handler],
 ];
 
 /** The bridge API handler for a method and path, with its path parameters; null when none matches (Next answers then). */
