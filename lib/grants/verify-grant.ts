@@ -52,10 +52,18 @@ export interface GrantVerifier {
  * store of spent `jti`s).
  */
 export function createGrantVerifier(options: GrantVerifierOptions): GrantVerifier {
-  // A key the set does not know yet makes jose fetch again, at most once every 5 s (a bridge signs with a new key only after it has been published that long).
-  const keys =
-    options.jwks instanceof URL ? createRemoteJWKSet(options.jwks, { cooldownDuration: 5_000, cacheMaxAge: 60_000, timeoutDuration: 5_000 }) : options.jwks;
+  const remote = options.jwks instanceof URL ? createRemoteJWKSet(options.jwks, { cacheMaxAge: 60_000, timeoutDuration: 5_000 }) : undefined;
+  const keys = remote ?? (options.jwks as JWTVerifyGetKey);
   const tolerance = options.clockToleranceSeconds ?? 5;
+  const check = {
+    algorithms: [...GRANT_ALGORITHMS],
+    typ: GRANT_TYPE,
+    issuer: options.issuer,
+    audience: options.audience,
+    clockTolerance: tolerance,
+    maxTokenAge: MAX_GRANT_TTL_SECONDS + tolerance,
+    requiredClaims: ["exp", "iat", "jti", "scope"],
+  };
   /** Spent token ids and when each expires (seconds): forgotten after that, when no clock could accept it again. */
   const spent = new Map<string, number>();
   let nextSweep = 0;
@@ -66,20 +74,40 @@ export function createGrantVerifier(options: GrantVerifierOptions): GrantVerifie
     for (const [jti, exp] of spent) if (exp + tolerance < now) spent.delete(jti);
   };
 
+  // A key the cached set does not know (a bridge that just started registers its key and signs at once) is fetched
+  // again: at most once a second (a flood of made-up kids costs the dashboard one request a second), waiting out
+  // that second rather than refusing a grant the next fetch would verify.
+  let lastRefetch = 0;
+  let refetching: Promise<void> | undefined;
+  const refetch = () =>
+    (refetching ??= (async () => {
+      const wait = lastRefetch + 1_000 - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      try {
+        await remote!.reload();
+      } finally {
+        lastRefetch = Date.now();
+      }
+    })().finally(() => {
+      refetching = undefined;
+    }));
+
+  const verifySignature = async (token: string) => {
+    try {
+      return (await jwtVerify(token, keys, check)).payload;
+    } catch (error) {
+      if (!(remote && error instanceof errors.JWKSNoMatchingKey)) throw error;
+      await refetch();
+      return (await jwtVerify(token, keys, check)).payload;
+    }
+  };
+
   return {
     async verify({ token, tool, arguments: args }) {
       if (!token) throw new GrantRefusedError("missing", "the call carries no grant");
       let payload: unknown;
       try {
-        ({ payload } = await jwtVerify(token, keys, {
-          algorithms: [...GRANT_ALGORITHMS],
-          typ: GRANT_TYPE,
-          issuer: options.issuer,
-          audience: options.audience,
-          clockTolerance: tolerance,
-          maxTokenAge: MAX_GRANT_TTL_SECONDS + tolerance,
-          requiredClaims: ["exp", "iat", "jti", "scope"],
-        }));
+        payload = await verifySignature(token);
       } catch (error) {
         throw refusalOf(error);
       }
@@ -106,7 +134,10 @@ function refusalOf(error: unknown): GrantRefusedError {
   if (error instanceof errors.JWTClaimValidationFailed) {
     return error.claim === "aud" ? new GrantRefusedError("wrong_audience", "the grant is for another server") : new GrantRefusedError("invalid", error.message);
   }
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return new GrantRefusedError("keys_unavailable", error.message);
+  // A timeout, a key set that is not one, or an error answer (jose's generic error: "Expected 200 OK …").
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && error.code === "ERR_JOSE_GENERIC")) {
+    return new GrantRefusedError("keys_unavailable", `the signing keys cannot be fetched (${error.message})`);
+  }
   if (error instanceof errors.JOSEError) return new GrantRefusedError("invalid", error.message);
   // fetch failures (the dashboard down, DNS) are plain errors: no keys, no calls.
   return new GrantRefusedError("keys_unavailable", `the signing keys cannot be fetched (${(error as Error)?.message ?? String(error)})`);

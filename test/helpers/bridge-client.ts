@@ -17,6 +17,8 @@ export interface BridgeClientOptions {
   configure?: (client: Client) => void;
   /** Extra environment for the bridge process. */
   env?: Record<string, string>;
+  /** Extra flags for the bridge process. */
+  args?: string[];
 }
 
 /** Launches the real `airlock-bridge` as an MCP client would (stdio) and connects an SDK Client to it. */
@@ -25,6 +27,7 @@ export async function connectThroughBridge(options: BridgeClientOptions) {
   for (const upstream of options.upstreams) args.push("--upstream", upstream);
   if (options.dashboardUrl) args.push("--dashboard", options.dashboardUrl);
   if (options.policyFile) args.push("--policy", options.policyFile);
+  args.push(...(options.args ?? []));
   const transport = new StdioClientTransport({
     command: process.execPath,
     args,
