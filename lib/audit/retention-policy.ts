@@ -39,6 +39,7 @@ export const EVENT_CLASSES = {
     "push_unsubscribed",
     "passkey_added",
     "passkey_removed",
+    "grant_key_registered",
   ],
 } as const;
 export type TEventClass = keyof typeof EVENT_CLASSES;
