@@ -6,7 +6,7 @@ import { SignJWT } from "jose";
 import { hashArguments } from "../lib/crypto/canonical-hash";
 import { GRANT_META_KEY, GRANT_TYPE } from "../lib/grants/grant.types";
 import { createGrantSigner } from "../lib/grants/mint-grant";
-import { takeGrant } from "../mcp-bridge/grant-header";
+import { DEFAULT_GRANT_HEADER, takeGrant } from "../mcp-bridge/grant-header";
 
 const N = Number(process.env.BENCH_MINTS ?? 20_000);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -49,7 +49,7 @@ export async function measureMinting(): Promise<void> {
         method: "tools/call",
         params: { name: "echo", arguments: { text: "call 1" }, _meta: { [GRANT_META_KEY]: signer.mint(request) } },
       },
-      "authorization",
+      DEFAULT_GRANT_HEADER,
     ),
   );
 }

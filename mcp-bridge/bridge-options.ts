@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { MAX_GRANT_TTL_SECONDS } from "../lib/grants/grant.types";
 import { audienceOf } from "./call-grants";
+import { parsePassEnv } from "./upstream-secrets";
 import { parseUpstreamSpec, type TUpstreamSpec, UPSTREAM_NAME } from "./upstream-spec";
 
 export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstream …] (--dashboard URL --token TOKEN | --policy FILE)
@@ -35,6 +36,12 @@ export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstr
                       the HTTP header upstream NAME (or every HTTP upstream) gets its grant
                       in (default Authorization, as "Bearer <jwt>"; another header gets the bare
                       token); stdio upstreams get it in _meta["airlock/grant"]
+  --secrets FILE      credentials for the upstreams (YAML or JSON: environment variables
+                      for command-line servers, headers for HTTP ones); see the README
+  --pass-env VAR      pass the bridge's variable VAR to every command-line upstream, or
+                      "name:VAR" to one (repeatable). Nothing else of the agent's
+                      environment reaches an upstream: only PATH, HOME, USER, SHELL,
+                      TERM, LOGNAME and the secrets configured for it
   --help              this text`;
 
 const ZHostPort = z
@@ -88,6 +95,8 @@ const ZOptions = z
       .optional(),
     "grant-audience": z.array(z.string().regex(/^[A-Za-z][\w-]{0,39}=\S{1,500}$/, "expected NAME=AUDIENCE")).optional(),
     "grant-header": z.array(z.string().regex(/^([A-Za-z][\w-]{0,39}=)?[A-Za-z0-9-]{1,100}$/, "expected [NAME=]HEADER")).optional(),
+    secrets: z.string().min(1).optional(),
+    "pass-env": z.array(z.string()).optional(),
   })
   .refine((o) => !(o.dashboard && o.policy), { message: "use either --dashboard or --policy, not both" })
   .refine((o) => o.dashboard || o.policy, {
@@ -120,6 +129,8 @@ export interface BridgeOptions {
     /** The header each HTTP upstream gets its grant in, by upstream name (absent: Authorization). */
     headers: Map<string, string>;
   };
+  secretsFile?: string;
+  passEnv: { upstream: string | null; name: string }[];
 }
 
 const DEFAULT_IDLE_TIMEOUT_SECONDS = 1800;
@@ -154,6 +165,8 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
         "grant-rotation": { type: "string" },
         "grant-audience": { type: "string", multiple: true },
         "grant-header": { type: "string", multiple: true },
+        secrets: { type: "string" },
+        "pass-env": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -191,9 +204,19 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
       `--max-upstream-processes: one session needs ${processesPerSession} processes (one per command-line --upstream); allow at least that many`,
     );
   }
+  let passEnv: BridgeOptions["passEnv"];
+  try {
+    passEnv = (o["pass-env"] ?? []).map(parsePassEnv);
+  } catch (error) {
+    throw new UsageError(`--pass-env: ${(error as Error).message}`);
+  }
+  const unknown = passEnv.find((p) => p.upstream !== null && !names.includes(p.upstream));
+  if (unknown) throw new UsageError(`--pass-env: no upstream is named "${unknown.upstream}" (upstreams: ${names.join(", ")})`);
   return {
     upstreams,
     grants: o.dashboard && o.grants !== "off" ? grantOptions(o, upstreams) : undefined,
+    secretsFile: o.secrets,
+    passEnv,
     dashboard: o.dashboard && o.token ? { url: o.dashboard.replace(/\/+$/, ""), token: o.token } : undefined,
     policyFile: o.policy,
     auditLog: o["audit-log"],

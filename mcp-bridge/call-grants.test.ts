@@ -10,7 +10,7 @@ import { ZPolicy } from "../lib/policy/policy.types";
 import { parseBridgeOptions, UsageError } from "./bridge-options";
 import { createCallGrants } from "./call-grants";
 import { type GateDeps, gateToolCall } from "./gate";
-import { grantFetch, takeGrant } from "./grant-header";
+import { DEFAULT_GRANT_HEADER, grantFetch, takeGrant } from "./grant-header";
 import { PolicySource } from "./policy-source";
 import { SessionContext } from "./session-context";
 import { ToolRegistry } from "./tool-registry";
@@ -74,17 +74,24 @@ describe("the grant's header for HTTP upstreams", () => {
   };
 
   it("moves the grant from _meta into Authorization: Bearer, or a configured header as is", () => {
-    expect(takeGrant(message, "authorization")).toEqual({
+    expect(takeGrant(message, DEFAULT_GRANT_HEADER)).toEqual({
       message: { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "echo", arguments: { text: "x" } } },
       header: "authorization",
       value: "Bearer h.p.s",
     });
-    expect(takeGrant({ ...message, params: { ...message.params, _meta: { [GRANT_META_KEY]: "h.p.s", keep: 1 } } }, "X-Airlock-Grant")).toMatchObject({
+    expect(takeGrant({ ...message, params: { ...message.params, _meta: { [GRANT_META_KEY]: "h.p.s", keep: 1 } } }, { name: "x-grant" })).toMatchObject({
       message: { params: { _meta: { keep: 1 } } },
-      header: "x-airlock-grant",
+      header: "x-grant",
       value: "h.p.s",
     });
-    expect(takeGrant({ jsonrpc: "2.0", id: 8, method: "tools/list", params: { _meta: { [GRANT_META_KEY]: "h.p.s" } } }, "authorization")).toBeUndefined();
+    expect(takeGrant({ jsonrpc: "2.0", id: 8, method: "tools/list", params: { _meta: { [GRANT_META_KEY]: "h.p.s" } } }, DEFAULT_GRANT_HEADER)).toBeUndefined();
+  });
+
+  it("leaves Authorization to the upstream's own credential: the grant goes in X-Airlock-Grant, or, with a header named for it, nowhere", () => {
+    expect(takeGrant(message, DEFAULT_GRANT_HEADER, { Authorization: "Bearer upstream-key" })).toMatchObject({ header: "x-airlock-grant", value: "h.p.s" });
+    expect(() => takeGrant(message, { name: "x-key" }, { "X-Key": "k" })).toThrow(
+      "the upstream's credentials use the x-key header that its grants would travel in; give the grants another one (--grant-header NAME=X-Airlock-Grant)",
+    );
   });
 
   it("does the same for the SDK's transports through their fetch", async () => {
@@ -95,7 +102,7 @@ describe("the grant's header for HTTP upstreams", () => {
       return new Response("{}");
     }) as typeof fetch;
     try {
-      await grantFetch("authorization")("http://up.test/mcp", {
+      await grantFetch(DEFAULT_GRANT_HEADER)("http://up.test/mcp", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(message),

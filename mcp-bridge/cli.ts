@@ -16,6 +16,7 @@ import { log } from "./log";
 import { PolicySource } from "./policy-source";
 import { type BridgeCore, openSession } from "./proxy-server";
 import { ToolAdmission } from "./tool-admission";
+import { loadSecretsFile, UpstreamSecrets } from "./upstream-secrets";
 
 /** How long an orderly shutdown may take (upstreams get 3 s to end, the audit trail a few more) before the bridge just exits. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -29,6 +30,7 @@ async function main() {
     return;
   }
   const { policy, audit, dashboard } = await policyAndAudit(options);
+  const secrets = await upstreamSecrets(options, dashboard);
   // Grants: a key is registered with the dashboard before the first call is forwarded (calls are refused until one is).
   const grantKeys = dashboard && options.grants ? new GrantKeys({ dashboard, ...options.grants }) : undefined;
   await grantKeys?.start();
@@ -46,6 +48,7 @@ async function main() {
     await audit.flush().catch((error) => log("flushing the audit trail failed", error));
     await dashboard?.drain();
     policy.close();
+    secrets.close();
     grantKeys?.close();
     dashboard?.close();
     process.exit(code);
@@ -65,7 +68,7 @@ async function main() {
     grantKeys && options.grants
       ? { calls: createCallGrants({ keys: grantKeys, audiences: options.grants.audiences }), headers: options.grants.headers }
       : undefined;
-  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, dashboardProblem, version: VERSION, grants };
+  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, dashboardProblem, secrets, version: VERSION, grants };
   const source = dashboard ? dashboard.baseUrl : options.policyFile;
   const names = options.upstreams.map((u) => u.name).join(", ");
 
@@ -119,6 +122,25 @@ async function policyAndAudit(options: BridgeOptions): Promise<{ policy: PolicyS
   // Calls are refused until a policy is loaded; waiting for the first attempt avoids refusing the very first ones.
   await policy.ready;
   return { policy, audit, dashboard };
+}
+
+/** Each upstream's environment and headers: --pass-env, the --secrets file, and the dashboard's (fetched before any upstream starts). */
+async function upstreamSecrets(options: BridgeOptions, dashboard: DashboardClient | undefined): Promise<UpstreamSecrets> {
+  let file: ReturnType<typeof loadSecretsFile> | undefined;
+  if (options.secretsFile) {
+    try {
+      file = loadSecretsFile(options.secretsFile);
+    } catch (error) {
+      throw new UsageError(`--secrets: ${(error as Error).message}`);
+    }
+    const names = options.upstreams.map((u) => u.name);
+    // A misspelt name would leave an upstream silently without its credential.
+    const unknown = [...Object.keys(file.values), ...Object.keys(file.passEnv)].find((name) => !names.includes(name));
+    if (unknown) throw new UsageError(`--secrets: no upstream is named "${unknown}" (upstreams: ${names.join(", ")})`);
+  }
+  const secrets = new UpstreamSecrets({ file, passEnv: options.passEnv });
+  if (dashboard) await secrets.followDashboard(dashboard).ready;
+  return secrets;
 }
 
 main().catch((error) => {

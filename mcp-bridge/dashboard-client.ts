@@ -15,6 +15,7 @@ import {
 import { type TGrantKeyAccepted, type TGrantKeyRegistration, ZGrantKeyAccepted } from "../lib/grants/grant.types";
 import { type TPolicy, ZPolicy } from "../lib/policy/policy.types";
 import type { ClientToServerEvents, ServerToClientEvents } from "../lib/realtime/events";
+import { type TBridgeSecrets, ZBridgeSecrets } from "../lib/upstream-secrets/upstream-secrets.types";
 import { log } from "./log";
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -137,6 +138,11 @@ export class DashboardClient {
 
   fetchPolicy(): Promise<TPolicyResponse> {
     return this.request("/api/bridge/policy", ZPolicyResponse);
+  }
+
+  /** The credentials this bridge hands to its upstreams (kept in memory only, never logged). */
+  fetchSecrets(): Promise<TBridgeSecrets> {
+    return this.request("/api/bridge/secrets", ZBridgeSecrets);
   }
 
   createApproval(input: TCreateApproval): Promise<TApprovalState> {

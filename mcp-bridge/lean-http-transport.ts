@@ -2,7 +2,7 @@ import { type ClientRequest, Agent as HttpAgent, request as httpRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
-import { takeGrant } from "./grant-header";
+import { type GrantHeader, takeGrant } from "./grant-header";
 
 /** One event of a `text/event-stream`, as far as MCP uses them. */
 export interface SseEvent {
@@ -137,11 +137,23 @@ export class LeanHttpClientTransport implements Transport {
   private isClosed = false;
   private reconnectTimer?: NodeJS.Timeout;
 
+  private readonly extraHeaders: () => Record<string, string>;
+  private readonly grantHeader?: GrantHeader;
+
   constructor(
     private readonly url: URL,
-    /** Where a tools/call's grant goes (`_meta["airlock/grant"]` is moved into this header); absent: grants are off. */
-    private readonly grantHeader?: string,
+    {
+      headers = () => ({}),
+      grantHeader,
+    }: {
+      /** Headers every request carries (the upstream's credentials), read per request. */
+      headers?: () => Record<string, string>;
+      /** Where a tools/call's grant goes (`_meta["airlock/grant"]` is moved into this header); absent: grants are off. */
+      grantHeader?: GrantHeader;
+    } = {},
   ) {
+    this.extraHeaders = headers;
+    this.grantHeader = grantHeader;
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`not an http(s) URL: ${url.href}`);
     const isTls = url.protocol === "https:";
     this.agent = isTls ? new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) : new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
@@ -159,6 +171,7 @@ export class LeanHttpClientTransport implements Transport {
 
   private headers(extra: Record<string, string | number>): Record<string, string | number> {
     return {
+      ...this.extraHeaders(),
       ...extra,
       ...(this.sessionId ? { "mcp-session-id": this.sessionId } : {}),
       ...(this.protocolVersion ? { "mcp-protocol-version": this.protocolVersion } : {}),
@@ -296,7 +309,7 @@ export class LeanHttpClientTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     // This request's grant travels in its own header (one POST carries one call), not in the body.
-    const grant = this.grantHeader ? takeGrant(message, this.grantHeader) : undefined;
+    const grant = this.grantHeader ? takeGrant(message, this.grantHeader, this.extraHeaders()) : undefined;
     if (grant) message = grant.message;
     const body = JSON.stringify(message);
     const canResend = !("method" in message && "id" in message) || SAFE_TO_RESEND.has(message.method);

@@ -1,7 +1,9 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { ClientCapabilities, ServerCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import type { GrantHeader } from "./grant-header";
 import { log } from "./log";
 import { connectUpstream } from "./upstream";
+import type { UpstreamSecrets } from "./upstream-secrets";
 import type { TUpstreamSpec } from "./upstream-spec";
 
 export interface Backoff {
@@ -23,8 +25,10 @@ export interface ManagedUpstreamOptions {
   /** The upstream was connected and is not any more. */
   onDown(upstream: ManagedUpstream): void;
   backoff?: Backoff;
+  /** Its environment and headers; a stdio server is started again when its secrets change. */
+  secrets?: UpstreamSecrets;
   /** HTTP upstreams: the header each tools/call's grant travels in (grants on). */
-  grantHeader?: string;
+  grantHeader?: GrantHeader;
 }
 
 /**
@@ -44,11 +48,26 @@ export class ManagedUpstream {
   private retryTimer: NodeJS.Timeout | undefined;
   private connecting: Promise<void> | undefined;
   private isClosed = false;
+  /** Tool calls running, per connection: a replaced connection closes once its own are done. */
+  private readonly running = new Map<Client, number>();
+  /** Replaced connections waiting for their calls to end, and what wakes each. */
+  private readonly drained = new Map<Client, () => void>();
+  private readonly stopFollowingSecrets: () => void;
+  private renewing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly spec: TUpstreamSpec,
     private readonly options: ManagedUpstreamOptions,
-  ) {}
+  ) {
+    // HTTP servers read their headers per request; a process must start again to see a new environment.
+    this.stopFollowingSecrets =
+      spec.kind === "stdio" && options.secrets
+        ? options.secrets.onChange((names) => {
+            // One at a time, in order: each starts with the values current when it runs.
+            if (names.has(this.name)) this.renewing = this.renewing.then(() => this.renew());
+          })
+        : () => undefined;
+  }
 
   get name(): string {
     return this.spec.name;
@@ -79,16 +98,74 @@ export class ManagedUpstream {
     return this.connecting;
   }
 
-  private async connectOnce(): Promise<void> {
-    const client = await connectUpstream(this.spec, this.options.version, {
+  private open(): Promise<Client> {
+    const { secrets } = this.options;
+    return connectUpstream(this.spec, this.options.version, {
       capabilities: this.options.clientCapabilities,
       configure: (c) => this.options.configure(c, this),
+      ...(secrets ? { env: secrets.envFor(this.name), headers: () => secrets.headersFor(this.name) } : {}),
       grantHeader: this.options.grantHeader,
     });
+  }
+
+  private async connectOnce(): Promise<void> {
+    const client = await this.open();
     if (this.isClosed) {
       await client.close().catch(() => undefined);
       return;
     }
+    this.adopt(client);
+  }
+
+  /** Runs a tool call on the current connection, counted: `renew` waits for it before closing that connection. */
+  async track<T>(client: Client, call: Promise<T>): Promise<T> {
+    this.running.set(client, (this.running.get(client) ?? 0) + 1);
+    try {
+      return await call;
+    } finally {
+      const left = (this.running.get(client) ?? 1) - 1;
+      if (left > 0) this.running.set(client, left);
+      else this.running.delete(client);
+      if (left <= 0) this.drained.get(client)?.();
+    }
+  }
+
+  /**
+   * Its secrets changed: a new process with the new environment takes the next calls, and the
+   * old one ends once the calls it is running are done (the agent's session goes on). If the
+   * new one cannot start, the old one keeps serving and the failure is said.
+   */
+  private async renew(): Promise<void> {
+    const old = this.client;
+    if (this.isClosed || !old || this.connecting === undefined) return;
+    log(`upstream ${this.name}: its secrets changed; starting it again with them`);
+    let fresh: Client;
+    try {
+      await this.connecting.catch(() => undefined);
+      fresh = await this.open();
+    } catch (error) {
+      log(`upstream ${this.name}: cannot start it with the new secrets; the running one stays`, error);
+      return;
+    }
+    if (this.isClosed || this.client !== old) {
+      await fresh.close().catch(() => undefined);
+      return;
+    }
+    this.adopt(fresh);
+    // In the background: the next renewal need not wait for the old calls.
+    void this.retire(old);
+  }
+
+  /** Closes a replaced connection once the calls it is running are done. */
+  private async retire(old: Client): Promise<void> {
+    if (this.running.has(old)) await new Promise<void>((resolve) => this.drained.set(old, resolve));
+    this.drained.delete(old);
+    this.running.delete(old);
+    if (this.isClosed) return;
+    await old.close().catch((error) => log(`upstream ${this.name}: closing the replaced connection failed`, error));
+  }
+
+  private adopt(client: Client): void {
     this.failures = 0;
     this.lastFailure = "";
     this.client = client;
@@ -132,10 +209,14 @@ export class ManagedUpstream {
   /** Resolves once the upstream's connection, and its process tree, are gone, including one still being opened. */
   async close(): Promise<void> {
     this.isClosed = true;
+    this.stopFollowingSecrets();
     clearTimeout(this.retryTimer);
     await this.connecting?.catch(() => undefined);
     const client = this.client;
     this.client = null;
-    await client?.close().catch((error) => log(`upstream ${this.name}: closing failed`, error));
+    // Replaced connections still finishing their calls end with the session too.
+    const replaced = [...this.drained.keys()];
+    await Promise.all([client, ...replaced].map((c) => c?.close().catch((error) => log(`upstream ${this.name}: closing failed`, error))));
+    for (const wake of this.drained.values()) wake();
   }
 }

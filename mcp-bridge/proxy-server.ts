@@ -19,7 +19,7 @@ import type { DashboardClient } from "./dashboard-client";
 import { noToolsNotice } from "./dashboard-problem";
 import { mirroredCapabilities } from "./first-message";
 import { gateToolCall, UnknownToolError } from "./gate";
-import { DEFAULT_GRANT_HEADER } from "./grant-header";
+import { DEFAULT_GRANT_HEADER, type GrantHeader } from "./grant-header";
 import { log } from "./log";
 import { type Backoff, ManagedUpstream } from "./managed-upstream";
 import { Passthrough, passthroughCapabilities } from "./passthrough";
@@ -29,7 +29,11 @@ import { SessionContext } from "./session-context";
 import type { ToolAdmission } from "./tool-admission";
 import { ToolRegistry } from "./tool-registry";
 import { listAllTools } from "./upstream";
+import type { UpstreamSecrets } from "./upstream-secrets";
 import type { TUpstreamSpec } from "./upstream-spec";
+
+/** The header named with --grant-header for this upstream, else the default (Authorization, or X-Airlock-Grant beside an Authorization credential). */
+const grantHeaderOf = (configured: string | undefined): GrantHeader => (configured ? { name: configured } : DEFAULT_GRANT_HEADER);
 
 /** Upstream calls may run long (a held call already waited); upstream progress resets the clock. */
 const UPSTREAM_TIMEOUT_MS = 10 * 60_000;
@@ -47,6 +51,8 @@ export interface BridgeCore {
   admission?: ToolAdmission;
   /** What keeps the bridge from its dashboard's policy right now (a refused token, no answer), if anything. */
   dashboardProblem?: () => string | undefined;
+  /** Each upstream's environment and headers (its credentials); none means the default environment only. */
+  secrets?: UpstreamSecrets;
   /** Per-call grants, when on; `headers` names the header each HTTP upstream gets its grant in (default Authorization). */
   grants?: { calls: CallGrants; headers: ReadonlyMap<string, string> };
 }
@@ -122,7 +128,8 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
           version: core.version,
           clientCapabilities: mirrored,
           backoff: core.backoff,
-          grantHeader: core.grants ? (core.grants.headers.get(spec.name) ?? DEFAULT_GRANT_HEADER) : undefined,
+          secrets: core.secrets,
+          grantHeader: core.grants ? grantHeaderOf(core.grants.headers.get(spec.name)) : undefined,
           configure(client, upstream) {
             client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
               await refresh(upstream);
@@ -189,15 +196,21 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
     if (!upstream || !client) throw new McpError(ErrorCode.InternalError, `upstream "${tool.upstream}" is not connected; the bridge is reconnecting to it`);
     const params = { name: tool.originalName, arguments: args, ...(meta ? { _meta: meta } : {}) };
     if (task) {
-      const created = await client.request({ method: "tools/call", params }, CreateTaskResultSchema, { signal, timeout: UPSTREAM_TIMEOUT_MS, task });
+      const created = await upstream.track(
+        client,
+        client.request({ method: "tools/call", params }, CreateTaskResultSchema, { signal, timeout: UPSTREAM_TIMEOUT_MS, task }),
+      );
       return passthrough.exposeTask(upstream, created);
     }
-    return (await client.callTool(params, CallToolResultSchema, {
-      signal,
-      timeout: UPSTREAM_TIMEOUT_MS,
-      resetTimeoutOnProgress: true,
-      onprogress: onProgress,
-    })) as CallToolResult;
+    return (await upstream.track(
+      client,
+      client.callTool(params, CallToolResultSchema, {
+        signal,
+        timeout: UPSTREAM_TIMEOUT_MS,
+        resetTimeoutOnProgress: true,
+        onprogress: onProgress,
+      }),
+    )) as CallToolResult;
   };
   const deps: GateDeps = {
     registry,

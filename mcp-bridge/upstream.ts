@@ -3,19 +3,19 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ClientCapabilities, Tool } from "@modelcontextprotocol/sdk/types.js";
-import { grantFetch } from "./grant-header";
+import { type GrantHeader, grantFetch } from "./grant-header";
 import { LeanHttpClientTransport } from "./lean-http-transport";
 import { log } from "./log";
 import { StdioUpstreamTransport } from "./stdio-upstream-transport";
 import type { TUpstreamSpec } from "./upstream-spec";
 
-/** The environment an upstream process gets: the bridge's, minus the bridge's own secrets. */
-function upstreamEnvironment(): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries({ ...getDefaultEnvironment(), ...process.env }).filter(
-      (entry): entry is [string, string] => typeof entry[1] === "string" && !entry[0].startsWith("AIRLOCK_"),
-    ),
-  );
+/** Adds the upstream's headers to every request the SDK's transports make (read per request: a rotated secret applies at once). */
+function fetchWithHeaders(headers: () => Record<string, string>): typeof fetch {
+  return (input, init) => {
+    const merged = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(headers())) if (!merged.has(name)) merged.set(name, value);
+    return fetch(input, { ...init, headers: merged });
+  };
 }
 
 /** The last few lines of a server's stderr, on one line: usually where it says why it stopped. */
@@ -49,12 +49,18 @@ export async function connectUpstream(
   {
     capabilities = {},
     configure,
+    env = getDefaultEnvironment(),
+    headers = () => ({}),
     grantHeader,
   }: {
     capabilities?: ClientCapabilities;
     configure?: (client: Client) => void;
+    /** A stdio server's whole environment (nothing of the bridge's own is added). */
+    env?: Record<string, string>;
+    /** Headers for every request to an HTTP server (its credentials). */
+    headers?: () => Record<string, string>;
     /** HTTP upstreams: the header each tools/call's grant travels in (grants on). */
-    grantHeader?: string;
+    grantHeader?: GrantHeader;
   } = {},
 ): Promise<Client> {
   // `capabilities` mirror the bridge's own client: the bridge relays the server's requests to it.
@@ -67,7 +73,7 @@ export async function connectUpstream(
   try {
     if (spec.kind === "stdio") {
       // The upstream's stderr joins the bridge's (never stdout); its process tree ends with the connection.
-      const transport = new StdioUpstreamTransport({ command: spec.command, args: spec.args, env: upstreamEnvironment() });
+      const transport = new StdioUpstreamTransport({ command: spec.command, args: spec.args, env });
       try {
         await client.connect(transport);
       } catch (error) {
@@ -78,10 +84,12 @@ export async function connectUpstream(
     } else {
       // The lean transport first (the allow path's cost), then the SDK's (redirects and
       // anything else it knows), then the legacy HTTP+SSE transport of older servers.
+      // The SDK's transports: the credentials on every request, and a tools/call's grant in its own header.
+      const sdkFetch = grantHeader ? grantFetch(grantHeader, headers, fetchWithHeaders(headers)) : fetchWithHeaders(headers);
       const transports = [
-        ["Streamable HTTP", () => new LeanHttpClientTransport(spec.url, grantHeader)],
-        ["Streamable HTTP (SDK)", () => new StreamableHTTPClientTransport(spec.url, grantHeader ? { fetch: grantFetch(grantHeader) } : undefined)],
-        ["the legacy SSE transport", () => new SSEClientTransport(spec.url, grantHeader ? { fetch: grantFetch(grantHeader) } : undefined)],
+        ["Streamable HTTP", () => new LeanHttpClientTransport(spec.url, { headers, grantHeader })],
+        ["Streamable HTTP (SDK)", () => new StreamableHTTPClientTransport(spec.url, { fetch: sdkFetch })],
+        ["the legacy SSE transport", () => new SSEClientTransport(spec.url, { fetch: sdkFetch })],
       ] as const;
       for (const [i, [name, create]] of transports.entries()) {
         try {

@@ -40,6 +40,9 @@ export const EVENT_CLASSES = {
     "passkey_added",
     "passkey_removed",
     "grant_key_registered",
+    "upstream_secret_set",
+    "upstream_secret_rotated",
+    "upstream_secret_deleted",
   ],
 } as const;
 export type TEventClass = keyof typeof EVENT_CLASSES;

@@ -10,6 +10,7 @@ import { ZGrantKeyRegistration } from "../grants/grant.types";
 import { registerGrantKey } from "../grants/register-grant-key";
 import { loadPolicy } from "../rules/policy-versions";
 import { reportTools } from "../tools/inventory";
+import { secretsForBridge } from "../upstream-secrets/secrets-for-bridge";
 import { ZApprovalResult, ZBridgeAuditBatch, ZCreateApproval, ZToolReport, ZWithdrawByKey } from "./bridge-api.types";
 
 // The bridge API's handlers, in one place: app/api/bridge/*/route.ts re-export
@@ -60,6 +61,10 @@ export const postGrantKey = withBridge(async (req, { bridge }) => {
   const registration = await parseJsonBody(req, ZGrantKeyRegistration);
   return Response.json(await registerGrantKey({ bridgeId: bridge.id, registration }), { status: 201 });
 });
+/** GET /api/bridge/secrets: the credentials this bridge hands to its upstreams (never cached, never logged). */
+export const getBridgeSecrets = withBridge(async (_req, { bridge }) =>
+  Response.json(await secretsForBridge(bridge.id), { headers: { "cache-control": "no-store" } }),
+);
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -73,6 +78,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/bridge\/audit$/, postAudit as Handler],
   ["POST", /^\/api\/bridge\/tools$/, postTools as Handler],
   ["POST", /^\/api\/bridge\/grant-keys$/, postGrantKey as Handler],
+  ["GET", /^\/api\/bridge\/secrets$/, getBridgeSecrets as Handler],
 ];
 
 /** The bridge API handler for a method and path, with its path parameters; null when none matches (Next answers then). */

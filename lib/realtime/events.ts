@@ -63,6 +63,8 @@ export interface ServerToClientEvents {
   "policy:changed": () => void;
   /** To bridges: an admin enabled, disabled or re-approved a tool; ask again which tools to expose. */
   "tools:changed": () => void;
+  /** To bridges: an admin set or removed an upstream secret; fetch them again (the event carries none). */
+  "secrets:changed": () => void;
 }
 
 export interface ClientToServerEvents {

@@ -15,9 +15,9 @@ export interface BridgeClientOptions {
   clientOptions?: ClientOptions;
   /** Installs handlers on the client before it connects. */
   configure?: (client: Client) => void;
-  /** Extra environment for the bridge process. */
+  /** Extra environment for the bridge process (upstreams see none of it unless `args` pass it on with --pass-env). */
   env?: Record<string, string>;
-  /** Extra flags for the bridge process. */
+  /** Extra bridge flags. */
   args?: string[];
 }
 

@@ -36,7 +36,13 @@ afterAll(async () => {
 async function office() {
   const outbox = join(mkdtempSync(join(tmpdir(), "airlock-office-")), "outbox.jsonl");
   const token = dashboard.cli("bridge-token", "create", "--name", `office-${Math.random().toString(36).slice(2, 8)}`, "--new-tools", "enabled");
-  const bridge = await connectThroughBridge({ upstreams: [`office=${OFFICE}`], dashboardUrl: dashboard.url, token, env: { OFFICE_OUTBOX: outbox } });
+  const bridge = await connectThroughBridge({
+    upstreams: [`office=${OFFICE}`],
+    dashboardUrl: dashboard.url,
+    token,
+    env: { OFFICE_OUTBOX: outbox },
+    args: ["--pass-env", "office:OFFICE_OUTBOX"],
+  });
   const sent = () => (existsSync(outbox) ? readFileSync(outbox, "utf8").trim().split("\n").filter(Boolean) : []);
   return { bridge, sent };
 }

@@ -1,4 +1,5 @@
 import { CreateBridgeToken, RefreshButton, RevokeBridgeButton } from "@/components/admin/bridge-tokens";
+import { DeleteUpstreamSecret, SetUpstreamSecret } from "@/components/admin/upstream-secrets";
 import { NewToolsSetting } from "@/components/tools/new-tools-setting";
 import { DataTable } from "@/components/ui/data-table";
 import { formatUtc } from "@/components/ui/format-utc";
@@ -6,6 +7,7 @@ import { can } from "@/lib/auth/roles";
 import { listBridges } from "@/lib/bridges/list-bridges";
 import { loadPolicy } from "@/lib/rules/policy-versions";
 import { requirePagePermission } from "@/lib/ui/session";
+import { listUpstreamSecrets } from "@/lib/upstream-secrets/list-upstream-secrets";
 
 export const dynamic = "force-dynamic";
 
@@ -19,7 +21,7 @@ const STATUS_STYLE = {
 export default async function BridgesPage() {
   const user = await requirePagePermission("admin:read", "/bridges");
   const canEdit = can(user.role, "admin:write");
-  const [bridges, policy] = await Promise.all([listBridges(), loadPolicy()]);
+  const [bridges, policy, secrets] = await Promise.all([listBridges(), loadPolicy(), listUpstreamSecrets()]);
   const current = Number(policy.version);
   return (
     <section className="space-y-4" aria-labelledby="bridges-heading">
@@ -68,6 +70,39 @@ export default async function BridgesPage() {
             {canEdit && (
               <td className="px-3 py-2">
                 {b.revokedAt ? <span className="text-xs text-slate-600">revoked</span> : <RevokeBridgeButton id={b.id} name={b.name} />}
+              </td>
+            )}
+          </tr>
+        ))}
+      </DataTable>
+      <h2 id="secrets-heading" className="pt-4 text-xl font-semibold">
+        Upstream secrets
+      </h2>
+      <p className="text-sm text-slate-600">
+        Credentials the bridges hand to the MCP servers they protect: environment variables for command-line servers, headers for HTTP ones. The agent never
+        receives them, and no page, log or audit event shows a value once saved; save again to rotate (bridges start a command-line server again with the new
+        value, without the agent reconnecting).
+      </p>
+      {canEdit && <SetUpstreamSecret bridges={bridges.filter((b) => !b.revokedAt).map((b) => b.name)} />}
+      <DataTable
+        columns={["Upstream", "Kind", "Name", "Value", "Bridge", "Version", "Set by", "Updated", ...(canEdit ? [""] : [])]}
+        isEmpty={secrets.length === 0}
+        empty="No upstream secrets: upstream servers get only PATH, HOME, USER, SHELL, TERM and LOGNAME, and what a bridge passes with --pass-env."
+        testId="secrets-table"
+      >
+        {secrets.map((s) => (
+          <tr key={s.id} className="border-t border-slate-100 align-top" data-testid="secret-row">
+            <td className="px-3 py-2 font-medium">{s.upstream}</td>
+            <td className="px-3 py-2">{s.kind === "env" ? "variable" : "header"}</td>
+            <td className="px-3 py-2 font-mono text-xs">{s.name}</td>
+            <td className="px-3 py-2 font-mono text-xs">{s.value}</td>
+            <td className="px-3 py-2">{s.bridge ?? "every bridge"}</td>
+            <td className="px-3 py-2">{s.version}</td>
+            <td className="px-3 py-2">{s.updatedBy ?? "—"}</td>
+            <td className="px-3 py-2">{formatUtc(s.updatedAt)}</td>
+            {canEdit && (
+              <td className="px-3 py-2">
+                <DeleteUpstreamSecret secret={s} />
               </td>
             )}
           </tr>
