@@ -3,7 +3,7 @@
 // upstream MCP servers, over Streamable HTTP and over stdio, that check every call's
 // grant with the documented verifier (test/servers/grant-checking-server.ts).
 import { type ChildProcess, spawn } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -46,7 +46,7 @@ function startHttpUpstream(jwks: string, audience: (port: number) => string): Pr
 const stdioUpstream = () =>
   `local=${process.execPath} --import tsx ${SERVER} --jwks ${dashboard.url}/.well-known/jwks.json --issuer ${dashboard.url} --audience local`;
 
-type Accepted = { result: string; claims: Record<string, any>; kid: string; token: string };
+type Accepted = { result: string; claims: Record<string, any>; kid: string; token: string; via: string; credential?: string };
 /** An accepted call's answer from the grant-checking server (the test fails with the refusal otherwise). */
 function accepted(result: unknown): Accepted {
   // The first content item is the server's answer (a note from Airlock, e.g. on an edited approval, may follow).
@@ -103,6 +103,7 @@ describe("grants checked by the upstreams", () => {
         await bridge.client.callTool({ name: "notes__write_note", arguments: { text: "hello" }, _meta: { "airlock/user": "Rita@Example.com" } }),
       );
       expect(http.result).toBe("wrote hello");
+      expect(http.via).toBe("authorization");
       expect(http.claims).toMatchObject({ iss: dashboard.url, sub: "rita@example.com", aud: notesUrl, scope: "tool:write_note" });
       expect(http.claims.exp - http.claims.iat).toBe(60);
       expect(http.claims.airlock_approval).toBeUndefined();
@@ -136,6 +137,37 @@ describe("grants checked by the upstreams", () => {
       expect(textOf(await bridge.client.callTool({ name: "blind__write_note", arguments: { text: "hello" } }))).toBe("refused: keys_unavailable");
     } finally {
       await bridge.close();
+    }
+  });
+
+  it("leaves Authorization to an upstream's own credential: the grant then travels in X-Airlock-Grant", async () => {
+    // Its own upstream name: the credential is set for "keyed" only (the same server as "notes").
+    const admin = dashboard.addUser("secrets-admin@example.com", "admin");
+    const set = await api(dashboard, admin, "/api/secrets", {
+      method: "POST",
+      body: { upstream: "keyed", kind: "header", name: "Authorization", value: "Bearer upstream-key" },
+    });
+    expect(set.status).toBe(201);
+    const bridge = await connectThroughBridge({ upstreams: [`keyed=${notesUrl}`], dashboardUrl: dashboard.url, token: bridgeToken });
+    try {
+      const answer = accepted(await bridge.client.callTool({ name: "write_note", arguments: { text: "keyed" } }));
+      expect(answer.via).toBe("x-airlock-grant");
+      expect(answer.credential).toBe(createHash("sha256").update("Bearer upstream-key").digest("hex"));
+      expect(answer.claims).toMatchObject({ aud: notesUrl, scope: "tool:write_note" });
+    } finally {
+      await bridge.close();
+    }
+    // A header named for the grants that the credential also uses: refused, not replaced.
+    const named = await connectThroughBridge({
+      upstreams: [`keyed=${notesUrl}`],
+      dashboardUrl: dashboard.url,
+      token: bridgeToken,
+      args: ["--grant-header", "keyed=Authorization"],
+    });
+    try {
+      await expect(named.client.callTool({ name: "write_note", arguments: { text: "keyed" } })).rejects.toThrow(/credentials use the authorization header/);
+    } finally {
+      await named.close();
     }
   });
 

@@ -5,6 +5,7 @@
 // answers `refused: <code>`; an accepted one answers the grant's claims and the token
 // (so a test can replay it). Usage: grant-checking-server.ts --jwks URL --issuer ISS
 // --audience AUD [--http PORT] [--tolerance SEC]
+import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -27,9 +28,10 @@ const verifier = createGrantVerifier({
 
 type Extra = { _meta?: Record<string, unknown>; requestInfo?: { headers: Record<string, string | string[] | undefined> } };
 
-/** The call's grant: the bearer token over HTTP, `_meta["airlock/grant"]` over stdio. */
+/** The call's grant: over HTTP the bearer token, or X-Airlock-Grant (where the bridge puts it when Authorization carries this server's own credential); over stdio `_meta["airlock/grant"]`. */
 function tokenOf(extra: Extra): string | undefined {
-  if (values.http) return String(extra.requestInfo?.headers.authorization ?? "").match(/^Bearer (\S+)$/)?.[1];
+  const headers = extra.requestInfo?.headers ?? {};
+  if (values.http) return headers["x-airlock-grant"] ? String(headers["x-airlock-grant"]) : String(headers.authorization ?? "").match(/^Bearer (\S+)$/)?.[1];
   const token = extra._meta?.[GRANT_META_KEY];
   return typeof token === "string" ? token : undefined;
 }
@@ -40,7 +42,11 @@ async function checked(tool: string, args: Record<string, unknown>, extra: Extra
   try {
     const claims = await verifier.verify({ token, tool, arguments: args });
     const kid = JSON.parse(Buffer.from(token!.split(".")[0], "base64url").toString()).kid;
-    return { content: [{ type: "text", text: JSON.stringify({ result: work(), claims, kid, token }) }] };
+    // Which header brought the grant, and a digest of the Authorization header when that was not it (a credential).
+    const headers = extra.requestInfo?.headers ?? {};
+    const via = headers["x-airlock-grant"] ? "x-airlock-grant" : values.http ? "authorization" : "_meta";
+    const credential = via === "x-airlock-grant" ? createHash("sha256").update(String(headers.authorization)).digest("hex") : undefined;
+    return { content: [{ type: "text", text: JSON.stringify({ result: work(), claims, kid, token, via, credential }) }] };
   } catch (error) {
     if (!(error instanceof GrantRefusedError)) throw error;
     return { content: [{ type: "text", text: `refused: ${error.code}` }], isError: true };
