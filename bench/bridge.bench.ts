@@ -211,6 +211,9 @@ async function main() {
     targets.push({ name, client, sequential: [], concurrent: [], concurrentMs: 0, concurrentCalls: 0 });
   }
 
+  // BENCH_ONLY="grants off,grants on" measures only the targets named (the others still start).
+  const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
+  if (only) targets.splice(0, targets.length, ...targets.filter((t) => only.includes(t.name)));
   process.stderr.write("warming up…\n");
   for (const target of targets) {
     await runSequential(target, 300, false);
@@ -247,6 +250,22 @@ async function main() {
   }
   const by = Object.fromEntries(rows.map((r) => [r.name, r]));
   const ratio = (a: number, b: number) => (a / b).toFixed(3);
+  if (!only) printRatios(by, ratio);
+  if (by["grants on"] && by["grants off"]) {
+    const diff = (a: number, b: number) => `${a - b >= 0 ? "+" : ""}${(a - b).toFixed(3)} ms`;
+    console.log(
+      `\ngrants (target: ≤ +0.1 ms p50): grants on − grants off   p50 ${diff(by["grants on"].p50, by["grants off"].p50)}   p99 ${diff(by["grants on"].p99, by["grants off"].p99)}   throughput ${ratio(by["grants on"].rps, by["grants off"].rps)}`,
+    );
+  }
+  await measureMinting();
+
+  await Promise.allSettled(targets.map((t) => t.client.close()));
+  await dashboard?.stop();
+  process.exit(0);
+}
+
+type Row = { p50: number; rps: number };
+function printRatios(by: Record<string, Row>, ratio: (a: number, b: number) => string): void {
   console.log("\nratios (targets: bridge/direct p50 ≤ 1.10, throughput ≥ 0.90; bridge/mcp-proxy p50 ≤ 1.0)");
   console.log(`  stdio→http ÷ direct       p50 ${ratio(by["stdio→http"].p50, by.direct.p50)}   throughput ${ratio(by["stdio→http"].rps, by.direct.rps)}`);
   console.log(`  http→http ÷ direct        p50 ${ratio(by["http→http"].p50, by.direct.p50)}   throughput ${ratio(by["http→http"].rps, by.direct.rps)}`);
@@ -259,18 +278,6 @@ async function main() {
   console.log(
     `  http→stdio ÷ mcp-proxy    p50 ${ratio(by["http→stdio"].p50, by["mcp-proxy"].p50)}   throughput ${ratio(by["http→stdio"].rps, by["mcp-proxy"].rps)}`,
   );
-
-  if (WITH_GRANTS) {
-    const diff = (a: number, b: number) => `${a - b >= 0 ? "+" : ""}${(a - b).toFixed(3)} ms`;
-    console.log(
-      `\ngrants (target: ≤ +0.1 ms p50): grants on − grants off   p50 ${diff(by["grants on"].p50, by["grants off"].p50)}   p99 ${diff(by["grants on"].p99, by["grants off"].p99)}   throughput ${ratio(by["grants on"].rps, by["grants off"].rps)}`,
-    );
-  }
-  await measureMinting();
-
-  await Promise.allSettled(targets.map((t) => t.client.close()));
-  await dashboard?.stop();
-  process.exit(0);
 }
 
 main().catch((error) => {
