@@ -7,7 +7,14 @@ import { PAGE_PATH_HEADER } from "@/lib/ui/page-path";
 // is why the pages are rendered per request (the root layout awaits connection()).
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");
-  const csp = buildContentSecurityPolicy({ nonce, host: request.headers.get("host"), isDev: process.env.NODE_ENV === "development" });
+  // The consent page's form ends in a redirect to the client; the page shows a form only for a redirect URI the client registered.
+  const redirectUri = request.nextUrl.pathname === "/oauth/authorize" ? request.nextUrl.searchParams.get("redirect_uri") : null;
+  const csp = buildContentSecurityPolicy({
+    nonce,
+    host: request.headers.get("host"),
+    isDev: process.env.NODE_ENV === "development",
+    formTargets: redirectUri ? [redirectUri] : [],
+  });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", csp);
   // The page asked for, so that a sign-in redirect from a layout can come back to it (always overwritten: never the client's claim).

@@ -7,7 +7,6 @@ import {
   ZContextEntry,
   ZCreateApproval,
 } from "../lib/bridge-api/bridge-api.types";
-import { normalizeIdentity } from "../lib/identity/normalize-identity";
 import type { PolicyDecision } from "../lib/policy/policy.types";
 import { summarise } from "./session-context";
 import type { RegisteredTool } from "./tool-registry";
@@ -60,6 +59,10 @@ export interface ApprovalRequestInput {
   timeline: TContextEntry[];
   client?: { name: string; version: string };
   decision: PolicyDecision;
+  /** The human the call is for (see principalOf in call-context.ts): verified with OAuth, else the agent's claim. */
+  principal: string;
+  /** The principal is the verified user of the session's OAuth token. */
+  principalVerified?: boolean;
   policyVersion?: number;
   idempotencyKey?: string;
   bridgeInstance?: string;
@@ -78,7 +81,8 @@ export function buildApprovalRequest(input: ApprovalRequestInput): TCreateApprov
     sessionId: input.sessionId,
     clientName: clip(input.client?.name, 200),
     clientVersion: clip(input.client?.version, 100),
-    principal: clip(normalizeIdentity(metaString(meta, "airlock/user") ?? "") || undefined, 300),
+    principal: clip(input.principal || undefined, 300),
+    principalVerified: input.principalVerified || undefined,
     server: tool.upstream,
     tool: input.exposedName,
     toolTitle: clip(tool.definition.title ?? tool.definition.annotations?.title, 300),
@@ -96,6 +100,7 @@ export function buildApprovalRequest(input: ApprovalRequestInput): TCreateApprov
     policyVersion: input.policyVersion,
     approvers: decision.approvers,
     approverRole: decision.approverRole,
+    ...(decision.approverGroup ? { approverGroup: decision.approverGroup } : {}),
     timeoutSeconds: decision.timeoutSeconds,
     ...(decision.rule?.escalateAfterSeconds !== undefined && decision.rule.escalateAfterSeconds < decision.timeoutSeconds
       ? { escalateAfterSeconds: decision.rule.escalateAfterSeconds, escalateTo: decision.rule.escalateTo ?? "admin" }

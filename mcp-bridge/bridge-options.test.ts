@@ -44,6 +44,21 @@ describe("parseBridgeOptions", () => {
     [["--upstream", "node a.js", "--policy", "p.yaml", "--http", "127.0.0.1:0", "--max-sessions", "0"], /--max-sessions: must be at least 1/],
     [["--upstream", "node a.js", "--policy", "p.yaml", "--max-upstream-processes", "many"], /--max-upstream-processes: expected a whole number/],
     [["--upstream", "a=node a.js", "--upstream", "b=node b.js", "--policy", "p.yaml", "--max-upstream-processes", "1"], /one session needs 2 processes/],
+    [["--upstream", "node a.js", "--policy", "p.yaml", "--http", "0.0.0.0:8808"], /refusing to serve on 0.0.0.0 without authentication/],
+    [["--upstream", "node a.js", "--policy", "p.yaml", "--http", "10.0.0.5:8808", "--auth", "none"], /refusing to serve on 10.0.0.5 without authentication/],
+    [["--upstream", "node a.js", "--policy", "p.yaml", "--http", "127.0.0.1:0", "--auth", "oauth"], /--auth oauth needs --dashboard/],
+    [["--upstream", "node a.js", "--policy", "p.yaml", "--auth", "oauth"], /--auth goes with --http/],
+    [["--upstream", "node a.js", "--dashboard", "http://d", "--token", "t", "--http", "127.0.0.1:0", "--auth", "sso"], /--auth: expected oauth or none/],
+    [["--upstream", "node a.js", "--dashboard", "http://d", "--token", "t", "--http", "0.0.0.0:8808"], /--public-url: serving on 0.0.0.0/],
+    [
+      ["--upstream", "node a.js", "--policy", "p.yaml", "--http", "127.0.0.1:0", "--public-url", "https://b.example/mcp"],
+      /--public-url goes with --auth oauth/,
+    ],
+    [
+      ["--upstream", "node a.js", "--dashboard", "http://d", "--token", "t", "--http", "127.0.0.1:0", "--auth", "oauth", "--public-url", "ftp://x/mcp"],
+      /--public-url: expected an http\(s\) URL/,
+    ],
+    [["--upstream", "node a.js", "--dashboard", "http://d", "--token", "t", "--http", "10.0.0.5:1", "--insecure-no-auth", "--auth", "oauth"], /contradicts/],
   ])("%j is refused", (argv, message) => {
     expect(() => parseBridgeOptions(argv as string[], env)).toThrow(UsageError);
     expect(() => parseBridgeOptions(argv as string[], env)).toThrow(message);
@@ -67,5 +82,19 @@ describe("parseBridgeOptions", () => {
       http: { maxSessions: 3 },
       maxUpstreamProcesses: 5,
     });
+  });
+
+  it("turns OAuth on by default for a dashboard bridge on a non-loopback host, and off on loopback", () => {
+    const base = ["--upstream", "node a.js", "--dashboard", "http://d", "--token", "t"];
+    expect(parseBridgeOptions([...base, "--http", "10.0.0.5:8808"], env)).toMatchObject({ http: { auth: "oauth" } });
+    expect(parseBridgeOptions([...base, "--http", "127.0.0.1:8808"], env)).toMatchObject({ http: { auth: "none" } });
+    expect(parseBridgeOptions([...base, "--http", "0.0.0.0:8808", "--public-url", "https://bridge.example/mcp"], env)).toMatchObject({
+      http: { auth: "oauth", publicUrl: "https://bridge.example/mcp" },
+    });
+  });
+
+  it("serves without authentication off loopback only when told so by name", () => {
+    const argv = ["--upstream", "node a.js", "--policy", "p.yaml", "--http", "0.0.0.0:8808", "--insecure-no-auth"];
+    expect(parseBridgeOptions(argv, env)).toMatchObject({ http: { host: "0.0.0.0", auth: "none" } });
   });
 });

@@ -21,6 +21,14 @@ export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstr
                       seconds with no request and no open stream (default 1800)
   --max-sessions N    with --http: at most N MCP sessions at once (default 64); an
                       initialize over the cap gets HTTP 503 and starts nothing
+  --auth oauth|none   with --http: oauth makes /mcp an OAuth-protected resource whose tokens the
+                      dashboard issues; every request needs a user's bearer token, and that user
+                      is the call's principal (default: oauth when the host is not loopback and
+                      --dashboard is set, none otherwise)
+  --public-url URL    with --auth oauth: the URL clients reach /mcp at (behind TLS termination or
+                      a proxy); it is the tokens' audience (default: http://HOST:PORT/mcp)
+  --insecure-no-auth  with --http on a non-loopback host: serve WITHOUT authentication anyway
+                      (otherwise refused: anyone who reaches the port could call the tools)
   --max-upstream-processes N
                       at most N upstream server processes at once (default 256); each
                       session runs one per command-line upstream
@@ -95,6 +103,12 @@ const ZOptions = z
       .optional(),
     "grant-audience": z.array(z.string().regex(/^[A-Za-z][\w-]{0,39}=\S{1,500}$/, "expected NAME=AUDIENCE")).optional(),
     "grant-header": z.array(z.string().regex(/^([A-Za-z][\w-]{0,39}=)?[A-Za-z0-9-]{1,100}$/, "expected [NAME=]HEADER")).optional(),
+    auth: z.enum(["oauth", "none"], { error: "expected oauth or none" }).optional(),
+    "public-url": z
+      .url({ protocol: /^https?$/, error: "expected an http(s) URL" })
+      .refine((u) => !u.includes("#"), "the resource URL has no fragment")
+      .optional(),
+    "insecure-no-auth": z.boolean().optional(),
     secrets: z.string().min(1).optional(),
     "pass-env": z.array(z.string()).optional(),
   })
@@ -109,7 +123,10 @@ const ZOptions = z
   .refine((o) => !o["audit-log"] || o.policy, { message: "--audit-log goes with --policy; with --dashboard the audit trail is the dashboard's" })
   .refine((o) => !(o.grants === "on" && !o.dashboard), {
     message: "--grants on needs --dashboard: the dashboard publishes the keys upstreams verify grants with",
-  });
+  })
+  .refine((o) => !o.auth || o.http, { message: "--auth goes with --http: a stdio bridge's client is the process that started it" })
+  .refine((o) => o.auth !== "oauth" || o.dashboard, { message: "--auth oauth needs --dashboard: the dashboard signs users in and issues the tokens" })
+  .refine((o) => !o["insecure-no-auth"] || o.auth !== "oauth", { message: "--insecure-no-auth contradicts --auth oauth" });
 
 export interface BridgeOptions {
   upstreams: TUpstreamSpec[];
@@ -117,7 +134,15 @@ export interface BridgeOptions {
   policyFile?: string;
   auditLog?: string;
   name?: string;
-  http?: { host: string; port: number; idleTimeoutMs: number; maxSessions: number };
+  http?: {
+    host: string;
+    port: number;
+    idleTimeoutMs: number;
+    maxSessions: number;
+    /** oauth: /mcp needs a bearer token the dashboard issued for `publicUrl` (or the listening URL). */
+    auth: "oauth" | "none";
+    publicUrl?: string;
+  };
   /** How many upstream server processes may run at once, across all sessions. */
   maxUpstreamProcesses: number;
   /** Per-call grants (on by default with a dashboard). */
@@ -132,6 +157,9 @@ export interface BridgeOptions {
   secretsFile?: string;
   passEnv: { upstream: string | null; name: string }[];
 }
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "::1"]);
+const WILDCARD_HOSTS = new Set(["0.0.0.0", "::"]);
 
 const DEFAULT_IDLE_TIMEOUT_SECONDS = 1800;
 // Each session of an --http bridge spawns its own upstream processes: without a cap,
@@ -165,6 +193,9 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
         "grant-rotation": { type: "string" },
         "grant-audience": { type: "string", multiple: true },
         "grant-header": { type: "string", multiple: true },
+        auth: { type: "string" },
+        "public-url": { type: "string" },
+        "insecure-no-auth": { type: "boolean" },
         secrets: { type: "string" },
         "pass-env": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
@@ -204,6 +235,18 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
       `--max-upstream-processes: one session needs ${processesPerSession} processes (one per command-line --upstream); allow at least that many`,
     );
   }
+  const auth = o.auth ?? (o.http && o.dashboard && !LOOPBACK_HOSTS.has(o.http.host) ? "oauth" : "none");
+  if (o["public-url"] && auth !== "oauth") throw new UsageError("--public-url goes with --auth oauth (on loopback, OAuth is off unless asked for)");
+  if (o.http && auth === "none" && !LOOPBACK_HOSTS.has(o.http.host) && !o["insecure-no-auth"]) {
+    throw new UsageError(
+      `--http: refusing to serve on ${o.http.host} without authentication (anyone who reaches the port could call the tools): use --auth oauth with --dashboard, bind to 127.0.0.1, or, knowing what it means, pass --insecure-no-auth`,
+    );
+  }
+  if (o.http && auth === "oauth" && !o["public-url"] && WILDCARD_HOSTS.has(o.http.host)) {
+    throw new UsageError(
+      `--public-url: serving on ${o.http.host} (every interface), the bridge cannot tell which URL clients use; give it (it is the tokens' audience)`,
+    );
+  }
   let passEnv: BridgeOptions["passEnv"];
   try {
     passEnv = (o["pass-env"] ?? []).map(parsePassEnv);
@@ -225,6 +268,8 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
       ...o.http,
       idleTimeoutMs: (o["idle-timeout"] ?? DEFAULT_IDLE_TIMEOUT_SECONDS) * 1000,
       maxSessions: o["max-sessions"] ?? DEFAULT_MAX_SESSIONS,
+      auth,
+      publicUrl: o["public-url"],
     },
     maxUpstreamProcesses,
   };

@@ -87,6 +87,19 @@ export interface GateCall {
   progress?: ProgressSink;
   /** The client's `params.task`, when it asked for the call to run as a task. */
   task?: Record<string, unknown>;
+  /** With OAuth: the user the session's bearer token names (verified); `_meta["airlock/user"]` is then ignored. */
+  principal?: { email: string };
+}
+
+/**
+ * The human the call is made for, in its one spelling: the verified user of the session's
+ * token when the bridge checks tokens (OAuth); otherwise the agent's unverified claim in
+ * `_meta["airlock/user"]`, or "" for nobody.
+ */
+export function principalOf(call: Pick<GateCall, "principal" | "meta">): string {
+  if (call.principal) return call.principal.email;
+  // One spelling per person, so a principal glob cannot be dodged with "Rita@X.test " or mailto:.
+  return normalizeIdentity(metaString(call.meta, "airlock/user") ?? "");
 }
 
 /** What the session timeline records about a call once it is decided. */
@@ -133,8 +146,7 @@ export function policyCall(deps: GateDeps, call: GateCall, tool: RegisteredTool,
     args,
     annotations: tool.definition.annotations,
     bridge: deps.policy.bridgeName ?? "",
-    // One spelling per person, so a principal glob cannot be dodged with "Rita@X.test " or mailto:.
-    principal: normalizeIdentity(metaString(call.meta, "airlock/user") ?? ""),
+    principal: principalOf(call),
     session: {
       id: call.sessionId,
       client: call.client?.name,

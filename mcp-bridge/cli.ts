@@ -7,7 +7,7 @@ import { type AuditSink, DashboardAuditSink, FileAuditSink } from "./audit-sink"
 import { AuditSpool } from "./audit-spool";
 import { type BridgeOptions, parseBridgeOptions, USAGE, UsageError } from "./bridge-options";
 import { createCallGrants } from "./call-grants";
-import { DashboardClient } from "./dashboard-client";
+import { DashboardClient, DashboardError } from "./dashboard-client";
 import { describeDashboardProblem } from "./dashboard-problem";
 import { initializeCapabilities, readFirstMessage } from "./first-message";
 import { GrantKeys } from "./grant-keys";
@@ -15,6 +15,7 @@ import { serveHttp } from "./http-server";
 import { log } from "./log";
 import { PolicySource } from "./policy-source";
 import { type BridgeCore, openSession } from "./proxy-server";
+import { ResourceServer } from "./resource-server";
 import { ToolAdmission } from "./tool-admission";
 import { loadSecretsFile, UpstreamSecrets } from "./upstream-secrets";
 
@@ -73,9 +74,22 @@ async function main() {
   const names = options.upstreams.map((u) => u.name).join(", ");
 
   if (options.http) {
-    const http = await serveHttp(core, { ...options.http, maxUpstreamProcesses: options.maxUpstreamProcesses });
+    const { publicUrl } = options.http;
+    const auth =
+      options.http.auth === "oauth" && dashboard
+        ? (boundUrl: string) => new ResourceServer({ dashboardUrl: dashboard.baseUrl, resourceUrl: publicUrl ?? boundUrl })
+        : undefined;
+    const http = await serveHttp(core, { ...options.http, maxUpstreamProcesses: options.maxUpstreamProcesses, auth });
     closeHttp = http.close;
-    log(`ready at ${http.url}: ${names} (connected per client session); policy from ${source}`);
+    if (http.resourceServer && dashboard) {
+      const refusal = await announceResource(dashboard, http.resourceServer);
+      if (refusal) {
+        log(`fatal: ${refusal}`);
+        return shutdown(1);
+      }
+    }
+    const oauth = http.resourceServer ? `; OAuth: bearer tokens from ${dashboard?.baseUrl} for ${http.resourceServer.resourceUrl}` : "";
+    log(`ready at ${http.url}: ${names} (connected per client session); policy from ${source}${oauth}`);
     return;
   }
   // One stdio process is one MCP session.
@@ -94,6 +108,46 @@ async function main() {
   closeSession = session.close;
   await session.server.connect(transport);
   log(`ready: ${names}; policy from ${source}`);
+}
+
+/**
+ * Tells the dashboard this bridge's resource URL, so that it issues tokens for it (and for no
+ * other bridge's). A refusal (another bridge holds the URL, the token is not valid) ends the
+ * start: returned as the reason. An unreachable dashboard is retried in the background;
+ * meanwhile no token can be had for this bridge (fail closed), and its metadata is checked too.
+ */
+async function announceResource(dashboard: DashboardClient, resourceServer: ResourceServer): Promise<string | undefined> {
+  const attempt = async (): Promise<string | undefined> => {
+    try {
+      await dashboard.reportResource(resourceServer.resourceUrl);
+      await resourceServer.authorizationServer();
+      return undefined;
+    } catch (error) {
+      if (error instanceof DashboardError && !error.isTransient) return error.message;
+      throw error;
+    }
+  };
+  try {
+    return await attempt();
+  } catch (error) {
+    log("OAuth: cannot register this endpoint with the dashboard yet; retrying (no token works until it is)", error);
+    // Retried every 5 s: each distinct reason is said once, not every attempt.
+    let lastReason = (error as Error).message;
+    const retry = setInterval(() => {
+      attempt()
+        .then((refusal) => {
+          clearInterval(retry);
+          if (refusal) log(`OAuth: the dashboard refused this endpoint: ${refusal}`);
+          else log("OAuth: endpoint registered with the dashboard");
+        })
+        .catch((again: Error) => {
+          if (again.message !== lastReason) log("OAuth: still cannot register this endpoint with the dashboard", again);
+          lastReason = again.message;
+        });
+    }, 5_000);
+    retry.unref();
+    return undefined;
+  }
 }
 
 /** With a dashboard: its policy and audit trail. With --policy: the file, and NDJSON audit to a file or stderr. */

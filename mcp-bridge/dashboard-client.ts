@@ -140,6 +140,11 @@ export class DashboardClient {
     return this.request("/api/bridge/policy", ZPolicyResponse);
   }
 
+  /** Tells the dashboard the URL of this bridge's OAuth-protected MCP endpoint: the audience of the tokens it may issue for it. */
+  reportResource(resourceUrl: string): Promise<void> {
+    return this.request("/api/bridge/resource", null, { body: { resourceUrl } });
+  }
+
   /** The credentials this bridge hands to its upstreams (kept in memory only, never logged). */
   fetchSecrets(): Promise<TBridgeSecrets> {
     return this.request("/api/bridge/secrets", ZBridgeSecrets);

@@ -9,7 +9,17 @@ import type { PolicyDecision } from "../lib/policy/policy.types";
 import { redactArguments, restoreRedacted } from "../lib/policy/redact";
 import { buildApprovalRequest } from "./approval-request";
 import { awaitDecision } from "./await-decision";
-import { type CallTrace, type ForwardOnce, type GateCall, type GateDeps, isTaskCreated, policyCall, refusal, type ToolAnswer } from "./call-context";
+import {
+  type CallTrace,
+  type ForwardOnce,
+  type GateCall,
+  type GateDeps,
+  isTaskCreated,
+  policyCall,
+  principalOf,
+  refusal,
+  type ToolAnswer,
+} from "./call-context";
 import { createApprovalWithRetry, createRetryWindowMs } from "./create-approval-with-retry";
 import { DashboardError } from "./dashboard-client";
 import { log } from "./log";
@@ -71,6 +81,8 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
       sessionId: call.sessionId,
       timeline: call.session.snapshot(),
       client: call.client,
+      principal: principalOf(call),
+      principalVerified: call.principal !== undefined,
       decision,
       policyVersion: event.policyVersion,
       idempotencyKey,
@@ -159,13 +171,14 @@ function ruleKey(decision: PolicyDecision): string {
   return decision.rule ? (decision.rule.id ? `id:${decision.rule.id}` : `name:${decision.rule.name}`) : "default";
 }
 
-/** Whether the policy now asks more of this call than the approval it has: another rule, more approvers, or admins. */
+/** Whether the policy now asks more of this call than the approval it has: another rule, more approvers, admins, or another group. */
 export function needsNewApproval(approvedUnder: PolicyDecision, now: PolicyDecision): boolean {
   if (now.action !== "require_approval") return false;
   return (
     ruleKey(now) !== ruleKey(approvedUnder) ||
     now.approvers > approvedUnder.approvers ||
-    (now.approverRole === "admin" && approvedUnder.approverRole !== "admin")
+    (now.approverRole === "admin" && approvedUnder.approverRole !== "admin") ||
+    (now.approverGroup !== undefined && now.approverGroup !== approvedUnder.approverGroup)
   );
 }
 

@@ -4,6 +4,7 @@ import { initializeCapabilities } from "./first-message";
 import { HttpError, HttpSessionTransport, writeJsonRpcError } from "./http-session-transport";
 import { log } from "./log";
 import { type BridgeCore, type BridgeSession, openSession } from "./proxy-server";
+import type { Principal, ResourceServer } from "./resource-server";
 import { SessionCapacity } from "./session-capacity";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1"]);
@@ -37,6 +38,8 @@ function readJsonBody(req: IncomingMessage): Promise<unknown> {
 
 export interface HttpBridge {
   url: string;
+  /** With OAuth: the resource server that checks tokens. */
+  resourceServer?: ResourceServer;
   close(): Promise<void>;
 }
 
@@ -62,8 +65,30 @@ function isAllowedOrigin(req: IncomingMessage, isLoopback: boolean): boolean {
   return origin === undefined || LOOPBACK.has(hostnameOf(origin) ?? "");
 }
 
+const METADATA_PREFIX = "/.well-known/oauth-protected-resource";
+
+function isMetadataPath(path: string): boolean {
+  return path === METADATA_PREFIX || path.startsWith(`${METADATA_PREFIX}/`);
+}
+
+/** RFC 9728 metadata, public (clients read it before they have a token); 503 while the authorization server is unknown. */
+async function serveMetadata(resourceServer: ResourceServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") return writeJsonRpcError(res, 405, "method not allowed", -32000, { allow: "GET" });
+  let metadata: Awaited<ReturnType<ResourceServer["metadata"]>>;
+  try {
+    metadata = await resourceServer.metadata();
+  } catch (error) {
+    log("cannot read the dashboard's OAuth metadata", error);
+    return writeJsonRpcError(res, 503, "unavailable: the bridge cannot reach its authorization server", -32000, { "retry-after": "5" });
+  }
+  const body = JSON.stringify(metadata);
+  res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "max-age=300" }).end(body);
+}
+
 interface HttpSession {
   transport: HttpSessionTransport;
+  /** With OAuth: the user whose token opened the session; every later request must carry a token of the same user. */
+  principal?: Principal;
   /** Ends the session's upstream connections and processes, then frees its capacity. */
   end(): Promise<void>;
   /** Responses still open (a call in flight, a held call waiting for a human, the GET stream). */
@@ -96,7 +121,16 @@ export async function serveHttp(
     idleTimeoutMs,
     maxSessions,
     maxUpstreamProcesses,
-  }: { host: string; port: number; idleTimeoutMs: number; maxSessions: number; maxUpstreamProcesses: number },
+    auth,
+  }: {
+    host: string;
+    port: number;
+    idleTimeoutMs: number;
+    maxSessions: number;
+    maxUpstreamProcesses: number;
+    /** With OAuth: verifies each request's bearer token (created once the port is known: its resource URL may name the port). */
+    auth?: (boundUrl: string) => ResourceServer;
+  },
 ): Promise<HttpBridge> {
   const sessions = new Map<string, HttpSession>();
   const capacity = new SessionCapacity({
@@ -107,7 +141,10 @@ export async function serveHttp(
   // A client retrying in a loop would repeat the refusal hundreds of times: say it once until a slot frees.
   let isRefusalLogged = false;
   const isLoopback = LOOPBACK.has(host);
-  if (!isLoopback) log(`warning: serving on ${host}, not loopback; the MCP endpoint has no authentication of its own`);
+  // Refused at parse time unless --insecure-no-auth was given: then say it once more, here.
+  if (!isLoopback && !auth)
+    log(`WARNING: serving on ${host}, not loopback, WITHOUT authentication (--insecure-no-auth): anyone who reaches the port can call the tools`);
+  let resourceServer: ResourceServer | undefined;
 
   const sweep = setInterval(
     () => {
@@ -123,7 +160,7 @@ export async function serveHttp(
   );
   sweep.unref();
 
-  const startSession = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
+  const startSession = async (req: IncomingMessage, res: ServerResponse, body: unknown, principal: Principal | undefined) => {
     // Claimed before anything is spawned, and synchronously: a burst of initialize requests cannot overshoot.
     const claimed = capacity.tryClaim();
     if ("refusal" in claimed) {
@@ -146,10 +183,14 @@ export async function serveHttp(
         release();
       }
     };
-    const transport = new HttpSessionTransport(sessionId, () => void sessions.set(sessionId, { transport, end, openResponses: 0, lastActiveAt: Date.now() }));
+    const transport = new HttpSessionTransport(
+      sessionId,
+      () => void sessions.set(sessionId, { transport, principal, end, openResponses: 0, lastActiveAt: Date.now() }),
+    );
     try {
       session = await openSession(core, {
         sessionId,
+        principal,
         clientCapabilities: initializeCapabilities(body),
         onClose: () => void end().catch((error) => log(`closing session ${sessionId} failed`, error)),
       });
@@ -173,18 +214,35 @@ export async function serveHttp(
   const http: HttpServer = createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? "/", "http://bridge").pathname;
+      // Auth is configured but not yet set up (the port was only just bound): nothing passes unchecked.
+      if (auth && !resourceServer) return writeJsonRpcError(res, 503, "unavailable: the bridge is starting", -32000, { "retry-after": "1" });
+      if (resourceServer && isMetadataPath(path)) return await serveMetadata(resourceServer, req, res);
       if (path !== "/mcp") return writeJsonRpcError(res, 404, "not found: the MCP endpoint is /mcp");
       if (!isAllowedOrigin(req, isLoopback)) return writeJsonRpcError(res, 403, "forbidden: Host or Origin is not loopback");
+      let principal: Principal | undefined;
+      if (resourceServer) {
+        const checked = await resourceServer.authenticate(req);
+        if ("failure" in checked) {
+          const { failure } = checked;
+          const headers: Record<string, string> = failure.status === 503 ? { "retry-after": "5" } : { "www-authenticate": resourceServer.challenge(failure) };
+          return writeJsonRpcError(res, failure.status, `${failure.status === 503 ? "unavailable" : "unauthorized"}: ${failure.description}`, -32000, headers);
+        }
+        principal = checked.principal;
+      }
       const header = req.headers["mcp-session-id"];
       const sessionId = Array.isArray(header) ? header[0] : header;
       const session = sessionId ? sessions.get(sessionId) : undefined;
       if (sessionId && !session) return writeJsonRpcError(res, 404, "session not found");
+      // A session belongs to the user who opened it: another user's token cannot ride on its id.
+      if (session?.principal && session.principal.subject !== principal?.subject) {
+        return writeJsonRpcError(res, 403, "forbidden: this MCP session belongs to another user");
+      }
       if (session) trackActivity(session, res);
       const body = req.method === "POST" ? await readJsonBody(req) : undefined;
       if (session) return session.transport.handle(req, res, body);
       // Upstream connections are opened per session: only an initialize request may cost that.
       if (req.method !== "POST" || !initializeCapabilities(body)) return writeJsonRpcError(res, 400, "no session: start one with an initialize request");
-      await startSession(req, res, body);
+      await startSession(req, res, body, principal);
     } catch (error) {
       if (error instanceof HttpError) return writeJsonRpcError(res, error.status, error.message, error.code);
       log("HTTP request failed", error);
@@ -200,8 +258,10 @@ export async function serveHttp(
   const address = http.address();
   const boundPort = typeof address === "object" && address ? address.port : port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}/mcp`;
+  resourceServer = auth?.(url);
   return {
     url,
+    resourceServer,
     async close() {
       clearInterval(sweep);
       // Waits for the upstream process trees to end: the bridge must not exit leaving them behind.

@@ -62,6 +62,8 @@ export interface SessionOptions {
   sessionId: string;
   /** The client's capabilities from its initialize request: the upstreams are told the same. */
   clientCapabilities?: ClientCapabilities;
+  /** With OAuth: the verified user whose token opened the session; policy, self-approval and the audit trail see them. */
+  principal?: { email: string };
   onClose?: () => void;
 }
 
@@ -83,7 +85,7 @@ export interface BridgeSession {
  * when a reconnect succeeds. Only when no upstream at all can be reached at the
  * start does opening fail.
  */
-export async function openSession(core: BridgeCore, { sessionId, clientCapabilities, onClose }: SessionOptions): Promise<BridgeSession> {
+export async function openSession(core: BridgeCore, { sessionId, clientCapabilities, principal, onClose }: SessionOptions): Promise<BridgeSession> {
   const registry = new ToolRegistry(core.upstreams.length > 1);
   const session = new SessionContext();
   // Created before the upstreams connect so their handlers can relay to it; connected to a transport later.
@@ -254,6 +256,7 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
         signal: extra.signal,
         progress: createProgressSink(extra.sendNotification, meta?.progressToken),
         task: request.params.task,
+        principal,
       });
       // Asked to run as a task but refused (by policy, a reviewer, the inventory): no task exists, so the refusal is the error.
       if (request.params.task && !isTaskCreated(answer)) {

@@ -9,7 +9,7 @@ import { evaluateResult, policyNeeds, type ResultDecision } from "../lib/policy/
 import type { PolicyDecision } from "../lib/policy/policy.types";
 import { buildApprovalRequest } from "./approval-request";
 import { awaitDecision } from "./await-decision";
-import { type GateCall, type GateDeps, isTaskCreated, policyCall, refusal, roleOf, type ToolAnswer } from "./call-context";
+import { type GateCall, type GateDeps, isTaskCreated, policyCall, principalOf, refusal, roleOf, type ToolAnswer } from "./call-context";
 import { createApprovalWithRetry, createRetryWindowMs } from "./create-approval-with-retry";
 import { DashboardError } from "./dashboard-client";
 import { log } from "./log";
@@ -218,6 +218,8 @@ async function holdResult(
       sessionId: call.sessionId,
       timeline: call.session.snapshot(),
       client: call.client,
+      principal: principalOf(call),
+      principalVerified: call.principal !== undefined,
       decision: asPolicyDecision,
       policyVersion: event.policyVersion,
       idempotencyKey,

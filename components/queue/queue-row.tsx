@@ -94,6 +94,11 @@ export function QueueRow(props: QueueRowProps) {
             )}
             {a.requiredApprovers > 1 && <span className={`${BADGE} border-slate-300 bg-slate-50 text-slate-700`}>needs {a.requiredApprovers} approvals</span>}
             {a.approverRole === "admin" && <span className={`${BADGE} border-slate-300 bg-slate-50 text-slate-700`}>admins only</span>}
+            {a.approverGroup && (
+              <span className={`${BADGE} border-slate-300 bg-slate-50 text-slate-700`} title="Only members of this approver group may decide">
+                group {a.approverGroup}
+              </span>
+            )}
             {isOwn && (
               <span
                 className={`${BADGE} border-fuchsia-300 bg-fuchsia-50 text-fuchsia-900`}
@@ -124,7 +129,7 @@ export function QueueRow(props: QueueRowProps) {
           <p className="text-xs text-slate-600">
             Held by {a.ruleName ? <span className="font-medium">{a.ruleName}</span> : "the policy default"} · bridge {a.bridgeName}
             {a.clientName ? ` · client ${a.clientName}` : ""}
-            {a.principal ? ` · for ${a.principal}` : ""} · <RelativeTime iso={a.createdAt} mode="ago" /> ·{" "}
+            {a.principal ? ` · for ${a.principal} (${a.principalVerified ? "signed in" : "claimed"})` : ""} · <RelativeTime iso={a.createdAt} mode="ago" /> ·{" "}
             <span className="font-medium">
               <RelativeTime iso={a.expiresAt} mode="left" />
             </span>

@@ -40,11 +40,14 @@ interface Draft {
   action: Action;
   approvers: string;
   approverRole: "reviewer" | "admin";
+  approverGroup: string;
   timeoutSeconds: string;
   onTimeout: "reject" | "allow";
   message: string;
   redact: string;
   enabled: boolean;
+  /** What the form does not edit (escalation): kept as it was, so saving a rule here does not drop it. */
+  kept: Pick<TRule, "escalateAfterSeconds" | "escalateTo">;
 }
 
 const EMPTY: Draft = {
@@ -60,11 +63,13 @@ const EMPTY: Draft = {
   action: "require_approval",
   approvers: "1",
   approverRole: "reviewer",
+  approverGroup: "",
   timeoutSeconds: "600",
   onTimeout: "reject",
   message: "",
   redact: "",
   enabled: true,
+  kept: {},
 };
 
 function toDraft(rule: TRule): Draft {
@@ -83,11 +88,16 @@ function toDraft(rule: TRule): Draft {
     action: rule.action,
     approvers: String(rule.approvers),
     approverRole: rule.approverRole,
+    approverGroup: rule.approverGroup ?? "",
     timeoutSeconds: String(rule.timeoutSeconds),
     onTimeout: rule.onTimeout,
     message: rule.message ?? "",
     redact: (rule.redact ?? []).join(", "),
     enabled: rule.enabled,
+    kept: {
+      ...(rule.escalateAfterSeconds !== undefined ? { escalateAfterSeconds: rule.escalateAfterSeconds } : {}),
+      ...(rule.escalateTo !== undefined ? { escalateTo: rule.escalateTo } : {}),
+    },
   };
 }
 
@@ -116,10 +126,12 @@ function fromDraft(d: Draft): TRule {
     action: d.action,
     approvers: Number(d.approvers),
     approverRole: d.approverRole,
+    ...(d.approverGroup.trim() ? { approverGroup: d.approverGroup.trim() } : {}),
     timeoutSeconds: Number(d.timeoutSeconds),
     onTimeout: d.onTimeout,
     ...(d.message.trim() ? { message: d.message.trim() } : {}),
     ...(redact.length ? { redact } : {}),
+    ...d.kept,
     enabled: d.enabled,
   };
 }
@@ -423,6 +435,13 @@ export function RulesEditor({ initial, canEdit, recentCalls }: { initial: TPolic
                   ["reviewer", "reviewers and admins"],
                   ["admin", "admins only"],
                 ]}
+              />
+              <TextField
+                id="rule-approver-group"
+                label="Approver group (optional)"
+                value={d.approverGroup}
+                onChange={(approverGroup) => set({ approverGroup })}
+                error={issueFor("approverGroup")}
               />
               <TextField
                 id="rule-timeout"

@@ -37,12 +37,14 @@ export function toApprovalSummary(a: WithBridge): ApprovalSummary {
     findingDetectors: [...new Set(findings.map((f) => f.detector))],
     findingSeverity: (["high", "medium", "low"] as const).find((s) => findings.some((f) => f.severity === s)) ?? null,
     principal: a.principal,
+    principalVerified: a.principalVerified,
     bridgeId: a.bridgeId,
     argumentsHash: a.argumentsHash,
     keyArguments: keyArguments(a.arguments as Record<string, unknown>),
     toolAnnotations: (a.toolAnnotations as TToolHints | null) ?? null,
     requiredApprovers: a.requiredApprovers,
     approverRole: a.approverRole,
+    approverGroup: a.approverGroup,
     escalatedAt: a.escalatedAt?.toISOString() ?? null,
   };
 }
@@ -92,6 +94,7 @@ export function toApprovalDetail(a: WithBridge & WithDecisions) {
     context: a.context as unknown[],
     requiredApprovers: a.requiredApprovers,
     approverRole: a.approverRole,
+    approverGroup: a.approverGroup,
     policyVersion: a.policyVersion,
     decidedAt: a.decidedAt?.toISOString() ?? null,
     executedAt: a.executedAt?.toISOString() ?? null,

@@ -53,6 +53,7 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
         ...fields,
         // Untrusted text from the agent: stored in the one spelling every comparison uses.
         principal: principal ? normalizeIdentity(principal) || null : null,
+        principalVerified: !!principal && fields.principalVerified === true,
         arguments: args as Prisma.InputJsonObject,
         inputSchema: inputSchema as Prisma.InputJsonObject | undefined,
         toolAnnotations: toolAnnotations as Prisma.InputJsonObject | undefined,

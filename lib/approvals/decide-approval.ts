@@ -3,6 +3,7 @@ import type { TRole } from "../auth/roles";
 import { isBridgeInstanceGone } from "../bridges/bridge-presence";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
+import { isGroupMember } from "../groups/change-groups";
 import { isSameIdentity } from "../identity/normalize-identity";
 import { dispatchApprovalEvent } from "../notifications/dispatch";
 import type { TDecideApprovalBody } from "./decide-approval.types";
@@ -58,6 +59,9 @@ export async function decideApproval({ approvalId, reviewer, body, via }: Decide
   }
   if (approval.approverRole === "admin" && reviewer.role !== "admin") {
     throw new AppError("forbidden", { message: "this request needs an admin's approval" });
+  }
+  if (approval.approverGroup && !(await isGroupMember({ groupName: approval.approverGroup, userId: reviewer.id }))) {
+    throw new AppError("forbidden", { message: `this request needs a member of the approver group "${approval.approverGroup}"` });
   }
   if (isSameIdentity(approval.principal, reviewer.email)) {
     throw new AppError("forbidden", { message: "you cannot decide a request made on your own behalf" });

@@ -6,8 +6,8 @@ export const EVENT_CLASSES = {
   calls: ["allowed", "denied", "held", "executed", "failed", "upstream_error", "withdrawn", "reheld", "session_alert"],
   /** Reviewers' decisions, expiries and escalations. */
   decisions: ["decided", "escalated"],
-  /** Who signed in, and who exported. */
-  access: ["signed_in", "sign_in_failed", "audit_exported"],
+  /** Who signed in, who let an MCP client act as them (OAuth), and who exported. */
+  access: ["signed_in", "sign_in_failed", "audit_exported", "oauth_authorized", "oauth_grant_revoked"],
   /** Configuration: policy versions, inventory, users, tokens, bridges, holds (`audit_purged` records are never purged: they vouch for the rest). */
   admin: [
     "policy_changed",
@@ -25,6 +25,7 @@ export const EVENT_CLASSES = {
     "user_disabled",
     "user_enabled",
     "user_role_changed",
+    "user_sso_linked",
     "token_created",
     "personal_data_erased",
     "legal_hold_changed",
@@ -43,6 +44,9 @@ export const EVENT_CLASSES = {
     "upstream_secret_set",
     "upstream_secret_rotated",
     "upstream_secret_deleted",
+    "approver_group_created",
+    "approver_group_deleted",
+    "approver_group_members_changed",
   ],
 } as const;
 export type TEventClass = keyof typeof EVENT_CLASSES;

@@ -1,9 +1,14 @@
+import { headers } from "next/headers";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import type { Provider } from "next-auth/providers/index";
 import { recordAudit } from "../audit/chain";
 import { db } from "../db/prisma";
 import { CLIENT_ADDRESS_HEADER } from "../server/client-address";
+import { signInWithOidc } from "../users/sign-in-with-oidc";
 import { ZEmail } from "../users/users.types";
+import { signInConfig } from "./oidc-config";
+import { OIDC_PROVIDER_ID, oidcProvider } from "./oidc-provider";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
 import type { TRole } from "./roles";
 import { endSessions } from "./session-user";
@@ -28,37 +33,61 @@ declare module "next-auth/jwt" {
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
+const passwordProvider = () =>
+  CredentialsProvider({
+    name: "Email and password",
+    credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+    async authorize(credentials, req) {
+      const email = ZEmail.safeParse(credentials?.email);
+      const password = typeof credentials?.password === "string" ? credentials.password : "";
+      if (!email.success || !password) return null;
+      // Set by the custom server from the socket (or a trusted proxy's X-Forwarded-For), never by the client.
+      const address = String(req?.headers?.[CLIENT_ADDRESS_HEADER] ?? "unknown");
+      const attempt = { email: email.data, address };
+      if (signInDelay(attempt) > 0) return null;
+      const user = await db.user.findUnique({ where: { email: email.data } });
+      const isValid = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+      if (!user || !isValid) {
+        recordSignInFailure(attempt);
+        // Throttled attempts (above) are not written: a flood of guesses must not flood the trail.
+        await recordAudit([{ kind: "sign_in_failed", principal: email.data, detail: { address, method: "password" } }]);
+        return null;
+      }
+      recordSignInSuccess(attempt);
+      await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+      await recordAudit([{ kind: "signed_in", actorId: user.id, detail: { address, method: "password" } }]);
+      return { id: user.id, email: user.email, name: user.name, role: user.role as TRole, sessionVersion: user.sessionVersion };
+    },
+  });
+
+/**
+ * The sign-in methods configured (lib/auth/oidc-config.ts): with AIRLOCK_PASSWORD_SIGNIN=off the
+ * credentials provider is not registered at all, so its endpoint cannot sign anyone in.
+ */
+function providers(): Provider[] {
+  const config = signInConfig();
+  return [...(config.isPasswordSignInOn ? [passwordProvider()] : []), ...(config.oidc ? [oidcProvider(config.oidc)] : [])];
+}
+
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
-  pages: { signIn: "/signin" },
-  providers: [
-    CredentialsProvider({
-      name: "Email and password",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials, req) {
-        const email = ZEmail.safeParse(credentials?.email);
-        const password = typeof credentials?.password === "string" ? credentials.password : "";
-        if (!email.success || !password) return null;
-        // Set by the custom server from the socket (or a trusted proxy's X-Forwarded-For), never by the client.
-        const address = String(req?.headers?.[CLIENT_ADDRESS_HEADER] ?? "unknown");
-        const attempt = { email: email.data, address };
-        if (signInDelay(attempt) > 0) return null;
-        const user = await db.user.findUnique({ where: { email: email.data } });
-        const isValid = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
-        if (!user || !isValid) {
-          recordSignInFailure(attempt);
-          // Throttled attempts (above) are not written: a flood of guesses must not flood the trail.
-          await recordAudit([{ kind: "sign_in_failed", principal: email.data, detail: { address, method: "password" } }]);
-          return null;
-        }
-        recordSignInSuccess(attempt);
-        await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-        await recordAudit([{ kind: "signed_in", actorId: user.id, detail: { address, method: "password" } }]);
-        return { id: user.id, email: user.email, name: user.name, role: user.role as TRole, sessionVersion: user.sessionVersion };
-      },
-    }),
-  ],
+  // next-auth's own errors (the IdP failed, the user cancelled) come back to the sign-in page, which names them.
+  pages: { signIn: "/signin", error: "/signin" },
+  providers: providers(),
   callbacks: {
+    // An SSO sign-in finds or creates the user and takes the role from the claims; a refusal
+    // goes back to the sign-in page with its reason (never a session with some default role).
+    async signIn({ user, account, profile }) {
+      if (account?.provider !== OIDC_PROVIDER_ID) return true;
+      const config = signInConfig().oidc;
+      if (!config || !profile) return "/signin?error=sso_bad_claims";
+      const address = (await headers()).get(CLIENT_ADDRESS_HEADER) ?? "unknown";
+      const result = await signInWithOidc({ claims: profile as Record<string, unknown>, config, address });
+      if (!result.ok) return `/signin?error=${result.reason}`;
+      // next-auth builds the session from this object: it becomes the Airlock user.
+      Object.assign(user, result.user);
+      return true;
+    },
     jwt({ token, user }) {
       if (user) {
         token.role = user.role;

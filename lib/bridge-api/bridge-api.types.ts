@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZEscalateTo } from "../policy/policy.types";
+import { ZEscalateTo, ZGroupName } from "../policy/policy.types";
 
 // The contract between a bridge and the dashboard. Bridges authenticate with
 // `Authorization: Bearer <bridge token>` on HTTP and `auth: { token }` on socket.io.
@@ -61,6 +61,8 @@ export const ZCreateApproval = z.object({
   clientName: z.string().max(200).optional(),
   clientVersion: z.string().max(100).optional(),
   principal: z.string().max(300).optional(),
+  /** The bridge verified the principal (the user of its OAuth token); otherwise it is the agent's claim. */
+  principalVerified: z.boolean().optional(),
   server: z.string().min(1).max(200),
   tool: z.string().min(1).max(300),
   toolTitle: z.string().max(300).optional(),
@@ -78,6 +80,7 @@ export const ZCreateApproval = z.object({
   /** Distinct approvals needed, and who may give them (from the rule). */
   approvers: z.number().int().min(1).max(5).default(1),
   approverRole: z.enum(["reviewer", "admin"]).default("reviewer"),
+  approverGroup: ZGroupName.optional(),
   timeoutSeconds: z
     .number()
     .int()

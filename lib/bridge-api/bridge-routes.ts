@@ -8,6 +8,8 @@ import { withdrawApprovalByKey } from "../approvals/withdraw-approval";
 import { recordBridgeEvents } from "../audit/record-bridge-events";
 import { ZGrantKeyRegistration } from "../grants/grant.types";
 import { registerGrantKey } from "../grants/register-grant-key";
+import { setBridgeResource } from "../oauth/bridge-resources";
+import { ZBridgeResource } from "../oauth/oauth.types";
 import { loadPolicy } from "../rules/policy-versions";
 import { reportTools } from "../tools/inventory";
 import { secretsForBridge } from "../upstream-secrets/secrets-for-bridge";
@@ -61,6 +63,12 @@ export const postGrantKey = withBridge(async (req, { bridge }) => {
   const registration = await parseJsonBody(req, ZGrantKeyRegistration);
   return Response.json(await registerGrantKey({ bridgeId: bridge.id, registration }), { status: 201 });
 });
+
+/** POST /api/bridge/resource: a bridge serving MCP with OAuth reports its resource URL (the audience of its access tokens). */
+export const postResource = withBridge(async (req, { bridge }) => {
+  const { resourceUrl } = await parseJsonBody(req, ZBridgeResource);
+  return Response.json(await setBridgeResource({ bridgeId: bridge.id, resourceUrl }));
+});
 /** GET /api/bridge/secrets: the credentials this bridge hands to its upstreams (never cached, never logged). */
 export const getBridgeSecrets = withBridge(async (_req, { bridge }) =>
   Response.json(await secretsForBridge(bridge.id), { headers: { "cache-control": "no-store" } }),
@@ -78,6 +86,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/bridge\/audit$/, postAudit as Handler],
   ["POST", /^\/api\/bridge\/tools$/, postTools as Handler],
   ["POST", /^\/api\/bridge\/grant-keys$/, postGrantKey as Handler],
+  ["POST", /^\/api\/bridge\/resource$/, postResource as Handler],
   ["GET", /^\/api\/bridge\/secrets$/, getBridgeSecrets as Handler],
 ];
 

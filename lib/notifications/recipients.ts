@@ -17,10 +17,11 @@ const USER_FIELDS = { id: true, email: true, emailAlerts: true, role: true, disa
  * reviewers unless it needs an admin); on escalation, the rule's `escalateTo`
  * instead (a role, or named users among those who may decide). A user who is
  * away is replaced by their delegate when the delegate may decide it too. The
- * principal it was made for is never alerted (nobody approves their own call).
+ * principal it was made for is never alerted (nobody approves their own call). A request
+ * for an approver group alerts that group's members only.
  */
 export async function recipientsFor(
-  approval: { approverRole: string; principal: string | null; escalateTo?: unknown },
+  approval: { approverRole: string; approverGroup?: string | null; principal: string | null; escalateTo?: unknown },
   type: TApprovalEventType = "approval.created",
   now = new Date(),
 ): Promise<AlertRecipient[]> {
@@ -28,15 +29,23 @@ export async function recipientsFor(
   const target = type === "approval.escalated" ? approval.escalateTo : undefined;
   const roles = target === "admin" ? ["admin"] : mayDecide;
   const emails = Array.isArray(target) ? target.filter((e): e is string => typeof e === "string").map(normalizeIdentity) : null;
+  // A group request: only its members may decide, so only they (or their delegates in it) are alerted.
+  const group = approval.approverGroup ? { approverGroups: { some: { group: { name: approval.approverGroup } } } } : {};
   const users = await db.user.findMany({
-    where: { disabledAt: null, role: { in: roles as ("admin" | "reviewer")[] }, ...(emails ? { email: { in: emails } } : {}) },
-    select: { ...USER_FIELDS, awayUntil: true, delegate: { select: USER_FIELDS } },
+    where: { disabledAt: null, role: { in: roles as ("admin" | "reviewer")[] }, ...(emails ? { email: { in: emails } } : {}), ...group },
+    select: {
+      ...USER_FIELDS,
+      awayUntil: true,
+      delegate: { select: { ...USER_FIELDS, approverGroups: { select: { group: { select: { name: true } } } } } },
+    },
     orderBy: { createdAt: "asc" },
   });
   const out = new Map<string, AlertRecipient>();
   for (const u of users) {
     const d = u.delegate;
-    const isAway = !!u.awayUntil && u.awayUntil > now && !!d && !d.disabledAt && mayDecide.includes(d.role);
+    const delegateMayDecide =
+      !!d && !d.disabledAt && mayDecide.includes(d.role) && (!approval.approverGroup || d.approverGroups.some((m) => m.group.name === approval.approverGroup));
+    const isAway = !!u.awayUntil && u.awayUntil > now && delegateMayDecide;
     const who = isAway ? d! : u;
     if (!isSameIdentity(approval.principal, who.email)) out.set(who.id, { id: who.id, email: who.email, emailAlerts: who.emailAlerts });
   }

@@ -186,6 +186,7 @@ export function evaluatePolicy(policy: TPolicy, call: PolicyCall): PolicyDecisio
       timeoutSeconds: rule.timeoutSeconds,
       approvers: rule.approvers,
       approverRole: rule.approverRole,
+      ...(rule.approverGroup ? { approverGroup: rule.approverGroup } : {}),
       onTimeout: rule.onTimeout,
       redact: rule.redact,
       message: rule.message,
@@ -209,6 +210,7 @@ export interface ResultDecision {
   timeoutSeconds: number;
   approvers: number;
   approverRole: "reviewer" | "admin";
+  approverGroup?: string;
   onTimeout: "reject" | "allow";
   message?: string;
 }
@@ -229,6 +231,7 @@ export function evaluateResult(policy: TPolicy, call: PolicyCall): ResultDecisio
       timeoutSeconds: rule.timeoutSeconds,
       approvers: rule.approvers,
       approverRole: rule.approverRole,
+      ...(rule.approverGroup ? { approverGroup: rule.approverGroup } : {}),
       onTimeout: rule.onTimeout,
       message: rule.message,
     };

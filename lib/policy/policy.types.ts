@@ -52,6 +52,12 @@ export type TEscalateTo = z.infer<typeof ZEscalateTo>;
 /** A rule's stable id: kept across versions, renames and rollbacks; what an edited call's re-check compares. */
 export const ZRuleId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a rule id holds 1 to 64 letters, digits, _ or -");
 
+/** An approver group's name: lower case letters, digits, `.`, `_`, `-`. */
+export const ZGroupName = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "a group name: lower case letters, digits, . _ - (at most 63), starting with a letter or digit");
+
 export const ZRule = z
   .object({
     /** Assigned by the dashboard when absent; a policy file may carry it to keep a rule's identity through a rename. */
@@ -73,6 +79,8 @@ export const ZRule = z
     approvers: z.number().int().min(1).max(5).default(1),
     /** Who may approve: reviewers (and admins), or admins only. */
     approverRole: z.enum(["reviewer", "admin"]).default("reviewer"),
+    /** Only members of this approver group may decide (with approverRole, both apply). */
+    approverGroup: ZGroupName.optional(),
     timeoutSeconds: z
       .number()
       .int()
@@ -97,6 +105,8 @@ export const ZRule = z
   })
   .strict()
   .superRefine((rule, ctx) => {
+    if (rule.approverGroup !== undefined && rule.action !== "require_approval" && rule.action !== "hold_result")
+      ctx.addIssue({ code: "custom", path: ["approverGroup"], message: "only a rule that holds (require_approval, hold_result) has approvers" });
     if (rule.escalateTo !== undefined && rule.escalateAfterSeconds === undefined)
       ctx.addIssue({ code: "custom", path: ["escalateTo"], message: "escalateTo needs escalateAfterSeconds (when to escalate)" });
     if (rule.escalateAfterSeconds !== undefined) {
@@ -200,6 +210,8 @@ export interface PolicyDecision {
   timeoutSeconds: number;
   approvers: number;
   approverRole: "reviewer" | "admin";
+  /** Only this group's members may decide. */
+  approverGroup?: string;
   onTimeout: "reject" | "allow";
   redact?: readonly string[];
   message?: string;

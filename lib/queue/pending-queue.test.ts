@@ -21,12 +21,14 @@ function summary(id: string, minute: number): ApprovalSummary {
     findingDetectors: [],
     findingSeverity: null,
     principal: null,
+    principalVerified: false,
     bridgeId: "b",
     argumentsHash: "0".repeat(64),
     keyArguments: [],
     toolAnnotations: null,
     requiredApprovers: 1,
     approverRole: "reviewer",
+    approverGroup: null,
     escalatedAt: null,
   };
 }

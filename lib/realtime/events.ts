@@ -27,6 +27,8 @@ export interface ApprovalSummary {
   findingSeverity: "low" | "medium" | "high" | null;
   /** On whose behalf the agent says it acts (normalised), when it says. */
   principal: string | null;
+  /** The principal signed in (the bridge checked their OAuth token), rather than being the agent's claim. */
+  principalVerified: boolean;
   bridgeId: string;
   /** The hash of the arguments as the agent proposed them: what an inline approval approves. */
   argumentsHash: string;
@@ -36,6 +38,8 @@ export interface ApprovalSummary {
   toolAnnotations: TToolHints | null;
   requiredApprovers: number;
   approverRole: string;
+  /** Only members of this group may decide it. */
+  approverGroup: string | null;
   /** When the request was escalated (still pending, more people alerted), or null. */
   escalatedAt: string | null;
 }

@@ -100,6 +100,7 @@ export async function replacePolicy({ policy, author, comment, isDryRun = false,
       const current = await ensureFirstVersion(tx);
       const before = await readPolicy(tx);
       const next = ZPolicy.parse(typeof policy === "function" ? policy(before) : policy);
+      await requireApproverGroups(tx, next);
       const diff = diffPolicies(before, next);
       if (isDryRun || isEmptyDiff(diff)) return { version: current.number, diff, isApplied: false };
 
@@ -127,6 +128,15 @@ export async function replacePolicy({ policy, author, comment, isDryRun = false,
     });
   if (result.isApplied) getIo()?.to(ROOM_BRIDGES).emit("policy:changed");
   return result;
+}
+
+/** A rule may name only an approver group that exists: a misspelt group would hold calls nobody can decide. */
+async function requireApproverGroups(tx: Prisma.TransactionClient, policy: TPolicy): Promise<void> {
+  const named = [...new Set(policy.rules.flatMap((r) => (r.approverGroup ? [r.approverGroup] : [])))];
+  if (!named.length) return;
+  const found = new Set((await tx.approverGroup.findMany({ where: { name: { in: named } }, select: { name: true } })).map((g) => g.name));
+  const rule = policy.rules.find((r) => r.approverGroup && !found.has(r.approverGroup));
+  if (rule) throw new AppError("invalid_input", { message: `rule "${rule.name}": no approver group is named "${rule.approverGroup}"; create it first` });
 }
 
 /** The policy bridges enforce: the latest version's snapshot, with its number. */

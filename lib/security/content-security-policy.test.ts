@@ -22,4 +22,12 @@ describe("buildContentSecurityPolicy", () => {
   it("adds unsafe-eval only in development", () => {
     expect(buildContentSecurityPolicy({ nonce: "n", isDev: true })).toContain("'unsafe-eval'");
   });
+
+  it("lets a form go to the given redirect origins, and nothing that could inject a directive", () => {
+    expect(buildContentSecurityPolicy({ nonce: "n", formTargets: ["http://127.0.0.1:8123/callback?x=1"] })).toContain(
+      "form-action 'self' http://127.0.0.1:8123;",
+    );
+    const csp = buildContentSecurityPolicy({ nonce: "n", formTargets: ["javascript:alert(1)", "not a url", "https://a.example;script-src *"] });
+    expect(csp).toContain("form-action 'self';");
+  });
 });

@@ -6,6 +6,12 @@ export interface ContentSecurityPolicyOptions {
   host?: string | null;
   /** React's development build needs eval for its error overlays; production never does. */
   isDev?: boolean;
+  /**
+   * Where a form on this page may send the browser besides this origin. The OAuth consent
+   * page's form answers with a redirect to the client's redirect URI, and browsers apply
+   * form-action to that redirect too.
+   */
+  formTargets?: string[];
 }
 
 // A Host header that is only a host name or address and a port: anything else
@@ -19,8 +25,16 @@ const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/
  * connect-src names the WebSocket explicitly because older browsers do not let
  * 'self' cover ws:/wss: of the same host.
  */
-export function buildContentSecurityPolicy({ nonce, host, isDev = false }: ContentSecurityPolicyOptions): string {
+export function buildContentSecurityPolicy({ nonce, host, isDev = false, formTargets = [] }: ContentSecurityPolicyOptions): string {
   const sockets = host && PLAIN_HOST.test(host) ? ` ws://${host} wss://${host}` : "";
+  const forms = formTargets.flatMap((target) => {
+    try {
+      const { protocol, origin } = new URL(target);
+      return (protocol === "https:" || protocol === "http:") && PLAIN_HOST.test(new URL(origin).host) ? [` ${origin}`] : [];
+    } catch {
+      return [];
+    }
+  });
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isDev ? " 'unsafe-eval'" : ""}`,
@@ -32,7 +46,7 @@ export function buildContentSecurityPolicy({ nonce, host, isDev = false }: Conte
     "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    `form-action 'self'${forms.join("")}`,
     "frame-ancestors 'none'",
   ].join("; ");
 }

@@ -5,6 +5,8 @@ import { expireAbandonedApprovals, expireDueApprovals } from "../approvals/expir
 import { checkpointHead } from "../audit/chain";
 import { parseRetention, purgeExpiredEvents } from "../audit/retention";
 import { auditSigningKey } from "../audit/signing-key";
+import { checkOidcIssuer } from "../auth/check-oidc-issuer";
+import { signInConfig } from "../auth/oidc-config";
 import { pruneBridgeInstances } from "../bridges/bridge-presence";
 import { checkDatabase } from "../db/check-database";
 import { ROOT_DIR, resolveDatabaseTarget } from "../db/database-url";
@@ -30,6 +32,13 @@ const DATABASE_PROBE_EVERY = 10;
 
 /** One process serves the Next.js dashboard, the REST API and socket.io on one port. */
 export async function startServer({ port, hostname, dev = false }: StartServerOptions) {
+  // A bad sign-in configuration, or an issuer that is unreachable, invalid or names itself
+  // otherwise, stops the start here: later it would only fail each person's sign-in.
+  const signIn = signInConfig();
+  if (signIn.oidc) {
+    const { issuer } = await checkOidcIssuer(signIn.oidc);
+    console.log(`[airlock] single sign-on through ${issuer}${signIn.isPasswordSignInOn ? "" : " (password sign-in off)"}`);
+  }
   const target = resolveDatabaseTarget();
   const applied = await migrateDatabase(target);
   if (applied.length) console.log(`[airlock] applied migrations: ${applied.join(", ")}`);

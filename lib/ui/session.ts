@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { authOptions } from "../auth/auth-options";
+import { signInConfig } from "../auth/oidc-config";
 import { can, type TPermission } from "../auth/roles";
 import { findSessionUser } from "../auth/session-user";
 import { hasAnyUser } from "../users/create-user";
@@ -19,7 +20,7 @@ export async function requirePageUser(callbackPath?: string): Promise<Authentica
   const session = await getServerSession(authOptions);
   const user = session?.user?.id ? await findSessionUser({ userId: session.user.id, sessionVersion: session.user.sessionVersion }) : null;
   if (user) return user;
-  if (!(await hasAnyUser())) redirect("/setup");
+  if (signInConfig().isPasswordSignInOn && !(await hasAnyUser())) redirect("/setup");
   // The layout runs first and does not know the page: the path proxy.ts recorded brings the reviewer back to the link they opened.
   const returnTo = safeReturnPath(callbackPath ?? (await headers()).get(PAGE_PATH_HEADER));
   redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);

@@ -30,12 +30,25 @@ export interface UserRow {
   status: "active" | "disabled" | "invited";
   createdAt: string;
   lastSignInAt: string | null;
+  /** How the user signs in: with a password (one was set, or a link to set one is pending), single sign-on, or both. */
+  signInMethods: ("password" | "sso")[];
 }
 
 export async function listUsers(): Promise<UserRow[]> {
   const users = await db.user.findMany({
     orderBy: { email: "asc" },
-    select: { id: true, email: true, name: true, role: true, disabledAt: true, createdAt: true, lastSignInAt: true, setPasswordHash: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      disabledAt: true,
+      createdAt: true,
+      lastSignInAt: true,
+      setPasswordHash: true,
+      hasPassword: true,
+      _count: { select: { oidcIdentities: true } },
+    },
   });
   return users.map((u) => ({
     id: u.id,
@@ -46,6 +59,7 @@ export async function listUsers(): Promise<UserRow[]> {
     status: u.disabledAt ? "disabled" : u.setPasswordHash && !u.lastSignInAt ? "invited" : "active",
     createdAt: u.createdAt.toISOString(),
     lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
+    signInMethods: [...(u.hasPassword || u.setPasswordHash ? (["password"] as const) : []), ...(u._count.oidcIdentities ? (["sso"] as const) : [])],
   }));
 }
 
@@ -105,7 +119,7 @@ export async function setPasswordWithLink({ token, password }: { token: string; 
     // Compare-and-set on the hash: two uses of one link at once cannot both succeed.
     const { count } = await tx.user.updateMany({
       where: { id: user.id, setPasswordHash: tokenHash },
-      data: { passwordHash, setPasswordHash: null, setPasswordExpiresAt: null, ...END_SESSIONS },
+      data: { passwordHash, hasPassword: true, setPasswordHash: null, setPasswordExpiresAt: null, ...END_SESSIONS },
     });
     if (count !== 1) throw refused;
     await appendAudit(tx, [{ kind: "user_password_set", actorId: user.id, detail: { userId: user.id, email: user.email, via: "set-password link" } }]);

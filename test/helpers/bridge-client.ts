@@ -67,19 +67,21 @@ export interface HttpBridge {
 }
 
 /** Starts the real `airlock-bridge --http 127.0.0.1:0` and waits for the address it prints. */
-export async function startHttpBridge(options: { upstreams: string[]; policyFile: string; extraArgs?: string[] }): Promise<HttpBridge> {
-  const args = [
-    BRIDGE_BIN,
-    "--http",
-    "127.0.0.1:0",
-    "--policy",
-    options.policyFile,
-    "--audit-log",
-    join(tmpdir(), `airlock-audit-${process.pid}-${Date.now()}.ndjson`),
-  ];
+/** Starts the real `airlock-bridge --http` on a free loopback port, with a policy file or a dashboard (its token in the environment). */
+export async function startHttpBridge(options: {
+  upstreams: string[];
+  policyFile?: string;
+  dashboardUrl?: string;
+  token?: string;
+  extraArgs?: string[];
+}): Promise<HttpBridge> {
+  const args = [BRIDGE_BIN, "--http", "127.0.0.1:0"];
+  if (options.policyFile) args.push("--policy", options.policyFile, "--audit-log", join(tmpdir(), `airlock-audit-${process.pid}-${Date.now()}.ndjson`));
+  if (options.dashboardUrl) args.push("--dashboard", options.dashboardUrl);
   args.push(...(options.extraArgs ?? []));
   for (const upstream of options.upstreams) args.push("--upstream", upstream);
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
+  const env = { ...process.env, ...(options.token ? { AIRLOCK_BRIDGE_TOKEN: options.token } : {}) };
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], env });
   let stderr = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the bridge did not start: ${stderr}`)), 30_000);

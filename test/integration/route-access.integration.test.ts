@@ -54,9 +54,14 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown; sta
   "POST /api/bridge/tools": { allowed: ["bridge"], body: { server: "s", tools: [] }, status: 200 },
   "POST /api/bridge/grant-keys": { allowed: ["bridge"], body: { jwk: {}, notAfter: "2999-01-01T00:00:00Z" }, status: 422 },
   "GET /api/bridge/secrets": { allowed: ["bridge"], status: 200 },
+  "POST /api/bridge/resource": { allowed: ["bridge"], body: { resourceUrl: "not a url" }, status: 422 },
   "GET /api/secrets": { allowed: ["admin", "auditor"], status: 200 },
   "POST /api/secrets": { allowed: ["admin"], body: { upstream: "fs", kind: "env", name: "PATH", value: "/tmp" }, status: 422 },
   "DELETE /api/secrets/[id]": { allowed: ["admin"], status: 404 },
+  "GET /api/groups": { allowed: ["admin"], status: 200 },
+  "POST /api/groups": { allowed: ["admin"], body: { name: "Not Lower Case" }, status: 422 },
+  "DELETE /api/groups/[id]": { allowed: ["admin"], status: 404 },
+  "PUT /api/groups/[id]/members": { allowed: ["admin"], body: { members: [] }, status: 404 },
   "GET /api/tools": { allowed: ["admin", "auditor"], status: 200 },
   "GET /api/tools/[id]": { allowed: ["admin", "auditor"], status: 404 },
   "POST /api/tools/[id]/decision": { allowed: ["admin"], body: { action: "disable", definitionHash: "0".repeat(64) }, status: 404 },
@@ -89,6 +94,14 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown; sta
   "POST /api/setup": { allowed: "public", body: {} },
   "POST /api/set-password": { allowed: "public", body: { token: "alk_set_nope", password: "a long enough password" } },
   "GET /api/health": { allowed: "public" },
+  // The OAuth authorization server's endpoints are open by design (discovery, registration, the
+  // token endpoint) and answer in RFC 6749's error shape; the consent post takes only a session
+  // cookie, never a token. test/integration/bridge-oauth.integration.test.ts checks them.
+  "GET /api/oauth/metadata": { allowed: "public" },
+  "GET /api/oauth/jwks": { allowed: "public" },
+  "POST /api/oauth/register": { allowed: "public" },
+  "POST /api/oauth/token": { allowed: "public" },
+  "POST /api/oauth/authorize": { allowed: "public" },
   "GET /api/auth/[...nextauth]": { allowed: "public" },
   "POST /api/auth/[...nextauth]": { allowed: "public" },
 };

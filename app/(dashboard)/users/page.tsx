@@ -1,4 +1,7 @@
+import { ApproverGroups } from "@/components/admin/approver-groups";
 import { UsersAdmin } from "@/components/admin/users-admin";
+import { signInConfig } from "@/lib/auth/oidc-config";
+import { listGroups } from "@/lib/groups/list-groups";
 import { requirePagePermission } from "@/lib/ui/session";
 import { listUsers } from "@/lib/users/manage-users";
 
@@ -7,7 +10,7 @@ export const dynamic = "force-dynamic";
 // People and their roles (admins only): invite with a one-time set-password link, change roles, disable, reset passwords.
 export default async function UsersPage() {
   const user = await requirePagePermission("users:manage", "/users");
-  const users = await listUsers();
+  const [users, groups] = await Promise.all([listUsers(), listGroups()]);
   return (
     <section className="space-y-4" aria-labelledby="users-heading">
       <h1 id="users-heading" className="text-2xl font-semibold">
@@ -15,9 +18,18 @@ export default async function UsersPage() {
       </h1>
       <p className="text-sm text-slate-600">
         A new user, or one whose password you reset, gets a one-time link to choose a password: you never see it. A role change, disabling or a reset ends the
-        user&apos;s sessions at once. The last enabled admin cannot be demoted or disabled.
+        user&apos;s sessions at once. The last enabled admin cannot be demoted or disabled. For people who sign in with SSO, their identity provider&apos;s
+        groups set the role again at each sign-in.
       </p>
-      <UsersAdmin users={users} meId={user.id} />
+      <UsersAdmin users={users} meId={user.id} isPasswordSignInOn={signInConfig().isPasswordSignInOn} />
+      <h2 id="groups-heading" className="pt-4 text-xl font-semibold">
+        Approver groups
+      </h2>
+      <p className="text-sm text-slate-600">
+        A rule with <code>approverGroup</code> is decided by that group&apos;s members only (admins outside it cannot decide it), and only they are alerted.
+        Members must be reviewers or admins; every change is in the audit trail. A group a rule names cannot be deleted.
+      </p>
+      <ApproverGroups groups={groups} />
     </section>
   );
 }

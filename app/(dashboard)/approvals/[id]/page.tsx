@@ -192,7 +192,14 @@ export default async function ApprovalPage({ params, searchParams }: { params: P
               <dt className="font-medium text-slate-600">Client</dt>
               <dd>{a.clientName ? `${a.clientName} ${a.clientVersion ?? ""}` : "unknown"}</dd>
               <dt className="font-medium text-slate-600">On behalf of</dt>
-              <dd>{a.principal ?? "unknown"}</dd>
+              <dd>
+                {a.principal ?? "unknown"}
+                {a.principal && (
+                  <span className="ml-1 text-xs text-slate-600" data-testid="principal-source">
+                    {a.principalVerified ? "(signed in through the bridge's OAuth)" : "(claimed by the agent, not verified)"}
+                  </span>
+                )}
+              </dd>
               <dt className="font-medium text-slate-600">Session</dt>
               <dd className="break-all font-mono text-xs">{a.sessionId}</dd>
             </dl>
