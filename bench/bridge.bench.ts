@@ -10,6 +10,12 @@
 //                  relays bytes, the floor of any HTTP→HTTP hop on this machine
 //   http→stdio     airlock-bridge --http in front of the echo server over stdio
 //   mcp-proxy      the peer proxy (npm mcp-proxy, over HTTP) in front of the same stdio server
+//   grants off     airlock-bridge --http with the built dashboard's policy (allow) in front
+//                  of the HTTP server, per-call grants off
+//   grants on      the same, grants on: each call minted and sent as Authorization: Bearer
+//                  (BENCH_GRANTS=0 leaves these two out: they need the built dashboard)
+// The cost of minting alone (the bridge's crypto.sign against jose's SignJWT) is measured
+// in this process too.
 // Sequential calls give latency (p50/p99); 64 calls in flight give throughput.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -19,6 +25,8 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { api, type Dashboard, startDashboard } from "../test/helpers/dashboard";
+import { measureMinting } from "./grant-mint";
 
 const ROOT = join(import.meta.dirname, "..");
 const ECHO = join(ROOT, "test", "servers", "echo-server.ts");
@@ -26,6 +34,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const SEQUENTIAL_PER_ROUND = Number(process.env.BENCH_SEQUENTIAL ?? 200);
 const CONCURRENT_PER_ROUND = Number(process.env.BENCH_CONCURRENT ?? 1_000);
 const IN_FLIGHT = 64;
+const WITH_GRANTS = process.env.BENCH_GRANTS !== "0";
 
 const children: ChildProcess[] = [];
 process.on("exit", () => {
@@ -143,6 +152,35 @@ async function main() {
     /(listening|Listening|started|starting)/i,
   );
   const proxyUrl = `http://127.0.0.1:${proxyPort}/mcp`;
+  // Grants need a dashboard to publish their keys: two bridges on the dashboard's policy, alike but for --grants.
+  let dashboard: Dashboard | undefined;
+  const grantTargets: [string, string][] = [];
+  if (WITH_GRANTS) {
+    process.stderr.write("starting the dashboard and two bridges on its policy (grants off, on)…\n");
+    dashboard = await startDashboard();
+    const admin = dashboard.addUser("admin@bench.test", "admin");
+    const rule = await api(dashboard, admin, "/api/rules", { body: { name: "allow all", match: { tool: "*" }, action: "allow" } });
+    if (rule.status !== 201) throw new Error(`cannot create the rule: ${JSON.stringify(rule.body)}`);
+    const token = dashboard.cli("bridge-token", "create", "--name", "bench", "--new-tools", "enabled");
+    const dashArgs = (grants: "on" | "off") => [
+      join(ROOT, "bin", "airlock-bridge.js"),
+      "--http",
+      "127.0.0.1:0",
+      "--dashboard",
+      dashboard!.url,
+      "--token",
+      token,
+      "--grants",
+      grants,
+      "--upstream",
+      directUrl,
+    ];
+    const [off, on] = await Promise.all([
+      start("bridge/grants-off", process.execPath, dashArgs("off"), /ready at (\S+\/mcp)/),
+      start("bridge/grants-on", process.execPath, dashArgs("on"), /ready at (\S+\/mcp)/),
+    ]);
+    grantTargets.push(["grants off", off], ["grants on", on]);
+  }
   const relayUrl = await start("relay", process.execPath, ["--import", "tsx", join(ROOT, "bench", "http-relay.ts"), directUrl], /ready at (\S+\/mcp)/);
   // mcp-proxy says it listens before its port accepts: retry the first connection briefly.
   const connectRetrying = async (url: string) => {
@@ -168,10 +206,14 @@ async function main() {
     ["relay", await connectRetrying(relayUrl)],
     ["http→stdio", await connectRetrying(bridgeStdioUrl)],
     ["mcp-proxy", await connectRetrying(proxyUrl)],
+    ...(await Promise.all(grantTargets.map(async ([name, url]) => [name, await connectRetrying(url)] as const))),
   ] as const) {
     targets.push({ name, client, sequential: [], concurrent: [], concurrentMs: 0, concurrentCalls: 0 });
   }
 
+  // BENCH_ONLY="grants off,grants on" measures only the targets named (the others still start).
+  const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
+  if (only) targets.splice(0, targets.length, ...targets.filter((t) => only.includes(t.name)));
   process.stderr.write("warming up…\n");
   for (const target of targets) {
     await runSequential(target, 300, false);
@@ -208,6 +250,22 @@ async function main() {
   }
   const by = Object.fromEntries(rows.map((r) => [r.name, r]));
   const ratio = (a: number, b: number) => (a / b).toFixed(3);
+  if (!only) printRatios(by, ratio);
+  if (by["grants on"] && by["grants off"]) {
+    const diff = (a: number, b: number) => `${a - b >= 0 ? "+" : ""}${(a - b).toFixed(3)} ms`;
+    console.log(
+      `\ngrants (target: ≤ +0.1 ms p50): grants on − grants off   p50 ${diff(by["grants on"].p50, by["grants off"].p50)}   p99 ${diff(by["grants on"].p99, by["grants off"].p99)}   throughput ${ratio(by["grants on"].rps, by["grants off"].rps)}`,
+    );
+  }
+  await measureMinting();
+
+  await Promise.allSettled(targets.map((t) => t.client.close()));
+  await dashboard?.stop();
+  process.exit(0);
+}
+
+type Row = { p50: number; rps: number };
+function printRatios(by: Record<string, Row>, ratio: (a: number, b: number) => string): void {
   console.log("\nratios (targets: bridge/direct p50 ≤ 1.10, throughput ≥ 0.90; bridge/mcp-proxy p50 ≤ 1.0)");
   console.log(`  stdio→http ÷ direct       p50 ${ratio(by["stdio→http"].p50, by.direct.p50)}   throughput ${ratio(by["stdio→http"].rps, by.direct.rps)}`);
   console.log(`  http→http ÷ direct        p50 ${ratio(by["http→http"].p50, by.direct.p50)}   throughput ${ratio(by["http→http"].rps, by.direct.rps)}`);
@@ -220,9 +278,6 @@ async function main() {
   console.log(
     `  http→stdio ÷ mcp-proxy    p50 ${ratio(by["http→stdio"].p50, by["mcp-proxy"].p50)}   throughput ${ratio(by["http→stdio"].rps, by["mcp-proxy"].rps)}`,
   );
-
-  await Promise.allSettled(targets.map((t) => t.client.close()));
-  process.exit(0);
 }
 
 main().catch((error) => {

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { MAX_GRANT_TTL_SECONDS } from "../lib/grants/grant.types";
+import { audienceOf } from "./call-grants";
 import { parsePassEnv } from "./upstream-secrets";
 import { parseUpstreamSpec, type TUpstreamSpec, UPSTREAM_NAME } from "./upstream-spec";
 
@@ -30,6 +32,18 @@ export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstr
   --max-upstream-processes N
                       at most N upstream server processes at once (default 256); each
                       session runs one per command-line upstream
+  --grants on|off     per-call grants: each forwarded call carries a signed, single-use token
+                      naming its tool and arguments (default on with --dashboard; needs one)
+  --grant-ttl SEC     how long a grant lives, 1 to 60 seconds (default 60)
+  --grant-rotation SEC
+                      how often the signing key is replaced (default 3600, 10 to 86400)
+  --grant-audience NAME=AUD
+                      the audience (aud) of upstream NAME's grants (repeatable; default: an
+                      HTTP upstream's URL without query, a stdio upstream's name)
+  --grant-header [NAME=]HEADER
+                      the HTTP header upstream NAME (or every HTTP upstream) gets its grant
+                      in (default Authorization, as "Bearer <jwt>"; another header gets the bare
+                      token); stdio upstreams get it in _meta["airlock/grant"]
   --secrets FILE      credentials for the upstreams (YAML or JSON: environment variables
                       for command-line servers, headers for HTTP ones); see the README
   --pass-env VAR      pass the bridge's variable VAR to every command-line upstream, or
@@ -74,6 +88,21 @@ const ZOptions = z
       .optional(),
     "max-sessions": ZCount.optional(),
     "max-upstream-processes": ZCount.optional(),
+    grants: z.enum(["on", "off"], { error: "expected on or off" }).optional(),
+    "grant-ttl": z.coerce
+      .number({ error: "expected a number of seconds" })
+      .int("expected a whole number of seconds")
+      .min(1, "must be at least 1 second")
+      .max(MAX_GRANT_TTL_SECONDS, `must be at most ${MAX_GRANT_TTL_SECONDS} seconds`)
+      .optional(),
+    "grant-rotation": z.coerce
+      .number({ error: "expected a number of seconds" })
+      .int("expected a whole number of seconds")
+      .min(10, "must be at least 10 seconds")
+      .max(86_400, "must be at most a day")
+      .optional(),
+    "grant-audience": z.array(z.string().regex(/^[A-Za-z][\w-]{0,39}=\S{1,500}$/, "expected NAME=AUDIENCE")).optional(),
+    "grant-header": z.array(z.string().regex(/^([A-Za-z][\w-]{0,39}=)?[A-Za-z0-9-]{1,100}$/, "expected [NAME=]HEADER")).optional(),
     auth: z.enum(["oauth", "none"], { error: "expected oauth or none" }).optional(),
     "public-url": z
       .url({ protocol: /^https?$/, error: "expected an http(s) URL" })
@@ -92,6 +121,9 @@ const ZOptions = z
   .refine((o) => o["idle-timeout"] === undefined || o.http, { message: "--idle-timeout goes with --http: a stdio session ends when its client does" })
   .refine((o) => o["max-sessions"] === undefined || o.http, { message: "--max-sessions goes with --http: a stdio bridge serves one session" })
   .refine((o) => !o["audit-log"] || o.policy, { message: "--audit-log goes with --policy; with --dashboard the audit trail is the dashboard's" })
+  .refine((o) => !(o.grants === "on" && !o.dashboard), {
+    message: "--grants on needs --dashboard: the dashboard publishes the keys upstreams verify grants with",
+  })
   .refine((o) => !o.auth || o.http, { message: "--auth goes with --http: a stdio bridge's client is the process that started it" })
   .refine((o) => o.auth !== "oauth" || o.dashboard, { message: "--auth oauth needs --dashboard: the dashboard signs users in and issues the tokens" })
   .refine((o) => !o["insecure-no-auth"] || o.auth !== "oauth", { message: "--insecure-no-auth contradicts --auth oauth" });
@@ -113,6 +145,15 @@ export interface BridgeOptions {
   };
   /** How many upstream server processes may run at once, across all sessions. */
   maxUpstreamProcesses: number;
+  /** Per-call grants (on by default with a dashboard). */
+  grants?: {
+    ttlSeconds: number;
+    rotationMs: number;
+    /** Each upstream's audience, by upstream name. */
+    audiences: Map<string, string>;
+    /** The header each HTTP upstream gets its grant in, by upstream name (absent: Authorization). */
+    headers: Map<string, string>;
+  };
   secretsFile?: string;
   passEnv: { upstream: string | null; name: string }[];
 }
@@ -147,6 +188,11 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
         "idle-timeout": { type: "string" },
         "max-sessions": { type: "string" },
         "max-upstream-processes": { type: "string" },
+        grants: { type: "string" },
+        "grant-ttl": { type: "string" },
+        "grant-rotation": { type: "string" },
+        "grant-audience": { type: "string", multiple: true },
+        "grant-header": { type: "string", multiple: true },
         auth: { type: "string" },
         "public-url": { type: "string" },
         "insecure-no-auth": { type: "boolean" },
@@ -165,6 +211,7 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
     upstream: values.upstream ?? [],
     dashboard: values.dashboard ?? (values.policy ? undefined : env.AIRLOCK_DASHBOARD_URL || undefined),
     token: values.token ?? (env.AIRLOCK_BRIDGE_TOKEN || undefined),
+    "grant-rotation": values["grant-rotation"] ?? (env.AIRLOCK_GRANT_ROTATION_SECONDS || undefined),
   });
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -210,6 +257,7 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
   if (unknown) throw new UsageError(`--pass-env: no upstream is named "${unknown.upstream}" (upstreams: ${names.join(", ")})`);
   return {
     upstreams,
+    grants: o.dashboard && o.grants !== "off" ? grantOptions(o, upstreams) : undefined,
     secretsFile: o.secrets,
     passEnv,
     dashboard: o.dashboard && o.token ? { url: o.dashboard.replace(/\/+$/, ""), token: o.token } : undefined,
@@ -224,5 +272,37 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
       publicUrl: o["public-url"],
     },
     maxUpstreamProcesses,
+  };
+}
+
+/** The grant flags, checked against the upstreams they name. */
+function grantOptions(o: z.infer<typeof ZOptions>, upstreams: TUpstreamSpec[]): NonNullable<BridgeOptions["grants"]> {
+  const named = (flag: string, values: string[]) =>
+    new Map(
+      values.map((value) => {
+        const at = value.indexOf("=");
+        const name = value.slice(0, at);
+        if (!upstreams.some((u) => u.name === name)) throw new UsageError(`--${flag}: no upstream is named "${name}"`);
+        return [name, value.slice(at + 1)];
+      }),
+    );
+  const configured = named("grant-audience", o["grant-audience"] ?? []);
+  const audiences = new Map(upstreams.map((u) => [u.name, audienceOf(u, configured.get(u.name))]));
+  const everyHeader = (o["grant-header"] ?? []).filter((h) => !h.includes("="));
+  if (everyHeader.length > 1) throw new UsageError("--grant-header: give one header for every upstream, or NAME=HEADER for each");
+  const perUpstream = named(
+    "grant-header",
+    (o["grant-header"] ?? []).filter((h) => h.includes("=")),
+  );
+  const headers = new Map(
+    upstreams.flatMap((u) =>
+      u.kind === "http" && (perUpstream.get(u.name) ?? everyHeader[0]) ? [[u.name, (perUpstream.get(u.name) ?? everyHeader[0]).toLowerCase()]] : [],
+    ) as [string, string][],
+  );
+  return {
+    ttlSeconds: o["grant-ttl"] ?? MAX_GRANT_TTL_SECONDS,
+    rotationMs: (o["grant-rotation"] ?? 3600) * 1000,
+    audiences,
+    headers,
   };
 }

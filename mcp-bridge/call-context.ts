@@ -9,6 +9,7 @@ import type { PolicyCall, TPolicy } from "../lib/policy/policy.types";
 import { metaString } from "./approval-request";
 import type { AuditSink } from "./audit-sink";
 import type { WaitTiming } from "./await-decision";
+import type { CallGrants } from "./call-grants";
 import type { DashboardClient } from "./dashboard-client";
 import type { PolicySource } from "./policy-source";
 import type { SessionContext } from "./session-context";
@@ -24,6 +25,12 @@ export interface ForwardOptions {
   onProgress?: (progress: Progress) => void;
   /** The client asked for a task (`params.task`): the upstream answers with the task it created. */
   task?: Record<string, unknown>;
+}
+
+/** What binds a forwarded call's grant: the hash of the arguments forwarded (when already computed), and the approval of a held call. */
+export interface ForwardBinding {
+  argumentsHash?: string;
+  approval?: { id: string; approvers: string[] };
 }
 
 /** What a tools/call returns: the tool's result, or, when the client asked for a task, the task created to run it. */
@@ -55,6 +62,8 @@ export interface GateDeps {
   dashboard?: DashboardClient;
   forward: Forward;
   timing?: WaitTiming;
+  /** Per-call grants, when on: every forwarded call carries one, or is not forwarded. */
+  grants?: CallGrants;
   /** How long a held call retries creating its request (tests shorten it); AIRLOCK_CREATE_RETRY_SECONDS otherwise. */
   createRetryWindowMs?: number;
 }
@@ -108,7 +117,7 @@ export interface CallTrace {
 }
 
 /** Forwards at most once per client request, whatever the path. */
-export type ForwardOnce = (args: Record<string, unknown>) => Promise<ToolAnswer>;
+export type ForwardOnce = (args: Record<string, unknown>, binding?: ForwardBinding) => Promise<ToolAnswer>;
 
 export class UnknownToolError extends Error {}
 

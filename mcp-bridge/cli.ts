@@ -6,9 +6,11 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { type AuditSink, DashboardAuditSink, FileAuditSink } from "./audit-sink";
 import { AuditSpool } from "./audit-spool";
 import { type BridgeOptions, parseBridgeOptions, USAGE, UsageError } from "./bridge-options";
+import { createCallGrants } from "./call-grants";
 import { DashboardClient, DashboardError } from "./dashboard-client";
 import { describeDashboardProblem } from "./dashboard-problem";
 import { initializeCapabilities, readFirstMessage } from "./first-message";
+import { GrantKeys } from "./grant-keys";
 import { serveHttp } from "./http-server";
 import { log } from "./log";
 import { PolicySource } from "./policy-source";
@@ -30,6 +32,9 @@ async function main() {
   }
   const { policy, audit, dashboard } = await policyAndAudit(options);
   const secrets = await upstreamSecrets(options, dashboard);
+  // Grants: a key is registered with the dashboard before the first call is forwarded (calls are refused until one is).
+  const grantKeys = dashboard && options.grants ? new GrantKeys({ dashboard, ...options.grants }) : undefined;
+  await grantKeys?.start();
   let isShuttingDown = false;
   let closeHttp: (() => Promise<void>) | undefined;
   let closeSession: (() => Promise<void>) | undefined;
@@ -45,6 +50,7 @@ async function main() {
     await dashboard?.drain();
     policy.close();
     secrets.close();
+    grantKeys?.close();
     dashboard?.close();
     process.exit(code);
   };
@@ -59,7 +65,11 @@ async function main() {
   const dashboardProblem = () => (dashboard && !policy.current && policy.lastError ? describeDashboardProblem(dashboard.baseUrl, policy.lastError) : undefined);
   const problem = dashboardProblem();
   if (problem) log(`${problem}; no tool is exposed until the dashboard gives the bridge its policy`);
-  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, dashboardProblem, secrets, version: VERSION };
+  const grants =
+    grantKeys && options.grants
+      ? { calls: createCallGrants({ keys: grantKeys, audiences: options.grants.audiences }), headers: options.grants.headers }
+      : undefined;
+  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, dashboardProblem, secrets, version: VERSION, grants };
   const source = dashboard ? dashboard.baseUrl : options.policyFile;
   const names = options.upstreams.map((u) => u.name).join(", ");
 

@@ -12,6 +12,7 @@ import {
   ZApprovalState,
   ZToolVerdicts,
 } from "../lib/bridge-api/bridge-api.types";
+import { type TGrantKeyAccepted, type TGrantKeyRegistration, ZGrantKeyAccepted } from "../lib/grants/grant.types";
 import { type TPolicy, ZPolicy } from "../lib/policy/policy.types";
 import type { ClientToServerEvents, ServerToClientEvents } from "../lib/realtime/events";
 import { type TBridgeSecrets, ZBridgeSecrets } from "../lib/upstream-secrets/upstream-secrets.types";
@@ -208,6 +209,11 @@ export class DashboardClient {
   /** Reports the tools one upstream lists; the answer says which the bridge may expose. */
   async reportTools(report: TToolReport): Promise<TToolVerdict[]> {
     return (await this.request("/api/bridge/tools", ZToolVerdicts, { body: report })).tools;
+  }
+
+  /** Registers the public half of a new grant-signing key; the bridge signs with it only once this resolved. */
+  registerGrantKey(registration: TGrantKeyRegistration): Promise<TGrantKeyAccepted> {
+    return this.request("/api/bridge/grant-keys", ZGrantKeyAccepted, { body: registration });
   }
 
   sendAudit(events: TBridgeAuditEvent[]): Promise<void> {

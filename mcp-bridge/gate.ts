@@ -52,14 +52,23 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
   /** The arguments as reviewers may see them (the deciding rule's `redact` applied), serialised once for the audit size check and the timeline. */
   let shownJson: string | undefined;
   let isForwarded = false;
-  const forwardOnce: ForwardOnce = async (args) => {
+  const forwardOnce: ForwardOnce = async (args, binding = {}) => {
     // Structural exactly-once: a duplicated decision (socket push and poll) or a bug cannot run one request twice.
     if (isForwarded) throw new Error("Airlock bridge: refused to forward the same request twice");
     isForwarded = true;
     try {
+      const meta = upstreamMeta(call.meta);
+      // The grant names exactly what the upstream receives: these arguments (a reviewer's edit included), this tool, this upstream.
+      const grant = deps.grants?.mint({
+        upstream: tool!.upstream,
+        tool: tool!.originalName,
+        argumentsHash: binding.argumentsHash ?? hashArguments(args),
+        principal: event.principal,
+        approval: binding.approval,
+      });
       trace.upstreamResult = await deps.forward(tool!, args, {
         signal: call.signal,
-        meta: upstreamMeta(call.meta),
+        meta: grant ? { ...meta, ...grant } : meta,
         onProgress: call.progress?.relay,
         task: call.task,
       });
@@ -132,10 +141,16 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
         `this call cannot run as a task: the policy has rules that must see the tool's result (rules on results, or on what the session took in), and a task's result would reach you unscreened. Call ${call.name} without a task; the call was not executed.`,
       );
     }
+    if (decision.action !== "deny" && deps.grants && !deps.grants.isReady) {
+      // Fail closed: with grants on, a call is never forwarded without one (nor held for a reviewer when it could not run).
+      event.detail = { reason: "no grant-signing key" };
+      return refusal("the bridge has no grant-signing key accepted by the Airlock dashboard yet, so it cannot forward calls; the call was not executed.");
+    }
     if (decision.action === "allow") {
       event.kind = "allowed";
       trace.outcome = "allowed";
-      return await screened(await forwardOnce(call.args));
+      // The hash already computed for the audit event is of exactly these arguments: the grant reuses it.
+      return await screened(await forwardOnce(call.args, { argumentsHash: event.argumentsHash }));
     }
     if (decision.action === "deny") {
       event.detail = { reason: decision.reason };

@@ -235,13 +235,16 @@ async function runApproved(ctx: HoldContext, state: TApprovalState, proposedHash
     );
   }
 
+  const executedHash = hashArguments(args);
   event.detail = {
     resolution: resolution ?? (isEdited ? "approved_with_edits" : "approved"),
     ...base,
-    ...(isEdited ? { executedArgumentsHash: hashArguments(args) } : {}),
+    ...(isEdited ? { executedArgumentsHash: executedHash } : {}),
   };
+  // The upstream's grant names the approval and everyone whose approval counted (none when the rule's onTimeout allowed it).
+  const approvers = resolution ? [] : (state.approvedBy ?? (state.decidedBy ? [state.decidedBy] : []));
   try {
-    const result = await forwardOnce(args);
+    const result = await forwardOnce(args, { argumentsHash: executedHash, approval: { id: state.id, approvers } });
     trace.outcome = "approved";
     const review = resolution ? null : reviewNote(state.comment, isEdited ? diffArguments(call.args, args).map((c) => c.path) : []);
     dashboard.reportResultInBackground(

@@ -2,6 +2,7 @@ import { type ClientRequest, Agent as HttpAgent, request as httpRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
+import { type GrantHeader, takeGrant } from "./grant-header";
 
 /** One event of a `text/event-stream`, as far as MCP uses them. */
 export interface SseEvent {
@@ -137,13 +138,22 @@ export class LeanHttpClientTransport implements Transport {
   private reconnectTimer?: NodeJS.Timeout;
 
   private readonly extraHeaders: () => Record<string, string>;
+  private readonly grantHeader?: GrantHeader;
 
   constructor(
     private readonly url: URL,
-    /** Headers every request carries (the upstream's credentials), read per request. */
-    { headers = () => ({}) }: { headers?: () => Record<string, string> } = {},
+    {
+      headers = () => ({}),
+      grantHeader,
+    }: {
+      /** Headers every request carries (the upstream's credentials), read per request. */
+      headers?: () => Record<string, string>;
+      /** Where a tools/call's grant goes (`_meta["airlock/grant"]` is moved into this header); absent: grants are off. */
+      grantHeader?: GrantHeader;
+    } = {},
   ) {
     this.extraHeaders = headers;
+    this.grantHeader = grantHeader;
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`not an http(s) URL: ${url.href}`);
     const isTls = url.protocol === "https:";
     this.agent = isTls ? new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) : new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
@@ -298,11 +308,19 @@ export class LeanHttpClientTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
+    // This request's grant travels in its own header (one POST carries one call), not in the body.
+    const grant = this.grantHeader ? takeGrant(message, this.grantHeader, this.extraHeaders()) : undefined;
+    if (grant) message = grant.message;
     const body = JSON.stringify(message);
     const canResend = !("method" in message && "id" in message) || SAFE_TO_RESEND.has(message.method);
     const res = await this.open(
       "POST",
-      { "content-type": "application/json", accept: "application/json, text/event-stream", "content-length": Buffer.byteLength(body) },
+      {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "content-length": Buffer.byteLength(body),
+        ...(grant ? { [grant.header]: grant.value } : {}),
+      },
       body,
       canResend,
     );

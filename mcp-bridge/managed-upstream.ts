@@ -1,5 +1,6 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { ClientCapabilities, ServerCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import type { GrantHeader } from "./grant-header";
 import { log } from "./log";
 import { connectUpstream } from "./upstream";
 import type { UpstreamSecrets } from "./upstream-secrets";
@@ -26,6 +27,8 @@ export interface ManagedUpstreamOptions {
   backoff?: Backoff;
   /** Its environment and headers; a stdio server is started again when its secrets change. */
   secrets?: UpstreamSecrets;
+  /** HTTP upstreams: the header each tools/call's grant travels in (grants on). */
+  grantHeader?: GrantHeader;
 }
 
 /**
@@ -101,6 +104,7 @@ export class ManagedUpstream {
       capabilities: this.options.clientCapabilities,
       configure: (c) => this.options.configure(c, this),
       ...(secrets ? { env: secrets.envFor(this.name), headers: () => secrets.headersFor(this.name) } : {}),
+      grantHeader: this.options.grantHeader,
     });
   }
 

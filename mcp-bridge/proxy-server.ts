@@ -14,10 +14,12 @@ import { isDeniedOutright } from "../lib/policy/evaluate";
 import type { AuditSink } from "./audit-sink";
 import type { WaitTiming } from "./await-decision";
 import { type Forward, type GateDeps, isTaskCreated, mustScreenResults } from "./call-context";
+import type { CallGrants } from "./call-grants";
 import type { DashboardClient } from "./dashboard-client";
 import { noToolsNotice } from "./dashboard-problem";
 import { mirroredCapabilities } from "./first-message";
 import { gateToolCall, UnknownToolError } from "./gate";
+import { DEFAULT_GRANT_HEADER, type GrantHeader } from "./grant-header";
 import { log } from "./log";
 import { type Backoff, ManagedUpstream } from "./managed-upstream";
 import { Passthrough, passthroughCapabilities } from "./passthrough";
@@ -29,6 +31,9 @@ import { ToolRegistry } from "./tool-registry";
 import { listAllTools } from "./upstream";
 import type { UpstreamSecrets } from "./upstream-secrets";
 import type { TUpstreamSpec } from "./upstream-spec";
+
+/** The header named with --grant-header for this upstream, else the default (Authorization, or X-Airlock-Grant beside an Authorization credential). */
+const grantHeaderOf = (configured: string | undefined): GrantHeader => (configured ? { name: configured } : DEFAULT_GRANT_HEADER);
 
 /** Upstream calls may run long (a held call already waited); upstream progress resets the clock. */
 const UPSTREAM_TIMEOUT_MS = 10 * 60_000;
@@ -48,6 +53,8 @@ export interface BridgeCore {
   dashboardProblem?: () => string | undefined;
   /** Each upstream's environment and headers (its credentials); none means the default environment only. */
   secrets?: UpstreamSecrets;
+  /** Per-call grants, when on; `headers` names the header each HTTP upstream gets its grant in (default Authorization). */
+  grants?: { calls: CallGrants; headers: ReadonlyMap<string, string> };
 }
 
 export interface SessionOptions {
@@ -124,6 +131,7 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
           clientCapabilities: mirrored,
           backoff: core.backoff,
           secrets: core.secrets,
+          grantHeader: core.grants ? grantHeaderOf(core.grants.headers.get(spec.name)) : undefined,
           configure(client, upstream) {
             client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
               await refresh(upstream);
@@ -206,7 +214,15 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
       }),
     )) as CallToolResult;
   };
-  const deps: GateDeps = { registry, policy: core.policy, audit: core.audit, dashboard: core.dashboard, forward, timing: core.timing };
+  const deps: GateDeps = {
+    registry,
+    policy: core.policy,
+    audit: core.audit,
+    dashboard: core.dashboard,
+    forward,
+    timing: core.timing,
+    grants: core.grants?.calls,
+  };
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     // Listed afresh each time, so a definition changed without list_changed is caught before the model sees it.

@@ -3,6 +3,7 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ClientCapabilities, Tool } from "@modelcontextprotocol/sdk/types.js";
+import { type GrantHeader, grantFetch } from "./grant-header";
 import { LeanHttpClientTransport } from "./lean-http-transport";
 import { log } from "./log";
 import { StdioUpstreamTransport } from "./stdio-upstream-transport";
@@ -50,6 +51,7 @@ export async function connectUpstream(
     configure,
     env = getDefaultEnvironment(),
     headers = () => ({}),
+    grantHeader,
   }: {
     capabilities?: ClientCapabilities;
     configure?: (client: Client) => void;
@@ -57,6 +59,8 @@ export async function connectUpstream(
     env?: Record<string, string>;
     /** Headers for every request to an HTTP server (its credentials). */
     headers?: () => Record<string, string>;
+    /** HTTP upstreams: the header each tools/call's grant travels in (grants on). */
+    grantHeader?: GrantHeader;
   } = {},
 ): Promise<Client> {
   // `capabilities` mirror the bridge's own client: the bridge relays the server's requests to it.
@@ -80,10 +84,12 @@ export async function connectUpstream(
     } else {
       // The lean transport first (the allow path's cost), then the SDK's (redirects and
       // anything else it knows), then the legacy HTTP+SSE transport of older servers.
+      // The SDK's transports: the credentials on every request, and a tools/call's grant in its own header.
+      const sdkFetch = grantHeader ? grantFetch(grantHeader, headers, fetchWithHeaders(headers)) : fetchWithHeaders(headers);
       const transports = [
-        ["Streamable HTTP", () => new LeanHttpClientTransport(spec.url, { headers })],
-        ["Streamable HTTP (SDK)", () => new StreamableHTTPClientTransport(spec.url, { fetch: fetchWithHeaders(headers) })],
-        ["the legacy SSE transport", () => new SSEClientTransport(spec.url, { fetch: fetchWithHeaders(headers) })],
+        ["Streamable HTTP", () => new LeanHttpClientTransport(spec.url, { headers, grantHeader })],
+        ["Streamable HTTP (SDK)", () => new StreamableHTTPClientTransport(spec.url, { fetch: sdkFetch })],
+        ["the legacy SSE transport", () => new SSEClientTransport(spec.url, { fetch: sdkFetch })],
       ] as const;
       for (const [i, [name, create]] of transports.entries()) {
         try {

@@ -61,6 +61,13 @@ export function toApprovalState(a: WithDecisions): TApprovalState & { outcome: s
     // Requests approved before approvals were bound to a hash have none: the bridge refuses to run those.
     approvedArgumentsHash: a.status === "approved" ? a.approvedArgumentsHash : null,
     decidedBy: last?.reviewer.email ?? null,
+    // Everyone whose approval counted (two-person rules have two): the call's grant names them.
+    approvedBy:
+      a.status === "approved"
+        ? a.decisions
+            .filter((d) => d.decision === "approve" && (!a.approvedArgumentsHash || d.argumentsHash === a.approvedArgumentsHash))
+            .map((d) => d.reviewer.email)
+        : null,
     outcome: a.outcome,
   };
 }

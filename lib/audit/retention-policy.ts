@@ -40,6 +40,7 @@ export const EVENT_CLASSES = {
     "push_unsubscribed",
     "passkey_added",
     "passkey_removed",
+    "grant_key_registered",
     "upstream_secret_set",
     "upstream_secret_rotated",
     "upstream_secret_deleted",

@@ -124,6 +124,8 @@ export const ZApprovalState = z.object({
     .nullable()
     .optional(),
   decidedBy: z.string().nullable().optional(),
+  /** When approved: every approver whose approval counted (the per-call grant names them). */
+  approvedBy: z.array(z.string()).nullable().optional(),
 });
 export type TApprovalState = z.infer<typeof ZApprovalState>;
 

@@ -6,6 +6,8 @@ import { getApprovalState } from "../approvals/get-approval-state";
 import { recordApprovalResult } from "../approvals/record-approval-result";
 import { withdrawApprovalByKey } from "../approvals/withdraw-approval";
 import { recordBridgeEvents } from "../audit/record-bridge-events";
+import { ZGrantKeyRegistration } from "../grants/grant.types";
+import { registerGrantKey } from "../grants/register-grant-key";
 import { setBridgeResource } from "../oauth/bridge-resources";
 import { ZBridgeResource } from "../oauth/oauth.types";
 import { loadPolicy } from "../rules/policy-versions";
@@ -56,6 +58,12 @@ export const postTools = withBridge(async (req, { bridge }) => {
   return Response.json({ tools: await reportTools(bridge, report) });
 });
 
+/** POST /api/bridge/grant-keys: a bridge registers the public half of a new grant-signing key (published as JWKS) before signing with it. */
+export const postGrantKey = withBridge(async (req, { bridge }) => {
+  const registration = await parseJsonBody(req, ZGrantKeyRegistration);
+  return Response.json(await registerGrantKey({ bridgeId: bridge.id, registration }), { status: 201 });
+});
+
 /** POST /api/bridge/resource: a bridge serving MCP with OAuth reports its resource URL (the audience of its access tokens). */
 export const postResource = withBridge(async (req, { bridge }) => {
   const { resourceUrl } = await parseJsonBody(req, ZBridgeResource);
@@ -77,6 +85,7 @@ const ROUTES: [string, RegExp, Handler][] = [
   ["POST", /^\/api\/bridge\/approvals\/(?<id>[^/]+)\/result$/, postApprovalResult as Handler],
   ["POST", /^\/api\/bridge\/audit$/, postAudit as Handler],
   ["POST", /^\/api\/bridge\/tools$/, postTools as Handler],
+  ["POST", /^\/api\/bridge\/grant-keys$/, postGrantKey as Handler],
   ["POST", /^\/api\/bridge\/resource$/, postResource as Handler],
   ["GET", /^\/api\/bridge\/secrets$/, getBridgeSecrets as Handler],
 ];
