@@ -42,11 +42,16 @@ function fromPem(pem: string, origin: string): SigningKey {
   return { keyId: keyIdOf(publicKey), privateKey, publicKey };
 }
 
-function loadOrCreate(): SigningKey {
-  if (process.env.AIRLOCK_AUDIT_SIGNING_KEY) return fromPem(process.env.AIRLOCK_AUDIT_SIGNING_KEY, "AIRLOCK_AUDIT_SIGNING_KEY");
-  const configured = process.env.AIRLOCK_AUDIT_SIGNING_KEY_FILE;
+/**
+ * An Ed25519 key from `ENV_VAR` (a PKCS#8 PEM) or `ENV_VAR_FILE`, else generated once into
+ * the data dir as `keyFile` (mode 0600). Each purpose (the audit chain, OAuth access tokens)
+ * has its own variable and file, so a signature of one kind never passes for another.
+ */
+export function loadOrCreateSigningKey({ envVar, keyFile }: { envVar: string; keyFile: string }): SigningKey {
+  if (process.env[envVar]) return fromPem(process.env[envVar], envVar);
+  const configured = process.env[`${envVar}_FILE`];
   if (configured) return fromPem(readFileSync(configured, "utf8"), configured);
-  const file = join(dataDir(), KEY_FILE);
+  const file = join(dataDir(), keyFile);
   if (!existsSync(file)) {
     const { privateKey } = generateKeyPairSync("ed25519");
     try {
@@ -68,7 +73,7 @@ export function hasSigningKey(): boolean {
 }
 
 export function auditSigningKey(): SigningKey {
-  cached ??= loadOrCreate();
+  cached ??= loadOrCreateSigningKey({ envVar: "AIRLOCK_AUDIT_SIGNING_KEY", keyFile: KEY_FILE });
   return cached;
 }
 
