@@ -5,15 +5,11 @@
 // Another reviewer can, and the agent gets its result.
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
-import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type HttpBridge, startHttpBridge, textOf } from "../test/helpers/bridge-client";
 import { api, type Dashboard, freePort, startDashboard, waitFor } from "../test/helpers/dashboard";
+import { connectWithOAuth, InMemoryOAuthClient } from "../test/helpers/oauth-client";
 import { startOidcProvider, type TestOidcProvider } from "../test/helpers/oidc-provider";
 import { launchBrowser, SCREENSHOT_DIR, watchCspViolations } from "./browser";
 import { signInWithOidc } from "./oidc";
@@ -65,63 +61,22 @@ afterAll(async () => {
   await idp?.stop();
 });
 
-/** The MCP client's side of OAuth, kept in memory; "opening the browser" opens the authorization URL in the signed-in reviewer's tab. */
-class BrowserOAuthProvider implements OAuthClientProvider {
-  info?: OAuthClientInformationMixed;
-  saved?: OAuthTokens;
-  verifier?: string;
-  code?: string;
-
-  constructor(private readonly page: Page) {}
-
-  get redirectUrl() {
-    return redirectUri;
-  }
-
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: "Rita's agent",
-      redirect_uris: [redirectUri],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "none",
-    };
-  }
-
-  clientInformation() {
-    return this.info;
-  }
-
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.info = info;
-  }
-
-  tokens() {
-    return this.saved;
-  }
-
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-
-  async redirectToAuthorization(url: URL) {
-    const redirected = new Promise<URL>((resolve) => {
-      onCode = resolve;
-    });
-    await this.page.goto(url.toString());
-    await this.page.getByTestId("oauth-client").waitFor();
-    await this.page.screenshot({ path: join(SCREENSHOT_DIR, "identity-oauth-consent.png"), fullPage: true });
-    await this.page.getByRole("button", { name: "Approve", exact: true }).click();
-    this.code = (await redirected).searchParams.get("code") ?? undefined;
-  }
-
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-
-  codeVerifier() {
-    return this.verifier!;
-  }
+/** Her MCP client's OAuth: "opening the browser" opens the authorization URL in her signed-in tab and approves there. */
+function oauthClientIn(page: Page): InMemoryOAuthClient {
+  return new InMemoryOAuthClient({
+    redirectUri,
+    clientName: "Rita's agent",
+    async authorize(url) {
+      const redirected = new Promise<URL>((resolve) => {
+        onCode = resolve;
+      });
+      await page.goto(url.toString());
+      await page.getByTestId("oauth-client").waitFor();
+      await page.screenshot({ path: join(SCREENSHOT_DIR, "identity-oauth-consent.png"), fullPage: true });
+      await page.getByRole("button", { name: "Approve", exact: true }).click();
+      return redirected;
+    },
+  });
 }
 
 it("an SSO-signed-in reviewer's OAuth-connected agent is held as her, and she cannot approve it herself", async () => {
@@ -132,13 +87,9 @@ it("an SSO-signed-in reviewer's OAuth-connected agent is held as her, and she ca
     expect(await signInWithOidc(page, { dashboardUrl: dashboard.url, login: "rita", ssoName: SSO_NAME })).toBe(`${dashboard.url}/`);
 
     // Her MCP client: the SDK's OAuth flow (401, discovery, registration, consent in her browser, PKCE code exchange).
-    const provider = new BrowserOAuthProvider(page);
-    const first = new StreamableHTTPClientTransport(new URL(bridge.url), { authProvider: provider });
-    await expect(new Client({ name: "ritas-agent", version: "1.0.0" }).connect(first)).rejects.toThrow(UnauthorizedError);
+    const provider = oauthClientIn(page);
+    const client = await connectWithOAuth(bridge.url, provider, "ritas-agent");
     expect(provider.code).toMatch(/^alk_oac_/);
-    await first.finishAuth(provider.code!);
-    const client = new Client({ name: "ritas-agent", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(bridge.url), { authProvider: provider }));
     try {
       // The agent claims to act for someone else; the bridge knows better.
       const held = client.callTool({ name: "stamp", arguments: { note: "for the audit" }, _meta: { "airlock/user": "sam@example.com" } });

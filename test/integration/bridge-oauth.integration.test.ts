@@ -7,14 +7,11 @@
 import { spawnSync } from "node:child_process";
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { type OAuthClientProvider, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpBridge, startHttpBridge, textOf, writePolicyFile } from "../helpers/bridge-client";
 import { afterBlockingCalls, api, BRIDGE_BIN, type Dashboard, startDashboard, waitFor } from "../helpers/dashboard";
+import { connectWithOAuth, InMemoryOAuthClient } from "../helpers/oauth-client";
 import { signIn } from "../helpers/session";
 
 const ECHO_SERVER = `${process.execPath} --import tsx ${join(import.meta.dirname, "..", "servers", "echo-server.ts")}`;
@@ -65,71 +62,9 @@ async function consent(authorizationUrl: string, email: string, decision: "appro
   return new URL(answer.headers.get("location")!);
 }
 
-/** An OAuthClientProvider as an MCP client implements it, kept in memory; its "browser" is {@link consent}. */
-class TestOAuthProvider implements OAuthClientProvider {
-  info?: OAuthClientInformationMixed;
-  saved?: OAuthTokens;
-  verifier?: string;
-  code?: string;
-  authorizationUrl?: URL;
-
-  constructor(private readonly email: string) {}
-
-  get redirectUrl() {
-    return REDIRECT_URI;
-  }
-
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: "OAuth test agent",
-      redirect_uris: [REDIRECT_URI],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "none",
-    };
-  }
-
-  clientInformation() {
-    return this.info;
-  }
-
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.info = info;
-  }
-
-  tokens() {
-    return this.saved;
-  }
-
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-
-  async redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-    const back = await consent(url.toString(), this.email);
-    expect(back.origin + back.pathname).toBe(REDIRECT_URI);
-    this.code = back.searchParams.get("code") ?? undefined;
-  }
-
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-
-  codeVerifier() {
-    return this.verifier!;
-  }
-}
-
-/** Connects the SDK's client through the bridge with the SDK's OAuth flow: 401, discovery, registration, consent, code exchange, reconnect. */
-async function connectWithOAuth(url: string, provider: TestOAuthProvider): Promise<Client> {
-  const first = new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
-  await expect(new Client({ name: "oauth-agent", version: "1.0.0" }).connect(first)).rejects.toThrow(UnauthorizedError);
-  expect(provider.code).toMatch(/^alk_oac_/);
-  await first.finishAuth(provider.code!);
-  const client = new Client({ name: "oauth-agent", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
-  return client;
+/** The SDK's client side of OAuth for one user; its "browser" is {@link consent}. */
+function oauthClientFor(email: string): InMemoryOAuthClient {
+  return new InMemoryOAuthClient({ redirectUri: REDIRECT_URI, clientName: "OAuth test agent", authorize: (url) => consent(url.toString(), email) });
 }
 
 /** A token as the dashboard would sign it, with any claims changed: what a forger or a confused deputy would present. */
@@ -276,8 +211,9 @@ describe("discovery", () => {
 
 describe("the MCP SDK's OAuth flow", () => {
   it("registers, signs the user in, and the bridge knows the caller as that user (not what _meta claims)", async () => {
-    const provider = new TestOAuthProvider("rita@example.com");
+    const provider = oauthClientFor("rita@example.com");
     const client = await connectWithOAuth(bridgeA.url, provider);
+    expect(provider.code).toMatch(/^alk_oac_/);
     try {
       // Dynamic registration happened through the SDK, and the authorization asked for this bridge with S256.
       expect(provider.info?.client_id).toMatch(/^alk_cli_/);
@@ -330,8 +266,9 @@ describe("the MCP SDK's OAuth flow", () => {
   });
 
   it("refreshes with a rotating refresh token; a spent one presented again revokes the grant", async () => {
-    const provider = new TestOAuthProvider("dora@example.com");
+    const provider = oauthClientFor("dora@example.com");
     const client = await connectWithOAuth(bridgeA.url, provider);
+    expect(provider.code).toMatch(/^alk_oac_/);
     await client.close();
     const clientId = provider.info!.client_id;
     const first = provider.saved!.refresh_token!;
