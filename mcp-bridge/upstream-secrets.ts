@@ -121,6 +121,7 @@ export class UpstreamSecrets {
   private dashboardVersion: string | null = null;
   private readonly listeners = new Set<(upstreams: Set<string>) => void>();
   private retryTimer: NodeJS.Timeout | null = null;
+  private readonly mergedHeaders = new Map<string, Record<string, string>>();
 
   constructor(private readonly options: UpstreamSecretsOptions = {}) {}
 
@@ -138,7 +139,13 @@ export class UpstreamSecrets {
 
   /** The headers every request to an HTTP upstream carries (read per request: a rotation applies to the next one). */
   headersFor(upstream: string): Record<string, string> {
-    return { ...this.options.file?.values[upstream]?.headers, ...this.fromDashboard[upstream]?.headers };
+    // On every request of the allow path: merged once per change, not per request.
+    let headers = this.mergedHeaders.get(upstream);
+    if (!headers) {
+      headers = { ...this.options.file?.values[upstream]?.headers, ...this.fromDashboard[upstream]?.headers };
+      this.mergedHeaders.set(upstream, headers);
+    }
+    return headers;
   }
 
   /** Called with the upstreams whose dashboard secrets changed. */
@@ -156,6 +163,7 @@ export class UpstreamSecrets {
     }
     this.fromDashboard = answer.upstreams;
     this.dashboardVersion = answer.version;
+    this.mergedHeaders.clear();
     if (changed.size) for (const listener of this.listeners) listener(changed);
   }
 
