@@ -27,7 +27,8 @@ export default async function Forbidden() {
         <p className="text-slate-700">
           {page ? (
             <>
-              The {page.title} page is for the <strong>{roles}</strong> role{page.roles.length > 1 ? "s" : ""}.
+              The {page.title} page is for the <strong>{roles}</strong> role{page.roles.length > 1 ? "s" : ""}
+              {page.also ? `, and for ${page.also}` : ""}.
             </>
           ) : (
             "Your role may not open this page."

@@ -5,6 +5,7 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { NavLinks } from "@/components/nav/nav-links";
 import { ThemeSwitch } from "@/components/ui/theme-switch";
 import { can } from "@/lib/auth/roles";
+import { administeredServers } from "@/lib/server-admins/administered-servers";
 import { requirePageUser } from "@/lib/ui/session";
 import { THEME_COOKIE, themeOf } from "@/lib/ui/theme";
 
@@ -27,6 +28,8 @@ const SETTINGS_LINK = { href: "/settings", label: "Settings" };
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
   const theme = (await cookies()).get(THEME_COOKIE)?.value;
+  // A reviewer who administers servers (per-server admin) gets the Tools page for them.
+  const isServerAdmin = user.role === "reviewer" && (await administeredServers(user)).length > 0;
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -38,6 +41,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             links={[
               ...LINKS,
               ...(can(user.role, "admin:read") ? ADMIN_LINKS : []),
+              ...(isServerAdmin ? ADMIN_LINKS.filter((l) => l.href === "/tools") : []),
               ...(can(user.role, "users:manage") ? [{ href: "/users", label: "Users" }] : []),
               SETTINGS_LINK,
             ]}

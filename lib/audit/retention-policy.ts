@@ -47,6 +47,7 @@ export const EVENT_CLASSES = {
     "approver_group_created",
     "approver_group_deleted",
     "approver_group_members_changed",
+    "server_admins_changed",
   ],
 } as const;
 export type TEventClass = keyof typeof EVENT_CLASSES;

@@ -11,6 +11,9 @@ const EXPECTED: Record<TPermission, Record<TRole, boolean>> = {
   "audit:verify": { admin: true, reviewer: false, auditor: true },
   "admin:read": { admin: true, reviewer: false, auditor: true },
   "admin:write": { admin: true, reviewer: false, auditor: false },
+  // A reviewer only for the servers they administer (checked per server in lib/server-admins).
+  "servers:read": { admin: true, reviewer: true, auditor: true },
+  "servers:administer": { admin: true, reviewer: true, auditor: false },
   "users:manage": { admin: true, reviewer: false, auditor: false },
   "tokens:own": { admin: true, reviewer: true, auditor: true },
 };

@@ -12,6 +12,13 @@ export const PERMISSIONS = {
   "audit:verify": ["admin", "auditor"],
   "admin:read": ["admin", "auditor"],
   "admin:write": ["admin"],
+  /**
+   * The tool inventory and upstream secrets: admins and auditors see every server's; a reviewer
+   * sees and changes only the servers they administer (per-server admins, lib/server-admins),
+   * and one who administers none is refused as before.
+   */
+  "servers:read": ["admin", "auditor", "reviewer"],
+  "servers:administer": ["admin", "reviewer"],
   /** People: list, invite, change role, disable, reset a password (admins only: the list holds everyone's email). */
   "users:manage": ["admin"],
   /** One's own personal access tokens. */

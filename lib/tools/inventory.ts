@@ -6,6 +6,7 @@ import { roleOfTool, type TToolAnnotations } from "../detectors/session-chain";
 import { AppError } from "../errors/app-error";
 import { ROOM_BRIDGES } from "../realtime/events";
 import { getIo } from "../realtime/hub";
+import { assertMayAdministerServer } from "../server-admins/administered-servers";
 import { diffDefinitions, hashToolDefinition } from "./tool-definition";
 import { hasHighFinding, toolFindings } from "./tool-findings";
 
@@ -210,8 +211,9 @@ export function annotationsOf(definition: unknown): InventoryRow["annotations"] 
   return out;
 }
 
-export async function listInventory({ unusedDays = 30 }: { unusedDays?: number } = {}): Promise<InventoryRow[]> {
-  const tools = await db.tool.findMany({ orderBy: [{ server: "asc" }, { name: "asc" }] });
+/** `servers`: only these servers' tools (a per-server admin's view); "all" or absent: every server's. */
+export async function listInventory({ unusedDays = 30, servers = "all" }: { unusedDays?: number; servers?: "all" | string[] } = {}): Promise<InventoryRow[]> {
+  const tools = await db.tool.findMany({ where: servers === "all" ? {} : { server: { in: servers } }, orderBy: [{ server: "asc" }, { name: "asc" }] });
   const cutoff = Date.now() - unusedDays * 86_400_000;
   const names = tools.map((t) => t.name);
   return tools.map((t) => ({
@@ -233,9 +235,10 @@ export async function listInventory({ unusedDays = 30 }: { unusedDays?: number }
   }));
 }
 
-export async function getInventoryTool(id: string) {
+/** `servers`: a per-server admin's servers; another server's tool is "not found" to them, as if it did not exist. */
+export async function getInventoryTool(id: string, servers: "all" | string[] = "all") {
   const tool = await db.tool.findUnique({ where: { id } });
-  if (!tool) throw new AppError("not_found", { message: "no such tool" });
+  if (!tool || (servers !== "all" && !servers.includes(tool.server))) throw new AppError("not_found", { message: "no such tool" });
   const others = await db.tool.findMany({ where: { id: { not: id } }, select: { name: true } });
   return {
     ...tool,
@@ -267,9 +270,11 @@ interface ToolDecision {
  * One tool's decision inside the caller's transaction: checks, writes, and returns the
  * audit event for the caller to append last. Single and bulk changes both come through here.
  */
-async function applyToolDecision(tx: Tx, { id, action, definitionHash, acknowledgeFindings = false }: ToolDecision, actor: { id: string; email: string }) {
+async function applyToolDecision(tx: Tx, { id, action, definitionHash, acknowledgeFindings = false }: ToolDecision, actor: ToolActor) {
   const tool = await tx.tool.findUnique({ where: { id } });
   if (!tool) throw new AppError("not_found", { message: "no such tool" });
+  // Checked here, for every tool of a batch too: a per-server admin changes only their servers' tools.
+  await assertMayAdministerServer(actor, tool.server);
   if (tool.definitionHash !== definitionHash) {
     throw new AppError("conflict", { message: `the definition of ${tool.server} / ${tool.name} changed since you reviewed it; review the new definition` });
   }
@@ -319,7 +324,10 @@ async function applyToolDecision(tx: Tx, { id, action, definitionHash, acknowled
  * `definitionHash` is the hash of the definition the admin looked at: if the
  * upstream changed it since, nothing is saved (409) and they must look again.
  */
-export async function decideTool({ actor, ...decision }: ToolDecision & { actor: { id: string; email: string } }) {
+/** Who changes a tool: an admin, or a reviewer who administers its server. */
+export type ToolActor = { id: string; email: string; role: string };
+
+export async function decideTool({ actor, ...decision }: ToolDecision & { actor: ToolActor }) {
   const updated = await db.$transaction(async (tx) => {
     const { next, audit } = await applyToolDecision(tx, decision, actor);
     await appendAudit(tx, [audit]);
@@ -334,7 +342,7 @@ export async function decideTool({ actor, ...decision }: ToolDecision & { actor:
  * change (the definition the admin saw, findings, compare-and-set), in one transaction;
  * the first refusal rolls every change back. One audit event per tool (plus the batch's size).
  */
-export async function decideTools({ decisions, actor }: { decisions: ToolDecision[]; actor: { id: string; email: string } }) {
+export async function decideTools({ decisions, actor }: { decisions: ToolDecision[]; actor: ToolActor }) {
   const ids = new Set(decisions.map((d) => d.id));
   if (ids.size !== decisions.length) throw new AppError("invalid_input", { message: "a tool is named twice in the batch" });
   const updated = await db.$transaction(async (tx) => {

@@ -2,16 +2,21 @@ import { appendAudit } from "../audit/chain";
 import { db } from "../db/prisma";
 import { ROOM_BRIDGES } from "../realtime/events";
 import { getIo } from "../realtime/hub";
+import { assertMayAdministerServer } from "../server-admins/administered-servers";
 import { resolveScope } from "./resolve-scope";
 import { sealUpstreamSecret } from "./seal";
 import type { TSetUpstreamSecret } from "./upstream-secrets.types";
+
+/** An admin, or a reviewer who administers the upstream (per-server admins). */
+export type SecretActor = { id: string | null; email: string; role: string };
 
 /**
  * Sets (or replaces: rotation) one upstream secret. The audit event names the upstream,
  * the kind, the variable or header and the bridge, never the value. Bridges are told
  * after the commit and fetch their secrets again.
  */
-export async function setUpstreamSecret({ input, actor }: { input: TSetUpstreamSecret; actor: { id: string | null; email: string } }) {
+export async function setUpstreamSecret({ input, actor }: { input: TSetUpstreamSecret; actor: SecretActor }) {
+  await assertMayAdministerServer(actor, input.upstream);
   const { scope, bridgeName } = await resolveScope(input.bridge);
   // Header names are case-insensitive: one spelling, so a bridge's own entry replaces the shared one.
   const name = input.kind === "header" ? input.name.toLowerCase() : input.name;

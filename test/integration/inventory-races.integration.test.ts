@@ -27,7 +27,7 @@ describe("reports and decisions at the same moment", () => {
   it("never lose an admin's decision, over many rounds", async () => {
     const bridge = await db.bridge.create({ data: { name: "race", tokenHash: "race-hash", prefix: "alk_brg_race" } });
     const admin = await db.user.create({ data: { email: "admin@example.com", passwordHash: "x", role: "admin" } });
-    const actor = { id: admin.id, email: admin.email };
+    const actor = { id: admin.id, email: admin.email, role: "admin" };
     const report = (tool: Tool) => inventory.reportTools(bridge, { server: "srv", kind: "tool", tools: [tool] });
     for (let round = 0; round < 25; round++) {
       const tool: Tool = { name: `tool_${round}`, description: "Does a thing.", inputSchema: { type: "object" } };

@@ -59,6 +59,8 @@ const ACCESS: Record<string, { allowed: Caller[] | "public"; body?: unknown; sta
   "POST /api/secrets": { allowed: ["admin"], body: { upstream: "fs", kind: "env", name: "PATH", value: "/tmp" }, status: 422 },
   "DELETE /api/secrets/[id]": { allowed: ["admin"], status: 404 },
   "GET /api/groups": { allowed: ["admin"], status: 200 },
+  "GET /api/server-admins": { allowed: ["admin"], status: 200 },
+  "PUT /api/server-admins": { allowed: ["admin"], body: { email: "nobody@example.com", servers: [] }, status: 422 },
   "POST /api/groups": { allowed: ["admin"], body: { name: "Not Lower Case" }, status: 422 },
   "DELETE /api/groups/[id]": { allowed: ["admin"], status: 404 },
   "PUT /api/groups/[id]/members": { allowed: ["admin"], body: { members: [] }, status: 404 },

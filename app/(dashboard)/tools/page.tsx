@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ToolsTable } from "@/components/tools/tools-table";
 import { can } from "@/lib/auth/roles";
+import { pageServers } from "@/lib/server-admins/page-servers";
 import { listInventory } from "@/lib/tools/inventory";
 import { requirePagePermission } from "@/lib/ui/session";
 
@@ -10,9 +11,10 @@ const ORDER = { quarantined: 0, pending: 1, enabled: 2, disabled: 3 } as const;
 
 // The tool inventory: every tool a bridge reported, what needs review first (admins; auditors read-only).
 export default async function ToolsPage({ searchParams }: { searchParams: Promise<{ unusedDays?: string }> }) {
-  const user = await requirePagePermission("admin:read", "/tools");
+  const user = await requirePagePermission("servers:read", "/tools");
+  const servers = await pageServers(user);
   const days = Math.min(3650, Math.max(1, Number((await searchParams).unusedDays) || 30));
-  const tools = (await listInventory({ unusedDays: days })).sort(
+  const tools = (await listInventory({ unusedDays: days, servers })).sort(
     (a, b) => ORDER[a.status] - ORDER[b.status] || a.server.localeCompare(b.server) || a.name.localeCompare(b.name),
   );
   const unused = tools.filter((t) => t.isUnused);
@@ -26,7 +28,12 @@ export default async function ToolsPage({ searchParams }: { searchParams: Promis
         A tool reaches the model only once an admin enabled it, and only while its definition is the one they approved.{" "}
         {toReview > 0 ? <strong>{toReview} to review.</strong> : "Nothing to review."}
       </p>
-      <ToolsTable tools={tools} canEdit={can(user.role, "admin:write")} />
+      {servers !== "all" && (
+        <p className="text-sm text-slate-600" data-testid="administered-servers">
+          You administer {servers.join(", ")}: their tools are listed here.
+        </p>
+      )}
+      <ToolsTable tools={tools} canEdit={can(user.role, "servers:administer")} />
       <section aria-labelledby="unused-heading" className="space-y-2">
         <h2 id="unused-heading" className="text-lg font-semibold">
           Enabled but unused for {days} days

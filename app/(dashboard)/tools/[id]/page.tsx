@@ -7,6 +7,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { can } from "@/lib/auth/roles";
 import { definitionFields } from "@/lib/detectors/definition-fields";
 import { AppError } from "@/lib/errors/app-error";
+import { pageServers } from "@/lib/server-admins/page-servers";
 import { getInventoryTool } from "@/lib/tools/inventory";
 import { requirePagePermission } from "@/lib/ui/session";
 
@@ -15,8 +16,8 @@ export const dynamic = "force-dynamic";
 // One tool: its definition, and when it changed since it was approved, the two side by side.
 export default async function ToolPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await requirePagePermission("admin:read", `/tools/${id}`);
-  const tool = await getInventoryTool(id).catch((error) => {
+  const user = await requirePagePermission("servers:read", `/tools/${id}`);
+  const tool = await getInventoryTool(id, await pageServers(user)).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
@@ -71,7 +72,7 @@ export default async function ToolPage({ params }: { params: Promise<{ id: strin
         <ToolFindings findings={tool.findings} textAt={textAt} />
       </section>
 
-      {can(user.role, "admin:write") && (
+      {can(user.role, "servers:administer") && (
         <ToolDecision
           toolId={tool.id}
           status={tool.status}

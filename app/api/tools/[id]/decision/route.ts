@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseJsonBody } from "@/lib/api/handle-api-error";
 import { withAuth } from "@/lib/api/with-auth";
+import { assertAdministersSomeServer } from "@/lib/server-admins/administered-servers";
 import { decideTool } from "@/lib/tools/inventory";
 
 const ZToolDecision = z
@@ -16,8 +17,9 @@ const ZToolDecision = z
 // POST /api/tools/:id/decision: enable (pinning the reviewed definition) or disable a tool.
 export const POST = withAuth<{ id: string }>(
   async (req, { params, user }) => {
+    await assertAdministersSomeServer(user);
     const { action, definitionHash, acknowledgeFindings } = await parseJsonBody(req, ZToolDecision);
-    return Response.json(await decideTool({ id: params.id, action, definitionHash, acknowledgeFindings, actor: { id: user.id, email: user.email } }));
+    return Response.json(await decideTool({ id: params.id, action, definitionHash, acknowledgeFindings, actor: user }));
   },
-  { permission: "admin:write" },
+  { permission: "servers:administer" },
 );

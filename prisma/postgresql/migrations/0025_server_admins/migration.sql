@@ -1,0 +1,11 @@
+-- Per-server admins (lib/server-admins): a reviewer who administers one server's tools and upstream secrets.
+CREATE TABLE "ServerAdmin" (
+    "userId" TEXT NOT NULL,
+    "server" TEXT NOT NULL,
+    "addedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "addedBy" TEXT,
+
+    CONSTRAINT "ServerAdmin_pkey" PRIMARY KEY ("userId","server")
+);
+CREATE INDEX "ServerAdmin_server_idx" ON "ServerAdmin"("server");
+ALTER TABLE "ServerAdmin" ADD CONSTRAINT "ServerAdmin_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
