@@ -191,8 +191,13 @@ async function upstreamSecrets(options: BridgeOptions, dashboard: DashboardClien
     // A misspelt name would leave an upstream silently without its credential.
     const unknown = [...Object.keys(file.values), ...Object.keys(file.passEnv)].find((name) => !names.includes(name));
     if (unknown) throw new UsageError(`--secrets: no upstream is named "${unknown}" (upstreams: ${names.join(", ")})`);
+    // A command-line upstream has no HTTP requests to carry a bearer token.
+    const notHttp = Object.keys(file.oauth).find((name) => options.upstreams.find((u) => u.name === name)?.kind !== "http");
+    if (notHttp) throw new UsageError(`--secrets: upstreams.${notHttp}.oauth: OAuth client credentials are for HTTP upstreams; "${notHttp}" is a command`);
   }
   const secrets = new UpstreamSecrets({ file, passEnv: options.passEnv });
+  // The first tokens before any upstream connects (a failure is retried; that upstream's requests fail until then).
+  await secrets.startOAuth();
   if (dashboard) await secrets.followDashboard(dashboard).ready;
   return secrets;
 }

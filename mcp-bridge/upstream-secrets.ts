@@ -5,6 +5,7 @@ import { z } from "zod";
 import { type TBridgeSecrets, ZSetUpstreamSecret, ZUpstreamName } from "../lib/upstream-secrets/upstream-secrets.types";
 import type { DashboardClient } from "./dashboard-client";
 import { log } from "./log";
+import { ClientCredentialsToken, type TOAuthClientCredentials, ZOAuthClientCredentials } from "./upstream-oauth";
 
 // What each upstream server is given: its environment (stdio) and headers (HTTP). The agent's
 // own environment is not passed on: an upstream process gets the few variables a program needs
@@ -33,6 +34,8 @@ const ZSecretsFile = z
           env: z.record(z.string(), ZValueSource).optional(),
           headers: z.record(z.string(), ZValueSource).optional(),
           passEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional(),
+          /** OAuth client credentials: the bridge fetches and refreshes the upstream's bearer token (HTTP upstreams). */
+          oauth: ZOAuthClientCredentials.omit({ clientSecret: true }).extend({ clientSecret: ZValueSource }).strict().optional(),
         })
         .strict(),
     ),
@@ -62,7 +65,7 @@ function resolveValue(source: z.infer<typeof ZValueSource>, where: string, env: 
 }
 
 /** Reads and checks a secrets file; throws naming the bad entry (never a value). */
-export function loadSecretsFile(path: string, env: NodeJS.ProcessEnv = process.env): { values: Record<string, Values>; passEnv: Record<string, string[]> } {
+export function loadSecretsFile(path: string, env: NodeJS.ProcessEnv = process.env): SecretsFile {
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(path, "utf8"));
@@ -82,6 +85,7 @@ export function loadSecretsFile(path: string, env: NodeJS.ProcessEnv = process.e
   }
   const values: Record<string, Values> = {};
   const passEnv: Record<string, string[]> = {};
+  const oauth: Record<string, TOAuthClientCredentials> = {};
   for (const [upstream, entry] of Object.entries(parsed.data.upstreams)) {
     const out: Values = { env: {}, headers: {} };
     for (const [kind, map] of [
@@ -100,13 +104,24 @@ export function loadSecretsFile(path: string, env: NodeJS.ProcessEnv = process.e
     }
     values[upstream] = out;
     if (entry.passEnv) passEnv[upstream] = entry.passEnv.map((name) => parsePassEnv(name).name);
+    if (entry.oauth) {
+      if (out.headers.authorization) throw new Error(`${path}: upstreams.${upstream}: set either oauth or an Authorization header, not both`);
+      oauth[upstream] = { ...entry.oauth, clientSecret: resolveValue(entry.oauth.clientSecret, `${path}: upstreams.${upstream}.oauth.clientSecret`, env) };
+    }
   }
-  return { values, passEnv };
+  return { values, passEnv, oauth };
+}
+
+/** A loaded --secrets file: values per upstream, variables to pass, OAuth client credentials (secrets resolved). */
+export interface SecretsFile {
+  values: Record<string, Values>;
+  passEnv: Record<string, string[]>;
+  oauth: Record<string, TOAuthClientCredentials>;
 }
 
 export interface UpstreamSecretsOptions {
   /** From --secrets FILE. */
-  file?: { values: Record<string, Values>; passEnv: Record<string, string[]> };
+  file?: SecretsFile;
   /** From --pass-env: `upstream` null means every upstream. */
   passEnv?: { upstream: string | null; name: string }[];
   env?: NodeJS.ProcessEnv;
@@ -122,8 +137,18 @@ export class UpstreamSecrets {
   private readonly listeners = new Set<(upstreams: Set<string>) => void>();
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly mergedHeaders = new Map<string, Record<string, string>>();
+  private readonly oauth = new Map<string, ClientCredentialsToken>();
 
-  constructor(private readonly options: UpstreamSecretsOptions = {}) {}
+  constructor(private readonly options: UpstreamSecretsOptions = {}) {
+    for (const [upstream, config] of Object.entries(options.file?.oauth ?? {})) {
+      this.oauth.set(upstream, new ClientCredentialsToken(upstream, config, () => this.mergedHeaders.delete(upstream)));
+    }
+  }
+
+  /** Fetches every OAuth upstream's first access token (resolves either way: failures are retried, and calls fail until one is had). */
+  async startOAuth(): Promise<void> {
+    await Promise.all([...this.oauth.values()].map((token) => token.start()));
+  }
 
   /** The environment an upstream process starts with. */
   envFor(upstream: string): Record<string, string> {
@@ -139,10 +164,18 @@ export class UpstreamSecrets {
 
   /** The headers every request to an HTTP upstream carries (read per request: a rotation applies to the next one). */
   headersFor(upstream: string): Record<string, string> {
+    const oauth = this.oauth.get(upstream);
+    // Without a current token the request is not sent: this throws, naming why.
+    if (oauth && !oauth.isCurrent()) oauth.authorization();
     // On every request of the allow path: merged once per change, not per request.
     let headers = this.mergedHeaders.get(upstream);
     if (!headers) {
-      headers = { ...this.options.file?.values[upstream]?.headers, ...this.fromDashboard[upstream]?.headers };
+      headers = {
+        ...this.options.file?.values[upstream]?.headers,
+        ...this.fromDashboard[upstream]?.headers,
+        // The token the bridge fetched wins over a static header from the dashboard.
+        ...(oauth ? { authorization: oauth.authorization() } : {}),
+      };
       this.mergedHeaders.set(upstream, headers);
     }
     return headers;
@@ -200,5 +233,6 @@ export class UpstreamSecrets {
   close(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    for (const token of this.oauth.values()) token.close();
   }
 }

@@ -167,3 +167,69 @@ export async function signInThroughOidcHttp(dashboardUrl: string, login: string)
   }
   throw new Error("single sign-on did not finish within 20 redirects");
 }
+
+export interface TestTokenServer {
+  issuer: string;
+  tokenUrl: string;
+  introspectionUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * An OAuth authorization server (the same `oidc-provider`) for machine clients: the client
+ * credentials grant for `clients` and token introspection for `resourceServers`. Access tokens
+ * live `accessTokenSeconds`.
+ */
+export async function startTokenServer({
+  clients,
+  resourceServers,
+  scopes,
+  accessTokenSeconds,
+}: {
+  clients: { clientId: string; clientSecret: string; scope: string }[];
+  resourceServers: { clientId: string; clientSecret: string }[];
+  scopes: string[];
+  accessTokenSeconds: number;
+}): Promise<TestTokenServer> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const provider = new Provider(issuer, {
+    clients: [
+      ...clients.map((c) => ({
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        grant_types: ["client_credentials"],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: "client_secret_basic" as const,
+        scope: c.scope,
+      })),
+      ...resourceServers.map((r) => ({
+        client_id: r.clientId,
+        client_secret: r.clientSecret,
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: "client_secret_basic" as const,
+      })),
+    ],
+    scopes,
+    features: { clientCredentials: { enabled: true }, introspection: { enabled: true }, devInteractions: { enabled: false } },
+    ttl: { ClientCredentials: accessTokenSeconds },
+    cookies: { keys: ["airlock-test-token-server-key"] },
+  });
+  const server: Server = createServer(provider.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  return {
+    issuer,
+    tokenUrl: `${issuer}/token`,
+    introspectionUrl: `${issuer}/token/introspection`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

@@ -16,6 +16,8 @@ declare module "oidc-provider" {
     cookies?: { keys?: string[] };
     features?: Record<string, { enabled: boolean }>;
     findAccount?: (ctx: unknown, id: string) => Promise<Account | undefined>;
+    /** Lifetimes in seconds, per artifact (`ClientCredentials`: client credentials access tokens). */
+    ttl?: Record<string, number>;
   }
 
   export default class Provider {
