@@ -55,7 +55,10 @@ export async function deleteGroup({ groupId, actor }: { groupId: string; actor: 
   await db.$transaction(async (tx) => {
     const group = await tx.approverGroup.findUnique({ where: { id: groupId } });
     if (!group) throw new AppError("not_found", { message: "no such approver group" });
-    const rules = await tx.rule.findMany({ where: { approverGroup: group.name }, select: { name: true } });
+    // Named to decide, or to be escalated to (escalateTo is JSON: compared here, not in SQL).
+    const rules = (await tx.rule.findMany({ select: { name: true, approverGroup: true, escalateTo: true } })).filter(
+      (r) => r.approverGroup === group.name || (r.escalateTo as { group?: string } | null)?.group === group.name,
+    );
     if (rules.length) {
       throw new AppError("conflict", { message: `rules name this group (${rules.map((r) => `"${r.name}"`).join(", ")}): change them first` });
     }

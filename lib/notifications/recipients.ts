@@ -15,7 +15,7 @@ const USER_FIELDS = { id: true, email: true, emailAlerts: true, role: true, disa
 /**
  * Who is alerted to a request: every active user who may decide it (admins, and
  * reviewers unless it needs an admin); on escalation, the rule's `escalateTo`
- * instead (a role, or named users among those who may decide). A user who is
+ * instead (a role, named users, or an approver group's members, among those who may decide). A user who is
  * away is replaced by their delegate when the delegate may decide it too. The
  * principal it was made for is never alerted (nobody approves their own call). A request
  * for an approver group alerts that group's members only.
@@ -29,10 +29,16 @@ export async function recipientsFor(
   const target = type === "approval.escalated" ? approval.escalateTo : undefined;
   const roles = target === "admin" ? ["admin"] : mayDecide;
   const emails = Array.isArray(target) ? target.filter((e): e is string => typeof e === "string").map(normalizeIdentity) : null;
+  // Escalated to a group: its members (who may decide) are alerted.
+  const escalationGroup = target && typeof target === "object" && !Array.isArray(target) ? (target as { group?: unknown }).group : undefined;
   // A group request: only its members may decide, so only they (or their delegates in it) are alerted.
-  const group = approval.approverGroup ? { approverGroups: { some: { group: { name: approval.approverGroup } } } } : {};
+  const memberOf = (name: string) => ({ approverGroups: { some: { group: { name } } } });
+  const groups = [
+    ...(approval.approverGroup ? [memberOf(approval.approverGroup)] : []),
+    ...(typeof escalationGroup === "string" ? [memberOf(escalationGroup)] : []),
+  ];
   const users = await db.user.findMany({
-    where: { disabledAt: null, role: { in: roles as ("admin" | "reviewer")[] }, ...(emails ? { email: { in: emails } } : {}), ...group },
+    where: { disabledAt: null, role: { in: roles as ("admin" | "reviewer")[] }, ...(emails ? { email: { in: emails } } : {}), AND: groups },
     select: {
       ...USER_FIELDS,
       awayUntil: true,

@@ -44,10 +44,6 @@ const ZCel = z
     }
   });
 
-/** Who an unanswered request is escalated to: a role, or named users (emails). */
-export const ZEscalateTo = z.union([z.enum(["reviewer", "admin"]), z.array(z.string().trim().min(3).max(300)).min(1).max(20)]);
-export type TEscalateTo = z.infer<typeof ZEscalateTo>;
-
 /** A rule as `POST /api/rules` takes it and as the policy file lists it (DESIGN.md). */
 /** A rule's stable id: kept across versions, renames and rollbacks; what an edited call's re-check compares. */
 export const ZRuleId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a rule id holds 1 to 64 letters, digits, _ or -");
@@ -57,6 +53,17 @@ export const ZGroupName = z
   .string()
   .trim()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "a group name: lower case letters, digits, . _ - (at most 63), starting with a letter or digit");
+
+/**
+ * Who an unanswered request is escalated to: a role, named users (emails), or an approver
+ * group (`{group: name}`: its members). Escalation alerts; it does not change who may decide.
+ */
+export const ZEscalateTo = z.union([
+  z.enum(["reviewer", "admin"]),
+  z.array(z.string().trim().min(3).max(300)).min(1).max(20),
+  z.object({ group: ZGroupName }).strict(),
+]);
+export type TEscalateTo = z.infer<typeof ZEscalateTo>;
 
 export const ZRule = z
   .object({

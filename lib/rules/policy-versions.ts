@@ -130,13 +130,22 @@ export async function replacePolicy({ policy, author, comment, isDryRun = false,
   return result;
 }
 
-/** A rule may name only an approver group that exists: a misspelt group would hold calls nobody can decide. */
+/**
+ * A rule may name only approver groups that exist (to decide, or to be escalated to): a misspelt
+ * group would hold calls nobody can decide, or escalate to nobody.
+ */
 async function requireApproverGroups(tx: Prisma.TransactionClient, policy: TPolicy): Promise<void> {
-  const named = [...new Set(policy.rules.flatMap((r) => (r.approverGroup ? [r.approverGroup] : [])))];
+  const groupsOf = (r: TPolicy["rules"][number]) => [
+    ...(r.approverGroup ? [r.approverGroup] : []),
+    ...(r.escalateTo && typeof r.escalateTo === "object" && "group" in r.escalateTo ? [r.escalateTo.group] : []),
+  ];
+  const named = [...new Set(policy.rules.flatMap(groupsOf))];
   if (!named.length) return;
   const found = new Set((await tx.approverGroup.findMany({ where: { name: { in: named } }, select: { name: true } })).map((g) => g.name));
-  const rule = policy.rules.find((r) => r.approverGroup && !found.has(r.approverGroup));
-  if (rule) throw new AppError("invalid_input", { message: `rule "${rule.name}": no approver group is named "${rule.approverGroup}"; create it first` });
+  for (const rule of policy.rules) {
+    const missing = groupsOf(rule).find((g) => !found.has(g));
+    if (missing) throw new AppError("invalid_input", { message: `rule "${rule.name}": no approver group is named "${missing}"; create it first` });
+  }
 }
 
 /** The policy bridges enforce: the latest version's snapshot, with its number. */

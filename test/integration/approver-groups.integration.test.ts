@@ -89,6 +89,18 @@ describe("approver groups", () => {
     });
     expect(ghost.status).toBe(422);
     expect(ghost.body.error.message).toBe('rule "ghost group": no approver group is named "nobody-here"; create it first');
+    const ghostEscalation = await api(dashboard, admin, "/api/rules", {
+      body: {
+        name: "ghost escalation",
+        match: { tool: "x" },
+        action: "require_approval",
+        timeoutSeconds: 60,
+        escalateAfterSeconds: 30,
+        escalateTo: { group: "nobody-here" },
+      },
+    });
+    expect(ghostEscalation.status).toBe(422);
+    expect(ghostEscalation.body.error.message).toBe('rule "ghost escalation": no approver group is named "nobody-here"; create it first');
     const onAllow = await api(dashboard, admin, "/api/rules", {
       body: { name: "allow with group", match: { tool: "x" }, action: "allow", approverGroup: "payments" },
     });

@@ -498,6 +498,55 @@ describe("escalation and delegates", () => {
   });
 });
 
+describe("escalation to an approver group", () => {
+  it("re-alerts the group's members and nobody else", async () => {
+    dashboard.addUser("oncall1@example.com", "reviewer");
+    dashboard.addUser("oncall2@example.com", "admin");
+    const group = await api(dashboard, admin, "/api/groups", { body: { name: "oncall" } });
+    expect(group.status).toBe(201);
+    const members = await api(dashboard, admin, `/api/groups/${group.body.id}/members`, {
+      method: "PUT",
+      body: { members: ["oncall1@example.com", "oncall2@example.com"] },
+    });
+    expect(members.status).toBe(200);
+    const rule = {
+      name: "escalate odd writes to on-call",
+      match: { tool: "*write_file" },
+      when: 'args.path.endsWith("oncall.txt")',
+      action: "require_approval",
+      timeoutSeconds: 60,
+      escalateAfterSeconds: 5,
+      escalateTo: { group: "oncall" },
+    };
+    const { body: policy } = await api(dashboard, admin, "/api/policy?format=json");
+    expect((await api(dashboard, admin, "/api/policy", { method: "PUT", body: { policy: { ...policy, rules: [rule, ...policy.rules] } } })).status).toBe(200);
+    // While a rule escalates to it, the group cannot be deleted.
+    expect((await api(dashboard, admin, `/api/groups/${group.body.id}`, { method: "DELETE" })).status).toBe(409);
+    const bridge = await connectThroughBridge({ upstreams: [`fs=node ${FILESYSTEM_SERVER} ${workspace}`], dashboardUrl: dashboard.url, token: bridgeToken });
+    try {
+      const before = (await api(dashboard, admin, "/api/approvals?status=pending")).body.items.map((a: { id: string }) => a.id);
+      const mailsBefore = mails.length;
+      const call = bridge.client.callTool({ name: "write_file", arguments: { path: join(workspace, "oncall.txt"), content: "odd" } });
+      const pending = await pendingFor("write_file", before);
+      const subject = /^Subject: Escalated: write_file on fs/m;
+      // Only this request is pending: every escalation mail from now on is its.
+      const escalated = () => mails.slice(mailsBefore).filter((m) => subject.test(m.raw));
+      await waitFor(async () => (escalated().length >= 2 ? true : undefined), { timeoutMs: 12_000 });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(
+        escalated()
+          .map((m) => m.to[0])
+          .sort(),
+      ).toEqual(["oncall1@example.com", "oncall2@example.com"]);
+      expect((await api(dashboard, admin, `/api/approvals/${pending.id}/decision`, { body: { decision: "reject", comment: "not now" } })).status).toBe(200);
+      expect((await call).isError).toBe(true);
+    } finally {
+      await bridge.close();
+      await api(dashboard, admin, "/api/policy", { method: "PUT", body: { policy } });
+    }
+  });
+});
+
 describe("latency: held call → webhook and push at the local receivers", () => {
   it("arrives within 1 s at p99 over 50 held calls", async () => {
     await ensureEndpoint("/hook-a");
