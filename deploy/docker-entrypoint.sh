@@ -3,7 +3,7 @@
 # sets VAR from the file's content, so secrets stay out of `docker inspect` and the process listing.
 # Setting both VAR and VAR_FILE is an error. Then runs the command (by default `airlock start --no-build`).
 set -eu
-for var in DATABASE_URL NEXTAUTH_SECRET REDIS_URL AIRLOCK_SMTP_URL AIRLOCK_METRICS_TOKEN AIRLOCK_VAPID_PRIVATE_KEY; do
+for var in DATABASE_URL NEXTAUTH_SECRET REDIS_URL AIRLOCK_SMTP_URL AIRLOCK_METRICS_TOKEN AIRLOCK_VAPID_PUBLIC_KEY AIRLOCK_VAPID_PRIVATE_KEY; do
   file_var="${var}_FILE"
   eval "file=\${$file_var:-}"
   [ -n "$file" ] || continue

@@ -20,5 +20,17 @@ keep database_url || {
 for key in audit_signing_key oauth_signing_key; do
   keep "$key.pem" || { openssl genpkey -algorithm ed25519 -out "secrets/$key.pem"; echo "wrote   secrets/$key.pem"; }
 done
+# Web Push (VAPID) keys: a P-256 key pair, raw and base64url as web-push wants them. The SEC1 DER of a
+# prime256v1 key holds the 32-byte private scalar at offset 7 and the 65-byte public point at offset 56.
+keep vapid_private_key || {
+  b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+  tmp=$(mktemp -d)
+  openssl ecparam -name prime256v1 -genkey -noout -out "$tmp/vapid.pem" 2>/dev/null
+  openssl ec -in "$tmp/vapid.pem" -outform DER -out "$tmp/vapid.der" 2>/dev/null
+  dd if="$tmp/vapid.der" bs=1 skip=7 count=32 2>/dev/null | b64url > secrets/vapid_private_key
+  dd if="$tmp/vapid.der" bs=1 skip=56 count=65 2>/dev/null | b64url > secrets/vapid_public_key
+  rm -rf "$tmp"
+  echo "wrote   secrets/vapid_private_key, secrets/vapid_public_key"
+}
 chmod 644 secrets/*
 echo "Back these files up with the database: see docs/production.md (Secrets)."
