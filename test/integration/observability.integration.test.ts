@@ -168,6 +168,12 @@ describe("a session of allowed, denied and held calls", () => {
       expect(spanNamed("airlock.approval.create")?.attributes["airlock.approval_id"]).toBe(pending.id);
       expect(spanNamed("airlock.approval.create")?.parentSpanId).toBe(trace.create.spanId);
       expect(trace.hold.attributes["airlock.outcome"]).toBe("approved");
+      // The reviewer's decision is a trace of its own, naming the approval, down to its SQL.
+      const decide = await waitFor(async () => {
+        const span = receiver.spans.find((s) => s.name === "airlock.approval.decide" && s.attributes["airlock.approval_id"] === pending.id);
+        return span && receiver.spans.some((s) => s.traceId === span.traceId && s.name === "prisma:client:db_query") ? span : undefined;
+      });
+      expect(decide.service).toBe("airlock-dashboard");
       // The allow path makes no span: the only bridge spans are the held call's.
       expect(receiver.spans.filter((s) => s.service === "airlock-bridge").map((s) => s.name)).toEqual(["airlock.hold"]);
       expect(receiver.contentTypes).toEqual(new Set(["application/json"]));
