@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "mcp-bridge/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "mcp-bridge/**/*.test.ts", "test/helpers/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "node_modules/**"],
           testTimeout: 30_000,
         },

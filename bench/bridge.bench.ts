@@ -140,6 +140,8 @@ async function main() {
     join(dir, audit),
     "--upstream",
     upstream,
+    // BENCH_BRIDGE_METRICS=1: with Prometheus metrics on (what the allow path pays for its counters).
+    ...(process.env.BENCH_BRIDGE_METRICS === "1" ? ["--metrics", "127.0.0.1:0"] : []),
   ];
   const [bridgeHttpUrl, bridgeStdioUrl] = await Promise.all([
     start("bridge/http", process.execPath, bridgeArgs(directUrl, "audit-http.ndjson"), /ready at (\S+\/mcp)/),

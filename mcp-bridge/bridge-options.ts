@@ -50,6 +50,10 @@ export const USAGE = `Usage: airlock-bridge --upstream "<command line>" [--upstr
                       "name:VAR" to one (repeatable). Nothing else of the agent's
                       environment reaches an upstream: only PATH, HOME, USER, SHELL,
                       TERM, LOGNAME and the secrets configured for it
+  --metrics [HOST:]PORT
+                      serve Prometheus metrics at http://HOST:PORT/metrics (HOST defaults
+                      to 127.0.0.1); only loopback clients may scrape, or, with
+                      AIRLOCK_METRICS_TOKEN set, the bearer of that token
   --help              this text`;
 
 const ZHostPort = z
@@ -111,6 +115,12 @@ const ZOptions = z
     "insecure-no-auth": z.boolean().optional(),
     secrets: z.string().min(1).optional(),
     "pass-env": z.array(z.string()).optional(),
+    // A bare port binds to loopback: metrics are exposed beyond the machine only when asked.
+    metrics: z
+      .string()
+      .transform((value) => (/^\d{1,5}$/.test(value) ? `127.0.0.1:${value}` : value))
+      .pipe(ZHostPort)
+      .optional(),
   })
   .refine((o) => !(o.dashboard && o.policy), { message: "use either --dashboard or --policy, not both" })
   .refine((o) => o.dashboard || o.policy, {
@@ -156,6 +166,8 @@ export interface BridgeOptions {
   };
   secretsFile?: string;
   passEnv: { upstream: string | null; name: string }[];
+  /** --metrics: where /metrics is served. */
+  metrics?: { host: string; port: number };
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "::1"]);
@@ -198,6 +210,7 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
         "insecure-no-auth": { type: "boolean" },
         secrets: { type: "string" },
         "pass-env": { type: "string", multiple: true },
+        metrics: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -272,6 +285,7 @@ export function parseBridgeOptions(argv: string[], env: Record<string, string | 
       publicUrl: o["public-url"],
     },
     maxUpstreamProcesses,
+    metrics: o.metrics,
   };
 }
 

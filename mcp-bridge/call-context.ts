@@ -11,6 +11,7 @@ import type { AuditSink } from "./audit-sink";
 import type { WaitTiming } from "./await-decision";
 import type { CallGrants } from "./call-grants";
 import type { DashboardClient } from "./dashboard-client";
+import type { BridgeMetrics } from "./metrics";
 import type { PolicySource } from "./policy-source";
 import type { SessionContext } from "./session-context";
 import type { RegisteredTool, ToolRegistry } from "./tool-registry";
@@ -66,6 +67,8 @@ export interface GateDeps {
   grants?: CallGrants;
   /** How long a held call retries creating its request (tests shorten it); AIRLOCK_CREATE_RETRY_SECONDS otherwise. */
   createRetryWindowMs?: number;
+  /** With --metrics: the counters the gate increments. */
+  metrics?: BridgeMetrics;
 }
 
 /** Progress notifications for one request (present only when the client sent a progress token). */

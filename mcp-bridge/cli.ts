@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { startTracing } from "../lib/observability/start-tracing";
 import { type AuditSink, DashboardAuditSink, FileAuditSink } from "./audit-sink";
 import { AuditSpool } from "./audit-spool";
 import { type BridgeOptions, parseBridgeOptions, USAGE, UsageError } from "./bridge-options";
@@ -13,6 +14,8 @@ import { initializeCapabilities, readFirstMessage } from "./first-message";
 import { GrantKeys } from "./grant-keys";
 import { serveHttp } from "./http-server";
 import { log } from "./log";
+import { BridgeMetrics } from "./metrics";
+import { serveBridgeMetrics } from "./metrics-server";
 import { PolicySource } from "./policy-source";
 import { type BridgeCore, openSession } from "./proxy-server";
 import { ResourceServer } from "./resource-server";
@@ -29,6 +32,15 @@ async function main() {
   if (options === "help") {
     process.stderr.write(`${USAGE}\n`);
     return;
+  }
+  // Before the first request to the dashboard: held calls' spans carry their trace there.
+  const tracing = await startTracing({ serviceName: "airlock-bridge" }).catch((error) => {
+    throw new UsageError((error as Error).message);
+  });
+  const metrics = options.metrics ? new BridgeMetrics() : undefined;
+  if (options.metrics && metrics) {
+    const served = await serveBridgeMetrics({ ...options.metrics, metrics, token: process.env.AIRLOCK_METRICS_TOKEN || undefined });
+    log(`metrics at ${served.url}`);
   }
   const { policy, audit, dashboard } = await policyAndAudit(options);
   const secrets = await upstreamSecrets(options, dashboard);
@@ -52,6 +64,7 @@ async function main() {
     secrets.close();
     grantKeys?.close();
     dashboard?.close();
+    await tracing?.shutdown().catch((error) => log("sending the last spans failed", error));
     process.exit(code);
   };
   process.once("SIGINT", () => void shutdown());
@@ -69,7 +82,7 @@ async function main() {
     grantKeys && options.grants
       ? { calls: createCallGrants({ keys: grantKeys, audiences: options.grants.audiences }), headers: options.grants.headers }
       : undefined;
-  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, dashboardProblem, secrets, version: VERSION, grants };
+  const core: BridgeCore = { upstreams: options.upstreams, policy, audit, dashboard, admission, dashboardProblem, secrets, version: VERSION, grants, metrics };
   const source = dashboard ? dashboard.baseUrl : options.policyFile;
   const names = options.upstreams.map((u) => u.name).join(", ");
 

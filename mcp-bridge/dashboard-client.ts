@@ -16,7 +16,8 @@ import { type TGrantKeyAccepted, type TGrantKeyRegistration, ZGrantKeyAccepted }
 import { type TPolicy, ZPolicy } from "../lib/policy/policy.types";
 import type { ClientToServerEvents, ServerToClientEvents } from "../lib/realtime/events";
 import { type TBridgeSecrets, ZBridgeSecrets } from "../lib/upstream-secrets/upstream-secrets.types";
-import { log } from "./log";
+import { log, logDebug } from "./log";
+import { outgoingHeaders } from "./outgoing-headers";
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const WATCH_TIMEOUT_MS = 5_000;
@@ -99,6 +100,7 @@ export class DashboardClient {
     const signals = [AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(init.signal ? [init.signal] : [])];
     let res: Response;
     let text: string;
+    const observed = outgoingHeaders();
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method: init.body === undefined ? "GET" : "POST",
@@ -107,6 +109,7 @@ export class DashboardClient {
           "content-type": "application/json",
           accept: "application/json",
           [BRIDGE_INSTANCE_HEADER]: this.instanceId,
+          ...observed,
         },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
         signal: AbortSignal.any(signals),
@@ -114,6 +117,7 @@ export class DashboardClient {
         redirect: "error",
       });
       text = await res.text();
+      logDebug("dashboard request", { requestId: observed["x-request-id"], path, status: res.status });
     } catch (error) {
       // fetch says only "fetch failed"; the reason an operator can act on (ECONNREFUSED, ENOTFOUND) is its cause.
       const cause = (error as Error & { cause?: unknown }).cause;

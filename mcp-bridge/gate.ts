@@ -1,6 +1,7 @@
 import type { TBridgeAuditEvent } from "../lib/bridge-api/bridge-api.types";
 import { canonicalJson, hashArguments, sha256Hex } from "../lib/crypto/canonical-hash";
 import { impersonated, nearestTool } from "../lib/detectors/lookalike-names";
+import { APPROVAL_ID_ATTRIBUTE, inSpan } from "../lib/observability/tracer";
 import { evaluatePolicy } from "../lib/policy/evaluate";
 import { redactArguments } from "../lib/policy/redact";
 import {
@@ -66,12 +67,14 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
         principal: event.principal,
         approval: binding.approval,
       });
+      const sent = deps.metrics ? performance.now() : 0;
       trace.upstreamResult = await deps.forward(tool!, args, {
         signal: call.signal,
         meta: grant ? { ...meta, ...grant } : meta,
         onProgress: call.progress?.relay,
         task: call.task,
       });
+      deps.metrics?.observeUpstream(tool!.upstream, (performance.now() - sent) / 1000);
       trace.forwardedArgs = args;
       return trace.upstreamResult;
     } catch (error) {
@@ -156,7 +159,16 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
       event.detail = { reason: decision.reason };
       return refusal(decision.message ?? `this call is not allowed by policy (${decision.reason}); the call was not executed.`);
     }
-    return await screened(await holdForApproval({ deps, call, tool, decision, event, trace, forwardOnce, shown }));
+    // Only a held call is traced: the allow path makes no span (with no SDK configured, this one is a no-op too).
+    const held = await inSpan("airlock.hold", { "airlock.server": tool.upstream }, async (span) => {
+      try {
+        return await holdForApproval({ deps, call, tool, decision, event, trace, forwardOnce, shown });
+      } finally {
+        if (event.approvalId) span.setAttribute(APPROVAL_ID_ATTRIBUTE, event.approvalId);
+        span.setAttribute("airlock.outcome", trace.outcome);
+      }
+    });
+    return await screened(held);
   } catch (error) {
     if (!(error instanceof UnknownToolError)) trace.outcome = "error";
     if (event.kind === "allowed" && trace.upstreamError === error) {
@@ -171,6 +183,7 @@ export async function gateToolCall(deps: GateDeps, call: GateCall): Promise<Tool
     // Which MCP client made the call (its name and version as it announced them): the Bridges page lists them.
     if (call.client) event.detail = { ...event.detail, client: { name: call.client.name.slice(0, 200), version: String(call.client.version).slice(0, 100) } };
     deps.audit.record(event);
+    deps.metrics?.countCall(event.kind, tool?.upstream);
     recordStep(call, tool, trace, shownJson);
   }
 }

@@ -118,6 +118,7 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
   trace.outcome = "held";
 
   const untrack = dashboard.trackHold(approval.id);
+  const finishWait = deps.metrics?.startHold();
   const outcome = await awaitDecision({
     dashboard,
     approval,
@@ -126,7 +127,18 @@ export async function holdForApproval(ctx: HoldContext): Promise<ToolAnswer> {
     timing: deps.timing,
     onWaiting: (ms) => call.progress?.waiting(`Waiting for human approval (request ${approval.id}, ${Math.round(ms / 1000)} s)`),
     epochAtCreation,
-  }).finally(untrack);
+  })
+    .then(
+      (waitedFor) => {
+        finishWait?.(waitedFor.status);
+        return waitedFor;
+      },
+      (error) => {
+        finishWait?.("error");
+        throw error;
+      },
+    )
+    .finally(untrack);
 
   switch (outcome.status) {
     case "approved":

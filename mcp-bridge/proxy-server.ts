@@ -22,6 +22,7 @@ import { gateToolCall, UnknownToolError } from "./gate";
 import { DEFAULT_GRANT_HEADER, type GrantHeader } from "./grant-header";
 import { log } from "./log";
 import { type Backoff, ManagedUpstream } from "./managed-upstream";
+import type { BridgeMetrics } from "./metrics";
 import { Passthrough, passthroughCapabilities } from "./passthrough";
 import type { PolicySource } from "./policy-source";
 import { createProgressSink } from "./progress-sink";
@@ -55,6 +56,8 @@ export interface BridgeCore {
   secrets?: UpstreamSecrets;
   /** Per-call grants, when on; `headers` names the header each HTTP upstream gets its grant in (default Authorization). */
   grants?: { calls: CallGrants; headers: ReadonlyMap<string, string> };
+  /** With --metrics: the bridge's Prometheus metrics. */
+  metrics?: BridgeMetrics;
 }
 
 export interface SessionOptions {
@@ -222,6 +225,7 @@ export async function openSession(core: BridgeCore, { sessionId, clientCapabilit
     forward,
     timing: core.timing,
     grants: core.grants?.calls,
+    metrics: core.metrics,
   };
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {

@@ -2,6 +2,7 @@ import { ZodError } from "zod";
 import { isDatabaseUnavailable } from "../db/database-errors";
 import { resetDatabaseClient } from "../db/prisma";
 import { AppError, fromZodError } from "../errors/app-error";
+import { dashboardLog } from "../observability/dashboard-log";
 
 export function errorResponse(error: AppError): Response {
   return Response.json({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } }, { status: error.status });
@@ -25,7 +26,7 @@ export function toAppError(error: unknown, where = "body"): AppError {
     return new AppError("unavailable", { message: "the database is unavailable; nothing was changed, try again shortly" });
   }
   if ((error as { code?: string })?.code === "P2002") return new AppError("conflict", { message: "a record with these values already exists" });
-  console.error("[airlock] unhandled error", error);
+  dashboardLog().error("unhandled error", error);
   return new AppError("internal", { message: "internal error" });
 }
 

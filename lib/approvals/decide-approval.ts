@@ -6,6 +6,7 @@ import { AppError } from "../errors/app-error";
 import { isGroupMember } from "../groups/change-groups";
 import { isSameIdentity } from "../identity/normalize-identity";
 import { dispatchApprovalEvent } from "../notifications/dispatch";
+import { dashboardMetrics } from "../observability/dashboard-metrics";
 import type { TDecideApprovalBody } from "./decide-approval.types";
 import { expireApproval } from "./expire-approvals";
 import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
@@ -151,6 +152,7 @@ export async function decideApproval({ approvalId, reviewer, body, via }: Decide
   } else {
     // Decided: the bridge waits on this push, so it is built from what was just written rather than read back.
     const isApproved = result.status === "approved";
+    dashboardMetrics().observeDecision(result.status, approval.createdAt);
     publishApprovalState(approval.bridgeId, {
       id: approvalId,
       status: result.status,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { stringify } from "csv-stringify/sync";
 import type { TRole } from "../auth/roles";
 import { db, type Prisma } from "../db/prisma";
+import { dashboardLog } from "../observability/dashboard-log";
 import { recordAudit } from "./chain";
 import { CHAIN_VERSION, trailerMessage } from "./chain-hash";
 import type { TAuditExportQuery } from "./export-audit.types";
@@ -307,7 +308,7 @@ export async function exportAudit({ query, viewer }: { query: TAuditExportQuery;
         else controller.enqueue(encoder.encode(value));
       } catch (error) {
         // A failure mid-stream must not look like a complete file: the stream errors (no trailer, no closing bracket).
-        console.error("[airlock] audit export failed", error);
+        dashboardLog().error("audit export failed", error);
         controller.error(error);
       }
     },

@@ -1,5 +1,6 @@
 import type { TBridgeAuditEvent } from "../bridge-api/bridge-api.types";
 import { db, type Prisma } from "../db/prisma";
+import { dashboardMetrics } from "../observability/dashboard-metrics";
 import { ROOM_REVIEWERS } from "../realtime/events";
 import { getIo } from "../realtime/hub";
 import { markToolsUsed } from "../tools/inventory";
@@ -66,6 +67,8 @@ export async function recordBridgeEvents({ bridgeId, events }: { bridgeId: strin
     );
     return fresh;
   });
+  // Counted once stored, and only what is new: a batch delivered again is not counted twice.
+  dashboardMetrics().countCalls(fresh);
   // A bridge raised an alert on a session (a burst of calls to tools that do not exist): pushed to reviewers.
   const alerts = fresh.filter((e) => typeof e.detail?.alert === "string");
   if (alerts.length) {

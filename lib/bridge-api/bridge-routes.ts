@@ -10,6 +10,8 @@ import { ZGrantKeyRegistration } from "../grants/grant.types";
 import { registerGrantKey } from "../grants/register-grant-key";
 import { setBridgeResource } from "../oauth/bridge-resources";
 import { ZBridgeResource } from "../oauth/oauth.types";
+import { dashboardMetrics } from "../observability/dashboard-metrics";
+import { annotateApproval, inSpan } from "../observability/tracer";
 import { loadPolicy } from "../rules/policy-versions";
 import { reportTools } from "../tools/inventory";
 import { secretsForBridge } from "../upstream-secrets/secrets-for-bridge";
@@ -25,18 +27,31 @@ export const getBridgePolicy = withBridge(async (_req, { bridge }) => Response.j
 /** POST /api/bridge/approvals: a bridge holds a call and asks reviewers. */
 export const postApproval = withBridge(async (req, { bridge }) => {
   const input = await parseJsonBody(req, ZCreateApproval, 2_000_000);
-  return Response.json(await createApproval({ bridge, input }), { status: 201 });
+  const state = await inSpan("airlock.approval.create", {}, async () => {
+    const created = await createApproval({ bridge, input });
+    annotateApproval(created.id);
+    return created;
+  });
+  annotateApproval(state.id);
+  dashboardMetrics().countFindings(input.findings);
+  return Response.json(state, { status: 201 });
 });
 
 /** GET /api/bridge/approvals/{id}: the state of a bridge's own request (the polling fallback). */
 export const getApproval = withBridge<{ id: string }>(async (_req, { params, bridge }) =>
-  Response.json(await getApprovalState({ bridgeId: bridge.id, approvalId: requireId(params.id) })),
+  Response.json(
+    await inSpan("airlock.approval.get_state", { "airlock.approval_id": params.id }, () =>
+      getApprovalState({ bridgeId: bridge.id, approvalId: requireId(params.id) }),
+    ),
+  ),
 );
 
 /** POST /api/bridge/approvals/{id}/result: withdrawn (client cancelled), executed, failed upstream, or held again. */
 export const postApprovalResult = withBridge<{ id: string }>(async (req, { params, bridge }) => {
   const result = await parseJsonBody(req, ZApprovalResult);
-  await recordApprovalResult({ bridgeId: bridge.id, approvalId: requireId(params.id), result });
+  await inSpan("airlock.approval.record_result", { "airlock.approval_id": params.id, "airlock.outcome": result.outcome }, () =>
+    recordApprovalResult({ bridgeId: bridge.id, approvalId: requireId(params.id), result }),
+  );
   return Response.json({ ok: true });
 });
 

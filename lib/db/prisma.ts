@@ -1,5 +1,6 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { dashboardLog } from "../observability/dashboard-log";
 import { resolveDatabaseTarget } from "./database-url";
 import { PrismaClient as PostgresClient, Prisma as PostgresPrisma } from "./generated/postgresql/index.js";
 import { PrismaClient as SqliteClient, Prisma as SqlitePrisma } from "./generated/sqlite/index.js";
@@ -20,7 +21,7 @@ function createClient(): Db {
   // runs on the event loop, so every fsync stalled every request). Still atomic and consistent;
   // a power loss (not a crash of the process) can lose the last commits. PostgreSQL is for
   // deployments that need more (README: Databases).
-  void client.$queryRawUnsafe("PRAGMA synchronous = NORMAL").catch((error) => console.error("[airlock] could not set SQLite synchronous=NORMAL", error));
+  void client.$queryRawUnsafe("PRAGMA synchronous = NORMAL").catch((error) => dashboardLog().error("could not set SQLite synchronous=NORMAL", error));
   return client;
 }
 
@@ -53,7 +54,7 @@ export function resetDatabaseClient(reason: string): void {
   const old = holder.client;
   holder.client = createClient();
   holder.resets++;
-  console.error(`[airlock] database client reopened (${reason})`);
+  dashboardLog().error(`database client reopened (${reason})`);
   void old.$disconnect().catch(() => undefined);
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { db } from "../db/prisma";
+import { dashboardLog } from "../observability/dashboard-log";
 import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
 import { openSecret } from "./secret-box";
 
@@ -149,11 +150,11 @@ export async function attemptDelivery(id: string): Promise<void> {
     });
     if (error) {
       const next = delay === null ? `gave up after ${attempts} attempt(s)` : `retry in ${Math.round(delay / 1000)} s`;
-      console.error(`[airlock] webhook delivery ${id} to ${endpoint ? hostOf(endpoint.url) : "?"} failed: ${error}; ${next}`);
+      dashboardLog().error(`webhook delivery ${id} to ${endpoint ? hostOf(endpoint.url) : "?"} failed: ${error}; ${next}`);
     }
   } catch (error) {
     // The database itself failed: the row stays claimed and is taken up again when its claim lapses.
-    console.error(`[airlock] webhook delivery ${id} could not be processed`, error);
+    dashboardLog().error(`webhook delivery ${id} could not be processed`, error);
   }
 }
 
@@ -201,7 +202,7 @@ export async function recordFailedNotification(input: {
       },
     });
   } catch (error) {
-    console.error("[airlock] could not record a failed notification", error);
+    dashboardLog().error("could not record a failed notification", error);
   }
 }
 

@@ -1,4 +1,5 @@
 import { db } from "../db/prisma";
+import { dashboardLog } from "../observability/dashboard-log";
 import { attemptDelivery, enqueueWebhookDeliveries, recordFailedNotification } from "./deliveries";
 import { isEmailConfigured, sendMail } from "./email";
 import { renderApprovalEmail } from "./email-content";
@@ -17,7 +18,7 @@ import { type NotificationTargets, notificationTargets } from "./targets";
 /** Tells webhooks, and for new (or escalated) requests the people who may decide by email and push. */
 export function dispatchApprovalEvent(type: TApprovalEventType, approvalId: string): void {
   setImmediate(() => {
-    runDispatch(type, approvalId).catch((error) => console.error(`[airlock] notifications for ${type} ${approvalId} failed`, error));
+    runDispatch(type, approvalId).catch((error) => dashboardLog().error(`notifications for ${type} ${approvalId} failed`, error));
   });
 }
 
@@ -76,7 +77,7 @@ async function emailOne(type: TApprovalEventType, approval: Approval, base: Appr
   const content = renderApprovalEmail({ ...base, data: { ...base.data, url: link } }, { prompt: approval.prompt, link });
   const result = await sendMail({ to: user.email, ...content });
   if (!result.ok) {
-    console.error(`[airlock] alert email for ${approval.id} to user ${user.id} failed: ${result.error}`);
+    dashboardLog().error(`alert email for ${approval.id} to user ${user.id} failed: ${result.error}`);
     await recordFailedNotification({
       channel: "email",
       userId: user.id,
@@ -105,7 +106,7 @@ async function pushOne(
     approvalId: approval.id,
   });
   if (!result.ok) {
-    console.error(`[airlock] push for ${approval.id} to user ${user.id} failed: ${result.error}`);
+    dashboardLog().error(`push for ${approval.id} to user ${user.id} failed: ${result.error}`);
     await recordFailedNotification({
       channel: "push",
       userId: user.id,

@@ -1,5 +1,6 @@
 // Every link a notification carries is built here, and only here.
 import { AppError } from "../errors/app-error";
+import { dashboardLog } from "../observability/dashboard-log";
 import { createReviewLink } from "../review-links/review-links";
 
 export type TLinkChannel = "email" | "push" | "webhook" | "slack";
@@ -35,7 +36,7 @@ export async function approvalLinkFor({ approvalId, userId, argumentsHash, chann
     return `${publicBaseUrl()}${link.path}`;
   } catch (error) {
     // Decided meanwhile (conflict): the page says so. Anything else is logged; the alert still goes, with the page link.
-    if (!(error instanceof AppError && error.code === "conflict")) console.error(`[airlock] could not make a review link for ${approvalId}`, error);
+    if (!(error instanceof AppError && error.code === "conflict")) dashboardLog().error(`could not make a review link for ${approvalId}`, error);
     return page;
   }
 }

@@ -1,3 +1,4 @@
+import { dashboardLog } from "../observability/dashboard-log";
 import { processDueDeliveries } from "./deliveries";
 
 // The dashboard's delivery timer: every second it sends the webhook deliveries that are due
@@ -11,7 +12,7 @@ export function startNotificationWorker(): { stop(): void } {
     if (isRunning) return;
     isRunning = true;
     processDueDeliveries()
-      .catch((error) => console.error("[airlock] webhook delivery sweep failed", error))
+      .catch((error) => dashboardLog().error("webhook delivery sweep failed", error))
       .finally(() => {
         isRunning = false;
       });

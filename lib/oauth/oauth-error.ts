@@ -2,6 +2,7 @@
 // (`{"error": "invalid_grant", "error_description": "…"}`), not the REST API's
 // `{"error": {"code", "message"}}`: standard clients (the MCP SDK's among them)
 // parse exactly that shape to decide whether to refresh, re-register or sign in again.
+import { dashboardLog } from "../observability/dashboard-log";
 
 /** The error codes of RFC 6749 (§4.1.2.1, §5.2) and RFC 7591 (§3.2.2) that this server uses. */
 export type TOAuthErrorCode =
@@ -49,7 +50,7 @@ export class OAuthError extends Error {
 /** Any thrown value as an OAuth error answer; unknown errors are logged and become `server_error`, never a stack trace. */
 export function oauthErrorResponse(error: unknown): Response {
   const known = error instanceof OAuthError ? error : null;
-  if (!known) console.error("[airlock] OAuth endpoint failed", error);
+  if (!known) dashboardLog().error("OAuth endpoint failed", error);
   const code = known?.code ?? "server_error";
   const description = known?.message ?? "internal error";
   return Response.json(

@@ -12,6 +12,9 @@ import { checkDatabase } from "../db/check-database";
 import { ROOT_DIR, resolveDatabaseTarget } from "../db/database-url";
 import { migrateDatabase } from "../db/migrate";
 import { startNotificationWorker } from "../notifications/worker";
+import { observeRequest } from "../observability/observe-request";
+import { observeSockets } from "../observability/observe-sockets";
+import { startDashboardObservability } from "../observability/start-dashboard-observability";
 import { parseStepUp } from "../passkeys/step-up-policy";
 import { setIo } from "../realtime/hub";
 import { createSocketServer } from "../realtime/socket-server";
@@ -32,6 +35,7 @@ const DATABASE_PROBE_EVERY = 10;
 
 /** One process serves the Next.js dashboard, the REST API and socket.io on one port. */
 export async function startServer({ port, hostname, dev = false }: StartServerOptions) {
+  const observability = await startDashboardObservability();
   // A bad sign-in configuration, or an issuer that is unreachable, invalid or names itself
   // otherwise, stops the start here: later it would only fail each person's sign-in.
   const signIn = signInConfig();
@@ -60,13 +64,16 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
     });
     // API answers carry sessions' data and tokens' results: no browser or proxy may keep them.
     if (req.url?.startsWith("/api/")) res.setHeader("Cache-Control", "no-store");
+    if (observability.serveMetrics(req, res)) return;
     // The bridge API skips Next's router (see serve-bridge-api.ts); everything else is Next's.
-    serveBridgeApi(req, res)
-      .then((isServed) => (isServed ? undefined : handle(req, res)))
-      .catch((error) => {
-        console.error("[airlock] request failed", error);
-        if (!res.headersSent) res.writeHead(500).end();
-      });
+    void observeRequest(req, res, () =>
+      serveBridgeApi(req, res)
+        .then((isServed) => (isServed ? undefined : handle(req, res)))
+        .catch((error) => {
+          console.error("[airlock] request failed", error);
+          if (!res.headersSent) res.writeHead(500).end();
+        }),
+    );
   });
   // Idle kept-alive connections stay open 65 s (Node's default is 5 s): longer than the
   // usual 60 s of load balancers, so a proxy or a client never reuses a connection the
@@ -74,6 +81,7 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
   const io = createSocketServer(httpServer, secret);
+  observeSockets(io);
   setIo(io);
 
   let sweeps = 0;
@@ -122,6 +130,7 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
       if (purger) clearInterval(purger);
       io.close();
       await new Promise((resolve) => httpServer.close(resolve));
+      await observability.close();
     },
   };
 }

@@ -35,6 +35,8 @@ export interface Dashboard {
   /** Stops the server process but keeps the database (to prove fail-closed, then restart). */
   kill(): Promise<void>;
   output(): string;
+  /** What the process wrote to stderr alone. */
+  errors(): string;
 }
 
 /** Starts the real dashboard (the built Next app + socket.io) on a free port with a fresh database. */
@@ -50,11 +52,15 @@ export async function startDashboard(options: { port?: number; database?: TestDa
     ...options.env,
   } as NodeJS.ProcessEnv;
   let log = "";
+  let errors = "";
   // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile of the dashboard when it stops (for benchmarks).
   const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, AIRLOCK_BIN, "start", "--no-build"], { env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d) => (log += d));
-  child.stderr!.on("data", (d) => (log += d));
+  child.stderr!.on("data", (d) => {
+    log += d;
+    errors += d;
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -96,6 +102,7 @@ export async function startDashboard(options: { port?: number; database?: TestDa
       await database.drop();
     },
     output: () => log,
+    errors: () => errors,
   };
 }
 

@@ -15,6 +15,7 @@ import { can } from "@/lib/auth/roles";
 import type { TContextEntry } from "@/lib/bridge-api/bridge-api.types";
 import { BRIDGE_GRACE_MS } from "@/lib/bridges/bridge-presence";
 import { AppError } from "@/lib/errors/app-error";
+import { dashboardLog } from "@/lib/observability/dashboard-log";
 import { requirePageUser } from "@/lib/ui/session";
 
 export const dynamic = "force-dynamic";
@@ -46,7 +47,7 @@ export default async function ApprovalPage({ params, searchParams }: { params: P
   const [explanation, next] = await Promise.all([
     explainHeldCall(a).catch((error) => {
       // The trace is an explanation, not the decision: the page still shows, and the failure is logged.
-      console.error(`[airlock] could not explain request ${a.id}`, error);
+      dashboardLog().error(`could not explain request ${a.id}`, error);
       return null;
     }),
     nextPendingAfter(a),
