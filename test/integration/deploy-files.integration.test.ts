@@ -17,7 +17,12 @@ const ENTRYPOINT = join(DEPLOY, "docker-entrypoint.sh");
 const NGINX = "/usr/sbin/nginx";
 
 function run(command: string, args: string[], env: Record<string, string> = {}) {
-  return spawnSync(command, args, { cwd: ROOT_DIR, encoding: "utf8", env: { PATH: process.env.PATH, ...env } as unknown as NodeJS.ProcessEnv, timeout: 60_000 });
+  return spawnSync(command, args, {
+    cwd: ROOT_DIR,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, ...env } as unknown as NodeJS.ProcessEnv,
+    timeout: 60_000,
+  });
 }
 
 describe("the Dockerfile", () => {
