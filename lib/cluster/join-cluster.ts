@@ -4,7 +4,7 @@ import type { AirlockIo } from "../realtime/hub";
 import { subscribeInvalidations } from "./cache-invalidation";
 import { clusterNodeId, clusterStartProblems, isClusterMode, redisPrefix } from "./cluster-mode";
 import { type LeaderLease, startLeaderLease } from "./leader-lease";
-import { connectRedis, disconnectRedis, sharedRedis } from "./redis-connection";
+import { connectRedis, disconnectRedis, type RedisClient, sharedRedis } from "./redis-connection";
 import { SOCKET_REFRESH_MS } from "./shared-presence";
 
 export interface ClusterMembership {
@@ -16,6 +16,24 @@ export interface ClusterMembership {
 }
 
 const ALONE: ClusterMembership = { isLeader: () => true, attach: async () => undefined, leave: async () => undefined };
+
+/**
+ * The command connection as the adapter's publisher, with failed publishes swallowed: the
+ * adapter does not await them, and while Redis is down each would be an unhandled rejection
+ * (which ends a Node process). A push lost then is a hint lost: bridges poll and re-watch,
+ * pages re-read the queue.
+ */
+function quietPublisher(client: RedisClient): RedisClient {
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === "publish") {
+        return (...args: Parameters<RedisClient["publish"]>) => target.publish(...args).catch(() => 0);
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
 
 /**
  * Joins the cluster when REDIS_URL is set: refuses to start on SQLite or without the shared
@@ -36,7 +54,7 @@ export async function joinCluster({ provider }: { provider: "sqlite" | "postgres
     async attach(io) {
       // socket.io's Redis adapter (pub/sub): io.to(room).emit reaches the sockets of every instance.
       const { createAdapter } = await import("@socket.io/redis-adapter");
-      io.adapter(createAdapter(connection.client, connection.subscriber, { key: `${redisPrefix()}:socket.io` }));
+      io.adapter(createAdapter(quietPublisher(connection.client), connection.subscriber, { key: `${redisPrefix()}:socket.io` }));
       await subscribeInvalidations((message) => {
         if (message.kind === "bridge-revoked") forgetBridgeAuth(message.bridgeId);
       });

@@ -48,14 +48,19 @@ export async function connectRedis(url: string): Promise<Connection> {
           !wasReady && retries >= 3 ? new Error(`Redis at ${where} cannot be reached (${cause.message})`) : Math.min(100 * 2 ** retries, 2_000),
       },
     });
+    // One line when the connection is lost and one when it is back, not one per retry.
+    let isDown = false;
     client.on("ready", () => {
+      if (isDown) console.log(`[airlock] Redis at ${where} is reachable again`);
       wasReady = true;
+      isDown = false;
       onReady(true);
     });
     client.on("end", () => onReady(false));
     client.on("reconnecting", () => onReady(false));
     client.on("error", (error: Error) => {
-      if (wasReady) console.error(`[airlock] Redis connection: ${error.message}`);
+      if (wasReady && !isDown) console.error(`[airlock] Redis at ${where} lost (${error.message}); retrying, and refusing what needs it meanwhile`);
+      isDown = true;
     });
     await client.connect();
     return client as RedisClient;
