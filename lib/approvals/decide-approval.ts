@@ -53,7 +53,7 @@ export async function decideApproval({ approvalId, reviewer, body, via }: Decide
     await expireApproval(approval.id);
     throw conflict("this request has expired");
   }
-  if (isBridgeInstanceGone(approval.bridgeInstance)) {
+  if (await isBridgeInstanceGone(approval.bridgeInstance)) {
     // Nobody would run it: an approval now would be a record of something that never happens.
     await expireApproval(approval.id, "bridge_gone");
     throw conflict("the bridge holding this call is gone (its agent disconnected); the request expired and nothing will run");

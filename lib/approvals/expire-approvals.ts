@@ -36,7 +36,7 @@ export async function expireAbandonedApprovals(now = Date.now()): Promise<string
   });
   const gone: string[] = [];
   for (const { id, bridgeInstance } of pending) {
-    if (isBridgeInstanceGone(bridgeInstance, now) && (await expireApproval(id, "bridge_gone"))) gone.push(id);
+    if ((await isBridgeInstanceGone(bridgeInstance, now)) && (await expireApproval(id, "bridge_gone"))) gone.push(id);
   }
   return gone;
 }

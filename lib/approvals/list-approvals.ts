@@ -41,7 +41,9 @@ export async function getApproval(approvalId: string) {
   const approval = await db.approvalRequest.findUnique({ where: { id: approvalId }, include: APPROVAL_DETAIL_INCLUDE });
   if (!approval) throw new AppError("not_found", { message: "approval request not found" });
   // Reviewers should know when nobody is waiting for their decision any more.
-  return { ...toApprovalDetail(approval), isBridgeConnected: approval.status === "pending" ? isBridgeInstanceConnected(approval.bridgeInstance) : null };
+  // Unknown (null) while the cluster's shared presence cannot be read: the page still opens.
+  const isBridgeConnected = approval.status === "pending" ? await isBridgeInstanceConnected(approval.bridgeInstance).catch(() => null) : null;
+  return { ...toApprovalDetail(approval), isBridgeConnected };
 }
 
 /** The pending request a reviewer meets next after this one in the queue (older, newest first), else the newest other. */

@@ -12,7 +12,7 @@ import { OIDC_PROVIDER_ID, oidcProvider } from "./oidc-provider";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
 import type { TRole } from "./roles";
 import { endSessions } from "./session-user";
-import { recordSignInFailure, recordSignInSuccess, signInDelay } from "./sign-in-throttle";
+import { throttleDelay, throttleFailure, throttleSuccess } from "./sign-in-throttle";
 
 declare module "next-auth" {
   interface Session {
@@ -44,16 +44,16 @@ const passwordProvider = () =>
       // Set by the custom server from the socket (or a trusted proxy's X-Forwarded-For), never by the client.
       const address = String(req?.headers?.[CLIENT_ADDRESS_HEADER] ?? "unknown");
       const attempt = { email: email.data, address };
-      if (signInDelay(attempt) > 0) return null;
+      if ((await throttleDelay(attempt)) > 0) return null;
       const user = await db.user.findUnique({ where: { email: email.data } });
       const isValid = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
       if (!user || !isValid) {
-        recordSignInFailure(attempt);
+        await throttleFailure(attempt);
         // Throttled attempts (above) are not written: a flood of guesses must not flood the trail.
         await recordAudit([{ kind: "sign_in_failed", principal: email.data, detail: { address, method: "password" } }]);
         return null;
       }
-      recordSignInSuccess(attempt);
+      await throttleSuccess(attempt);
       await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
       await recordAudit([{ kind: "signed_in", actorId: user.id, detail: { address, method: "password" } }]);
       return { id: user.id, email: user.email, name: user.name, role: user.role as TRole, sessionVersion: user.sessionVersion };

@@ -1,3 +1,6 @@
+import { isClusterMode } from "../cluster/cluster-mode";
+import { forgetSharedThrottleKey, recordSharedThrottleFailure, sharedThrottleDelay } from "../cluster/shared-rate-limits";
+
 /**
  * Slows password guessing without handing an attacker a way to lock the owner out.
  *
@@ -10,8 +13,8 @@
  * A success clears its (account, address) key but not the address's own count, or an
  * attacker could reset their address by signing in to an account of their own.
  *
- * In memory, per process: enough for one dashboard; a fleet behind a load balancer
- * multiplies the budget by its size.
+ * In memory, per process, for one dashboard; in cluster mode (REDIS_URL) the same counts
+ * are kept in Redis for every instance (the `throttle…` functions below choose).
  */
 export const FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
 export const FREE_FAILURES_PER_ADDRESS = 20;
@@ -74,4 +77,24 @@ export function recordSignInFailure(attempt: SignInAttempt, now = Date.now()): v
 /** The right password: this account from this address starts afresh. */
 export function recordSignInSuccess(attempt: SignInAttempt): void {
   entries.delete(keysOf(attempt)[0][0]);
+}
+
+const TIMING = { baseDelayMs: BASE_DELAY_MS, maxDelayMs: MAX_DELAY_MS, forgetAfterMs: FORGET_AFTER_MS };
+const sharedKeysOf = (attempt: SignInAttempt) => keysOf(attempt).map(([key, free]) => ({ parts: [key], free }));
+
+/** signInDelay, counted across the cluster in cluster mode. */
+export async function throttleDelay(attempt: SignInAttempt): Promise<number> {
+  return isClusterMode() ? sharedThrottleDelay(sharedKeysOf(attempt)) : signInDelay(attempt);
+}
+
+/** recordSignInFailure, counted across the cluster in cluster mode. */
+export async function throttleFailure(attempt: SignInAttempt): Promise<void> {
+  if (isClusterMode()) await recordSharedThrottleFailure(sharedKeysOf(attempt), TIMING);
+  else recordSignInFailure(attempt);
+}
+
+/** recordSignInSuccess, counted across the cluster in cluster mode. */
+export async function throttleSuccess(attempt: SignInAttempt): Promise<void> {
+  if (isClusterMode()) await forgetSharedThrottleKey([keysOf(attempt)[0][0]]);
+  else recordSignInSuccess(attempt);
 }

@@ -1,5 +1,6 @@
 import { appendAudit } from "../audit/chain";
 import { generateToken, hashToken, tokenKind } from "../auth/tokens";
+import { publishInvalidation } from "../cluster/cache-invalidation";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import { disconnectBridgeSockets } from "../realtime/disconnect-user";
@@ -32,7 +33,8 @@ export async function createBridgeToken({
  * Valid bridge tokens seen in the last few seconds, by hash (never the token).
  * Every held call costs a bridge three or four requests; a database read for
  * each is a fifth of the dashboard's work under load. A revoked token stops
- * working within AUTH_CACHE_MS; unknown tokens are never cached.
+ * working within AUTH_CACHE_MS (in cluster mode the other instances are told at
+ * once, see forgetBridgeAuth); unknown tokens are never cached.
  */
 const AUTH_CACHE_MS = 5_000;
 const globalForCache = globalThis as unknown as { __airlockBridgeAuth?: Map<string, { bridge: { id: string; name: string }; until: number }> };
@@ -63,6 +65,11 @@ export async function authenticateBridge(token: string | undefined | null) {
   return result;
 }
 
+/** Drops the cached answers for a bridge (its token was revoked, here or on another instance). */
+export function forgetBridgeAuth(bridgeId: string): void {
+  for (const [tokenHash, entry] of authCache) if (entry.bridge.id === bridgeId) authCache.delete(tokenHash);
+}
+
 /** Revokes a bridge's token: its requests are refused from now on (this process forgets its cached answer at once). */
 export async function revokeBridgeToken({ id, by }: { id: string; by: { id: string; email: string } }) {
   const result = await db.$transaction(async (tx) => {
@@ -75,6 +82,7 @@ export async function revokeBridgeToken({ id, by }: { id: string; by: { id: stri
     return { bridge, revokedAt };
   });
   authCache.delete(result.bridge.tokenHash);
+  await publishInvalidation({ kind: "bridge-revoked", bridgeId: id });
   await disconnectBridgeSockets(id);
   return { id, revokedAt: result.revokedAt.toISOString() };
 }

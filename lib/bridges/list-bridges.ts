@@ -57,7 +57,7 @@ export async function listBridges() {
   const pendingOf = new Map(pending.map((p) => [p.bridgeId, p._count._all]));
   return Promise.all(
     bridges.map(async (b) => {
-      const presence = bridgePresence(b.id, now);
+      const presence = await bridgePresence(b.id, now);
       const heard = Math.max(b.lastSeenAt?.getTime() ?? 0, presence.lastHeardAt ?? 0);
       const isOnline = !b.revokedAt && (presence.alive > 0 || (heard > 0 && now - heard <= ONLINE_MS));
       const activity = await recentActivity(b.id, since);

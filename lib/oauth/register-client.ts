@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { isClusterMode } from "../cluster/cluster-mode";
+import { takeSharedWindow } from "../cluster/shared-rate-limits";
 import { db } from "../db/prisma";
 import { DEFAULT_SCOPE, type TRegisterClient } from "./oauth.types";
 import { OAuthError } from "./oauth-error";
@@ -10,6 +12,7 @@ export const MAX_CLIENTS = 10_000;
 
 // Registration is open to anyone who can reach the dashboard (that is what dynamic
 // registration is for): an address is held to a few a window, and the table to a cap.
+// In cluster mode the window is counted in Redis, across every instance.
 const globalForLimit = globalThis as unknown as { __airlockOAuthRegistrations?: Map<string, number[]> };
 globalForLimit.__airlockOAuthRegistrations ??= new Map();
 const recent = globalForLimit.__airlockOAuthRegistrations;
@@ -31,7 +34,10 @@ export interface RegisterClientOptions {
 
 /** RFC 7591 dynamic client registration of a public client; answers the registration response (§3.2.1). */
 export async function registerClient({ input, address }: RegisterClientOptions) {
-  if (!allowRegistration(address, Date.now())) {
+  const isAllowed = isClusterMode()
+    ? await takeSharedWindow({ kind: "oauth-registrations", parts: [address], limit: PER_ADDRESS_LIMIT, windowMs: WINDOW_MS })
+    : allowRegistration(address, Date.now());
+  if (!isAllowed) {
     throw new OAuthError("temporarily_unavailable", `too many registrations from this address; at most ${PER_ADDRESS_LIMIT} in ${WINDOW_MS / 60_000} minutes`);
   }
   if ((await db.oAuthClient.count()) >= MAX_CLIENTS) {

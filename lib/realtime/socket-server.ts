@@ -68,8 +68,9 @@ export function createSocketServer(httpServer: HttpServer, secret: string): Airl
 
   // A user disabled, removed or signed out after connecting (elsewhere: the CLI, another
   // instance) stops receiving events within a minute; this process closes such sockets at once.
+  // Only this instance's own sockets: every instance walks its own (io.fetchSockets would ask the whole cluster).
   const timer = setInterval(async () => {
-    for (const socket of await io.fetchSockets()) {
+    for (const socket of await io.local.fetchSockets()) {
       if (socket.data.kind !== "user" || !socket.data.userId) continue;
       const user = await findSessionUser({ userId: socket.data.userId, sessionVersion: socket.data.sessionVersion }).catch(() => null);
       if (!user || user.role !== socket.data.role) socket.disconnect(true);

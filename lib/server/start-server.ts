@@ -8,6 +8,7 @@ import { auditSigningKey } from "../audit/signing-key";
 import { checkOidcIssuer } from "../auth/check-oidc-issuer";
 import { signInConfig } from "../auth/oidc-config";
 import { pruneBridgeInstances } from "../bridges/bridge-presence";
+import { joinCluster } from "../cluster/join-cluster";
 import { checkDatabase } from "../db/check-database";
 import { ROOT_DIR, resolveDatabaseTarget } from "../db/database-url";
 import { migrateDatabase } from "../db/migrate";
@@ -44,6 +45,8 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
     console.log(`[airlock] single sign-on through ${issuer}${signIn.isPasswordSignInOn ? "" : " (password sign-in off)"}`);
   }
   const target = resolveDatabaseTarget();
+  // REDIS_URL: one of several instances. Checked before anything is written or generated locally.
+  const cluster = await joinCluster({ provider: target.provider });
   const applied = await migrateDatabase(target);
   if (applied.length) console.log(`[airlock] applied migrations: ${applied.join(", ")}`);
   const secret = ensureAuthSecret();
@@ -82,18 +85,21 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   httpServer.headersTimeout = 66_000;
   const io = createSocketServer(httpServer, secret);
   observeSockets(io);
+  await cluster.attach(io);
   setIo(io);
 
+  // With several instances only the lease holder runs the sweeps, the purge and the checkpoints.
   let sweeps = 0;
   const sweeper = setInterval(() => {
+    // A database that failed and came back is noticed (and the client reopened) without anyone asking /api/health.
+    if (sweeps % DATABASE_PROBE_EVERY === 0) void checkDatabase();
+    if (sweeps % ABANDONED_SWEEP_EVERY === 0) pruneBridgeInstances();
+    if (!cluster.isLeader()) return void sweeps++;
     expireDueApprovals().catch((error) => console.error("[airlock] expiry sweep failed", error));
     escalateDueApprovals().catch((error) => console.error("[airlock] escalation sweep failed", error));
     // Abandoned holds (their bridge process is gone) are looked for less often: it takes a grace period anyway.
-    // A database that failed and came back is noticed (and the client reopened) without anyone asking /api/health.
-    if (sweeps % DATABASE_PROBE_EVERY === 0) void checkDatabase();
     if (++sweeps % ABANDONED_SWEEP_EVERY === 0) {
       expireAbandonedApprovals().catch((error) => console.error("[airlock] abandoned-request sweep failed", error));
-      pruneBridgeInstances();
     }
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
@@ -101,17 +107,19 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   parseRetention(process.env.AIRLOCK_AUDIT_RETENTION);
   // A bad AIRLOCK_REVIEW_LINK_STEP_UP stops the start too (at run time it would mean "passkey": fail closed).
   parseStepUp(process.env.AIRLOCK_REVIEW_LINK_STEP_UP);
-  const purge = () => purgeExpiredEvents().catch((error) => console.error("[airlock] audit retention purge failed", error));
+  const purge = () => cluster.isLeader() && purgeExpiredEvents().catch((error) => console.error("[airlock] audit retention purge failed", error));
   const purgeFirst = process.env.AIRLOCK_AUDIT_RETENTION ? setTimeout(purge, 60_000) : null;
   const purger = process.env.AIRLOCK_AUDIT_RETENTION ? setInterval(purge, 6 * 3_600_000) : null;
   purgeFirst?.unref();
   purger?.unref();
   // A quiet trail is still signed within minutes: the head gets a checkpoint if events came since the last.
   const checkpointer = setInterval(() => {
+    if (!cluster.isLeader()) return;
     checkpointHead().catch((error) => console.error("[airlock] audit checkpoint failed", error));
   }, CHECKPOINT_SECONDS * 1000);
   checkpointer.unref();
-  // Webhook deliveries that are due, including those a previous run left pending.
+  // Webhook deliveries that are due, including those a previous run left pending. Every instance
+  // runs this: each delivery is claimed by one conditional update (deliveries.ts), never sent twice.
   const notifier = startNotificationWorker();
 
   await new Promise<void>((resolve, reject) => {
@@ -130,6 +138,7 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
       if (purger) clearInterval(purger);
       io.close();
       await new Promise((resolve) => httpServer.close(resolve));
+      await cluster.leave();
       await observability.close();
     },
   };
