@@ -92,3 +92,38 @@ export async function settleApproval(tx: Tx, approvalId: string, s: Settlement):
   );
   return count === 1;
 }
+
+/** The request as the bridge's result report needs it, when it belongs to this bridge; null otherwise. */
+export async function findBridgeApprovalRow(approvalId: string, bridgeId: string): Promise<ApprovalRequest | null> {
+  const rows = await db.$queryRawUnsafe<ApprovalRequest[]>(
+    placeholders(`SELECT * FROM "ApprovalRequest" WHERE "id" = $1 AND "bridgeId" = $2`),
+    approvalId,
+    bridgeId,
+  );
+  return rows[0] ?? null;
+}
+
+export interface Execution {
+  outcome: string;
+  executedAt: Date;
+  /** Absent: the column is left as it is. */
+  executedArguments?: unknown;
+  executionError: string | null;
+}
+
+/** Records what became of an approved (or expired, let through) request, once; false when it is not such a request or was already recorded. */
+export async function recordExecution(tx: Tx, approvalId: string, e: Execution): Promise<boolean> {
+  const hasArguments = e.executedArguments != null;
+  const count = await tx.$executeRawUnsafe(
+    placeholders(
+      `UPDATE "ApprovalRequest" SET "outcome" = $1, "executedAt" = $2, "executionError" = $3${hasArguments ? `, "executedArguments" = ${jsonPlaceholder(4)}` : ""}
+       WHERE "id" = ${hasArguments ? "$5" : "$4"} AND "status" IN ('approved', 'expired') AND "executedAt" IS NULL`,
+    ),
+    e.outcome,
+    e.executedAt,
+    e.executionError,
+    ...(hasArguments ? [jsonParam(e.executedArguments)] : []),
+    approvalId,
+  );
+  return count === 1;
+}

@@ -115,13 +115,16 @@ export async function writeReceipt(tx: Tx, approvalId: string, chainSeq: number)
 
 /** Adds what the upstream received to a request's receipt, signed on its own. */
 export async function addExecution(tx: Tx, approvalId: string, execution: Omit<ExecutionBody, "type" | "v" | "requestId">): Promise<void> {
-  const a = await tx.approvalRequest.findUniqueOrThrow({ where: { id: approvalId }, select: { receipt: true } });
+  // Raw, as writeReceipt: the bridge reports every approved call's run.
+  const [a] = await tx.$queryRawUnsafe<{ receipt: unknown }[]>(placeholders(`SELECT "receipt" FROM "ApprovalRequest" WHERE "id" = $1`), approvalId);
+  if (!a) throw new Error(`approval request ${approvalId} not found`);
   if (!a.receipt) return;
   const signed = sign<ExecutionBody>({ type: "airlock.approval.execution", v: CHAIN_VERSION, requestId: approvalId, ...execution });
-  await tx.approvalRequest.update({
-    where: { id: approvalId },
-    data: { receipt: { ...(a.receipt as object), execution: signed } as unknown as Prisma.InputJsonValue },
-  });
+  await tx.$executeRawUnsafe(
+    placeholders(`UPDATE "ApprovalRequest" SET "receipt" = ${jsonPlaceholder(1)} WHERE "id" = $2`),
+    jsonParam({ ...(a.receipt as object), execution: signed }),
+    approvalId,
+  );
 }
 
 /** After an erasure: the receipt is signed again without the principal (its execution, which names nobody, is kept). */
