@@ -8,6 +8,9 @@
 //   http→http      airlock-bridge --http in front of that HTTP server
 //   relay          bench/http-relay.ts in front of that HTTP server: a proxy that only
 //                  relays bytes, the floor of any HTTP→HTTP hop on this machine
+//   nginx          an nginx reverse proxy (bench/nginx-relay.ts, keep-alive to the upstream)
+//                  in front of that HTTP server: the hop a production deployment would add
+//                  (left out, with the reason printed, when nginx is not installed)
 //   http→stdio     airlock-bridge --http in front of the echo server over stdio
 //   mcp-proxy      the peer proxy (npm mcp-proxy, over HTTP) in front of the same stdio server
 //   grants off     airlock-bridge --http with the built dashboard's policy (allow) in front
@@ -17,6 +20,7 @@
 // The cost of minting alone (the bridge's crypto.sign against jose's SignJWT) is measured
 // in this process too.
 // Sequential calls give latency (p50/p99); 64 calls in flight give throughput.
+// BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile of the http→http bridge (node --cpu-prof).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -27,6 +31,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { api, type Dashboard, startDashboard } from "../test/helpers/dashboard";
 import { measureMinting } from "./grant-mint";
+import { findNginx, type NginxRelay, startNginxRelay } from "./nginx-relay";
 
 const ROOT = join(import.meta.dirname, "..");
 const ECHO = join(ROOT, "test", "servers", "echo-server.ts");
@@ -35,6 +40,7 @@ const SEQUENTIAL_PER_ROUND = Number(process.env.BENCH_SEQUENTIAL ?? 200);
 const CONCURRENT_PER_ROUND = Number(process.env.BENCH_CONCURRENT ?? 1_000);
 const IN_FLIGHT = 64;
 const WITH_GRANTS = process.env.BENCH_GRANTS !== "0";
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 
 const children: ChildProcess[] = [];
 process.on("exit", () => {
@@ -143,8 +149,9 @@ async function main() {
     // BENCH_BRIDGE_METRICS=1: with Prometheus metrics on (what the allow path pays for its counters).
     ...(process.env.BENCH_BRIDGE_METRICS === "1" ? ["--metrics", "127.0.0.1:0"] : []),
   ];
+  const profileArgs = PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR] : [];
   const [bridgeHttpUrl, bridgeStdioUrl] = await Promise.all([
-    start("bridge/http", process.execPath, bridgeArgs(directUrl, "audit-http.ndjson"), /ready at (\S+\/mcp)/),
+    start("bridge/http", process.execPath, [...profileArgs, ...bridgeArgs(directUrl, "audit-http.ndjson")], /ready at (\S+\/mcp)/),
     start("bridge/stdio", process.execPath, bridgeArgs(echoStdio, "audit-stdio.ndjson"), /ready at (\S+\/mcp)/),
   ]);
   await start(
@@ -184,6 +191,10 @@ async function main() {
     grantTargets.push(["grants off", off], ["grants on", on]);
   }
   const relayUrl = await start("relay", process.execPath, ["--import", "tsx", join(ROOT, "bench", "http-relay.ts"), directUrl], /ready at (\S+\/mcp)/);
+  const nginxBinary = findNginx();
+  let nginx: NginxRelay | undefined;
+  if (nginxBinary) nginx = await startNginxRelay(nginxBinary, new URL(directUrl), await freePort(), (child) => children.push(child));
+  else process.stderr.write("nginx is not installed (apt-get install -y nginx): the nginx target is left out\n");
   // mcp-proxy says it listens before its port accepts: retry the first connection briefly.
   const connectRetrying = async (url: string) => {
     for (let i = 0; ; i++) {
@@ -206,6 +217,7 @@ async function main() {
     ["stdio→http", overStdio],
     ["http→http", await connectRetrying(bridgeHttpUrl)],
     ["relay", await connectRetrying(relayUrl)],
+    ...(nginx ? [["nginx", await connectRetrying(nginx.url)] as const] : []),
     ["http→stdio", await connectRetrying(bridgeStdioUrl)],
     ["mcp-proxy", await connectRetrying(proxyUrl)],
     ...(await Promise.all(grantTargets.map(async ([name, url]) => [name, await connectRetrying(url)] as const))),
@@ -263,6 +275,10 @@ async function main() {
 
   await Promise.allSettled(targets.map((t) => t.client.close()));
   await dashboard?.stop();
+  await nginx?.stop();
+  // The profiled bridge writes its profile only on a clean exit (SIGTERM: it shuts down), not when killed.
+  const profiled = children.find((c) => c.spawnargs.includes(join(dir, "audit-http.ndjson")));
+  if (PROFILE_DIR && profiled) await stopGently(profiled);
   process.exit(0);
 }
 
@@ -277,9 +293,28 @@ function printRatios(by: Record<string, Row>, ratio: (a: number, b: number) => s
   console.log(
     `  http→http ÷ relay         p50 ${ratio(by["http→http"].p50, by.relay.p50)}   throughput ${ratio(by["http→http"].rps, by.relay.rps)}   (what the bridge adds to a bare hop)`,
   );
+  if (by.nginx) {
+    const over = (name: string) => by[name].p50 - by.direct.p50;
+    console.log(
+      `  nginx ÷ direct            p50 ${ratio(by.nginx.p50, by.direct.p50)}   throughput ${ratio(by.nginx.rps, by.direct.rps)}   (a production relay's hop)`,
+    );
+    // The nginx hop can measure at or under direct at p50 (seen on the 2-core machine): then there is no overhead to divide by.
+    const quotient = over("nginx") > 0 ? (over("http→http") / over("nginx")).toFixed(2) : "n/a (the nginx hop was not slower than direct)";
+    console.log(
+      `  http→http overhead ÷ nginx overhead (p50 − direct p50): ${quotient}   (${over("http→http").toFixed(3)} ms ÷ ${over("nginx").toFixed(3)} ms; target ≤ 2)`,
+    );
+  }
   console.log(
     `  http→stdio ÷ mcp-proxy    p50 ${ratio(by["http→stdio"].p50, by["mcp-proxy"].p50)}   throughput ${ratio(by["http→stdio"].rps, by["mcp-proxy"].rps)}`,
   );
+}
+
+/** Sends SIGTERM and waits for the process to exit (at most 10 s). */
+async function stopGently(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
 }
 
 main().catch((error) => {

@@ -8,6 +8,7 @@ import { isSameIdentity } from "../identity/normalize-identity";
 import { dispatchApprovalEvent } from "../notifications/dispatch";
 import { dashboardMetrics } from "../observability/dashboard-metrics";
 import type { TDecideApprovalBody } from "./decide-approval.types";
+import { bumpRevision, countApprovals, findApprovalRow, insertDecision, settleApproval } from "./decision-queries";
 import { expireApproval } from "./expire-approvals";
 import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
 import { writeReceipt } from "./receipt";
@@ -40,7 +41,7 @@ function conflict(message: string) {
  * decision row, the state change and the audit event commit together or not at all.
  */
 export async function decideApproval({ approvalId, reviewer, body, via }: DecideApprovalOptions) {
-  const approval = await db.approvalRequest.findUnique({ where: { id: approvalId } });
+  const approval = await findApprovalRow(approvalId);
   if (!approval) throw new AppError("not_found", { message: "approval request not found" });
   if (approval.status !== "pending") {
     throw conflict(
@@ -74,48 +75,36 @@ export async function decideApproval({ approvalId, reviewer, body, via }: Decide
   const now = new Date();
 
   const result = await db.$transaction(async (tx) => {
-    if (isQuorum) {
-      const { count } = await tx.approvalRequest.updateMany({ where: { id: approvalId, status: "pending" }, data: { revision: { increment: 1 } } });
-      if (count !== 1) throw conflict("this request was decided by someone else a moment ago");
-    }
-    try {
-      await tx.decision.create({
-        data: {
-          approvalId,
-          reviewerId: reviewer.id,
-          decision: body.decision,
-          comment: body.comment || null,
-          argumentsHash: proposal.hash,
-          editedArguments: proposal.isEdit ? (proposal.args as object) : undefined,
-        },
-      });
-    } catch (error) {
-      // One decision per reviewer and proposal: the unique index says so, whatever the timing.
-      if ((error as { code?: string }).code === "P2002") throw conflict("you have already decided on these arguments");
-      throw error;
-    }
+    if (isQuorum && !(await bumpRevision(tx, approvalId))) throw conflict("this request was decided by someone else a moment ago");
+    const isRecorded = await insertDecision(tx, {
+      approvalId,
+      reviewerId: reviewer.id,
+      decision: body.decision,
+      comment: body.comment || null,
+      argumentsHash: proposal.hash,
+      editedArguments: proposal.isEdit ? proposal.args : null,
+      createdAt: new Date(),
+    });
+    // One decision per reviewer and proposal: the unique index says so, whatever the timing.
+    if (!isRecorded) throw conflict("you have already decided on these arguments");
 
     let status: "pending" | "approved" | "rejected" = "pending";
     let approvals = body.decision === "approve" ? 1 : 0;
     if (body.decision === "reject") status = "rejected";
     else if (!isQuorum) status = "approved";
     else {
-      approvals = await tx.decision.count({ where: { approvalId, decision: "approve", argumentsHash: proposal.hash } });
+      approvals = await countApprovals(tx, approvalId, proposal.hash);
       if (approvals >= approval.requiredApprovers) status = "approved";
     }
 
     if (status !== "pending") {
-      const { count } = await tx.approvalRequest.updateMany({
-        where: { id: approvalId, status: "pending" },
-        data: {
-          status,
-          decidedAt: now,
-          outcome: status === "rejected" ? "rejected" : proposal.isEdit ? "approved_with_edits" : "approved",
-          approvedArguments: status === "approved" ? (proposal.args as object) : undefined,
-          approvedArgumentsHash: status === "approved" ? proposal.hash : undefined,
-        },
+      const isSettled = await settleApproval(tx, approvalId, {
+        status,
+        decidedAt: now,
+        outcome: status === "rejected" ? "rejected" : proposal.isEdit ? "approved_with_edits" : "approved",
+        approved: status === "approved" ? { args: proposal.args, hash: proposal.hash } : undefined,
       });
-      if (count !== 1) throw conflict("this request was decided by someone else a moment ago");
+      if (!isSettled) throw conflict("this request was decided by someone else a moment ago");
     }
     const [seq] = await appendAudit(tx, [
       {

@@ -1,7 +1,8 @@
 import { CHAIN_VERSION } from "../audit/chain-hash";
 import { auditSigningKey, type PublicKey, signMessage, verifyMessage } from "../audit/signing-key";
 import { canonicalJson } from "../crypto/canonical-hash";
-import type { Prisma } from "../db/prisma";
+import type { ApprovalRequest, Prisma } from "../db/prisma";
+import { jsonParam, jsonPlaceholder, placeholders } from "../db/raw-sql";
 
 // An approval receipt: the signed statement of who decided which exact call, under which
 // rule and policy version, and where that decision sits in the audit chain. Written in the
@@ -77,11 +78,17 @@ export function verifyReceipt(receipt: Receipt, keys: PublicKey[]): { receipt: b
 
 /** Writes the receipt of a request that was just decided (approved, rejected, or expired), in the decision's transaction. */
 export async function writeReceipt(tx: Tx, approvalId: string, chainSeq: number): Promise<Receipt> {
-  const a = await tx.approvalRequest.findUniqueOrThrow({
-    where: { id: approvalId },
-    include: { decisions: { include: { reviewer: { select: { email: true } } }, orderBy: { createdAt: "asc" } } },
-  });
+  // Raw reads and write (decision-queries.ts says why): this runs inside every decision's transaction.
+  const [a] = await tx.$queryRawUnsafe<ApprovalRequest[]>(placeholders(`SELECT * FROM "ApprovalRequest" WHERE "id" = $1`), approvalId);
+  if (!a) throw new Error(`approval request ${approvalId} not found`);
   if (a.status !== "approved" && a.status !== "rejected" && a.status !== "expired") throw new Error(`no receipt for a ${a.status} request`);
+  const decisions = await tx.$queryRawUnsafe<{ email: string; decision: string; argumentsHash: string; createdAt: Date }[]>(
+    placeholders(
+      `SELECT u."email", d."decision", d."argumentsHash", d."createdAt" FROM "Decision" d JOIN "User" u ON u."id" = d."reviewerId"
+       WHERE d."approvalId" = $1 ORDER BY d."createdAt" ASC`,
+    ),
+    approvalId,
+  );
   const receipt = sign<ReceiptBody>({
     type: "airlock.approval.receipt",
     v: CHAIN_VERSION,
@@ -97,24 +104,27 @@ export async function writeReceipt(tx: Tx, approvalId: string, chainSeq: number)
     policyVersion: a.policyVersion,
     rule: a.ruleName,
     requiredApprovers: a.requiredApprovers,
-    decisions: a.decisions.map((d) => ({ reviewer: d.reviewer.email, decision: d.decision, argumentsHash: d.argumentsHash, at: d.createdAt.toISOString() })),
+    decisions: decisions.map((d) => ({ reviewer: d.email, decision: d.decision, argumentsHash: d.argumentsHash, at: d.createdAt.toISOString() })),
     decidedAt: (a.decidedAt ?? new Date()).toISOString(),
     expiresAt: a.expiresAt.toISOString(),
     chain: { seq: chainSeq },
   });
-  await tx.approvalRequest.update({ where: { id: approvalId }, data: { receipt: receipt as unknown as Prisma.InputJsonValue } });
+  await tx.$executeRawUnsafe(placeholders(`UPDATE "ApprovalRequest" SET "receipt" = ${jsonPlaceholder(1)} WHERE "id" = $2`), jsonParam(receipt), approvalId);
   return receipt;
 }
 
 /** Adds what the upstream received to a request's receipt, signed on its own. */
 export async function addExecution(tx: Tx, approvalId: string, execution: Omit<ExecutionBody, "type" | "v" | "requestId">): Promise<void> {
-  const a = await tx.approvalRequest.findUniqueOrThrow({ where: { id: approvalId }, select: { receipt: true } });
+  // Raw, as writeReceipt: the bridge reports every approved call's run.
+  const [a] = await tx.$queryRawUnsafe<{ receipt: unknown }[]>(placeholders(`SELECT "receipt" FROM "ApprovalRequest" WHERE "id" = $1`), approvalId);
+  if (!a) throw new Error(`approval request ${approvalId} not found`);
   if (!a.receipt) return;
   const signed = sign<ExecutionBody>({ type: "airlock.approval.execution", v: CHAIN_VERSION, requestId: approvalId, ...execution });
-  await tx.approvalRequest.update({
-    where: { id: approvalId },
-    data: { receipt: { ...(a.receipt as object), execution: signed } as unknown as Prisma.InputJsonValue },
-  });
+  await tx.$executeRawUnsafe(
+    placeholders(`UPDATE "ApprovalRequest" SET "receipt" = ${jsonPlaceholder(1)} WHERE "id" = $2`),
+    jsonParam({ ...(a.receipt as object), execution: signed }),
+    approvalId,
+  );
 }
 
 /** After an erasure: the receipt is signed again without the principal (its execution, which names nobody, is kept). */

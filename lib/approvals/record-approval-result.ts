@@ -3,6 +3,7 @@ import type { TApprovalResult, TApprovalState } from "../bridge-api/bridge-api.t
 import { hashArguments } from "../crypto/canonical-hash";
 import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
+import { findBridgeApprovalRow, recordExecution } from "./decision-queries";
 import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
 import { addExecution } from "./receipt";
 
@@ -20,31 +21,28 @@ export interface RecordApprovalResultOptions {
  * grants nothing: it records what the bridge did, for the audit trail.)
  */
 export async function recordApprovalResult({ bridgeId, approvalId, result }: RecordApprovalResultOptions) {
-  const approval = await db.approvalRequest.findFirst({
-    where: { id: approvalId, bridgeId },
-    select: { status: true, sessionId: true, server: true, tool: true, argumentsHash: true, ruleName: true, policyVersion: true, expiresAt: true },
-  });
+  // Raw statements on the executed path (decision-queries.ts says why): the bridge reports every approved call's run.
+  const approval = await findBridgeApprovalRow(approvalId, bridgeId);
   if (!approval) throw new AppError("not_found", { message: "approval request not found" });
   const now = new Date();
   const isWithdrawal = result.outcome === "withdrawn";
 
   // The state change and its audit event commit together.
   const status = await db.$transaction(async (tx) => {
-    const { count } = isWithdrawal
-      ? await tx.approvalRequest.updateMany({
-          where: { id: approvalId, status: "pending" },
-          data: { status: "withdrawn", outcome: "withdrawn", decidedAt: now },
-        })
-      : await tx.approvalRequest.updateMany({
-          where: { id: approvalId, status: { in: ["approved", "expired"] }, executedAt: null },
-          data: {
-            outcome: result.outcome,
-            executedAt: now,
-            executedArguments: (result.executedArguments ?? undefined) as object | undefined,
-            executionError: result.error ?? null,
-          },
+    const isRecorded = isWithdrawal
+      ? (
+          await tx.approvalRequest.updateMany({
+            where: { id: approvalId, status: "pending" },
+            data: { status: "withdrawn", outcome: "withdrawn", decidedAt: now },
+          })
+        ).count === 1
+      : await recordExecution(tx, approvalId, {
+          outcome: result.outcome,
+          executedAt: now,
+          executedArguments: result.executedArguments ?? undefined,
+          executionError: result.error ?? null,
         });
-    if (count !== 1) {
+    if (!isRecorded) {
       throw new AppError("conflict", {
         message: isWithdrawal ? `request is already ${approval.status}` : "request is not approved (nor expired) or its result was already recorded",
       });

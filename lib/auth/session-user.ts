@@ -1,4 +1,5 @@
 import { db } from "../db/prisma";
+import { placeholders } from "../db/raw-sql";
 import { disconnectUserSockets } from "../realtime/disconnect-user";
 import type { AuthenticatedUser } from "../users/personal-tokens";
 import type { TRole } from "./roles";
@@ -18,7 +19,11 @@ export interface SessionClaim {
  */
 export async function findSessionUser({ userId, sessionVersion }: SessionClaim): Promise<AuthenticatedUser | null> {
   if (typeof sessionVersion !== "number") return null;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, disabledAt: true, sessionVersion: true } });
+  // Raw: every signed-in request pays this read, and a Prisma model query compiles its plan in WebAssembly first.
+  const [user] = await db.$queryRawUnsafe<{ id: string; email: string; role: string; disabledAt: Date | null; sessionVersion: number }[]>(
+    placeholders(`SELECT "id", "email", "role", "disabledAt", "sessionVersion" FROM "User" WHERE "id" = $1`),
+    userId,
+  );
   if (!user || user.disabledAt || user.sessionVersion !== sessionVersion) return null;
   return { id: user.id, email: user.email, role: user.role as TRole };
 }

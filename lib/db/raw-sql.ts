@@ -7,3 +7,9 @@ export const placeholders = (sql: string) => (isPostgres() ? sql : sql.replace(/
 
 /** `$first, …` for a list of n values, to use in `IN (…)`. */
 export const parameterList = (n: number, first = 1) => Array.from({ length: n }, (_, i) => `$${first + i}`).join(", ");
+
+/** A JSON value as a raw query's parameter `$n`: text on SQLite (how Prisma stores Json there), jsonb on PostgreSQL. */
+export const jsonPlaceholder = (n: number) => (isPostgres() ? `CAST($${n} AS jsonb)` : `$${n}`);
+
+/** A value for a jsonPlaceholder: its JSON text, or SQL NULL for null/undefined (Prisma's DbNull, as `undefined` writes). */
+export const jsonParam = (value: unknown): string | null => (value == null ? null : JSON.stringify(value));
