@@ -7,6 +7,7 @@ import {
   sharedBridgePresence,
   touchSharedInstance,
 } from "../cluster/shared-presence";
+import { dashboardLog } from "../observability/dashboard-log";
 
 // Which bridge processes are alive. A held call waits in one bridge process
 // (its "instance"); once that process is gone nobody can run the call, so its
@@ -26,7 +27,7 @@ export const BRIDGE_GRACE_MS = graceMs(process.env.AIRLOCK_BRIDGE_GRACE_SECONDS)
 export function graceMs(value: string | undefined): number {
   const seconds = Number(value ?? 30);
   if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
-  console.error(`[airlock] AIRLOCK_BRIDGE_GRACE_SECONDS=${value} is not a positive number of seconds; using 30`);
+  dashboardLog().warn(`AIRLOCK_BRIDGE_GRACE_SECONDS=${value} is not a positive number of seconds; using 30`);
   return 30_000;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dashboardLog } from "../observability/dashboard-log";
 import { isClusterMode, redisPrefix } from "./cluster-mode";
 import { sharedRedis, sharedSubscriber } from "./redis-connection";
 
@@ -16,7 +17,7 @@ export async function publishInvalidation(message: TInvalidation): Promise<void>
   if (!isClusterMode()) return;
   await Promise.resolve()
     .then(() => sharedRedis().publish(channel(), JSON.stringify(message)))
-    .catch((error) => console.error("[airlock] could not tell the other instances to drop a cache", (error as Error).message));
+    .catch((error) => dashboardLog().error("could not tell the other instances to drop a cache", (error as Error).message));
 }
 
 /** Runs `onMessage` for each valid invalidation another instance (or this one) publishes. */

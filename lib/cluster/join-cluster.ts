@@ -1,5 +1,6 @@
 import { refreshHeldBridgeSockets } from "../bridges/bridge-presence";
 import { forgetBridgeAuth } from "../bridges/bridge-tokens";
+import { dashboardLog } from "../observability/dashboard-log";
 import type { AirlockIo } from "../realtime/hub";
 import { subscribeInvalidations } from "./cache-invalidation";
 import { clusterNodeId, clusterStartProblems, isClusterMode, redisPrefix } from "./cluster-mode";
@@ -62,11 +63,11 @@ export async function joinCluster({ provider }: { provider: "sqlite" | "postgres
         redis: sharedRedis,
         nodeId,
         key: `${redisPrefix()}:leader`,
-        onChange: (isLeader) => console.log(`[airlock] instance ${nodeId} ${isLeader ? "leads" : "no longer leads"} the background jobs`),
+        onChange: (isLeader) => dashboardLog().info(`instance ${nodeId} ${isLeader ? "leads" : "no longer leads"} the background jobs`),
       });
       refresher = setInterval(() => refreshHeldBridgeSockets(), SOCKET_REFRESH_MS);
       refresher.unref();
-      console.log(`[airlock] cluster mode: instance ${nodeId} joined through Redis`);
+      dashboardLog().info(`cluster mode: instance ${nodeId} joined through Redis`);
     },
     async leave() {
       if (refresher) clearInterval(refresher);

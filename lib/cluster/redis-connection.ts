@@ -1,5 +1,6 @@
 import type { createClient } from "redis";
 import { AppError } from "../errors/app-error";
+import { dashboardLog } from "../observability/dashboard-log";
 
 // The one Redis connection of a dashboard process in cluster mode (REDIS_URL), kept on
 // globalThis: the custom server opens it at start, and Next's route bundles in the same
@@ -51,7 +52,7 @@ export async function connectRedis(url: string): Promise<Connection> {
     // One line when the connection is lost and one when it is back, not one per retry.
     let isDown = false;
     client.on("ready", () => {
-      if (isDown) console.log(`[airlock] Redis at ${where} is reachable again`);
+      if (isDown) dashboardLog().info(`Redis at ${where} is reachable again`);
       wasReady = true;
       isDown = false;
       onReady(true);
@@ -59,7 +60,7 @@ export async function connectRedis(url: string): Promise<Connection> {
     client.on("end", () => onReady(false));
     client.on("reconnecting", () => onReady(false));
     client.on("error", (error: Error) => {
-      if (wasReady && !isDown) console.error(`[airlock] Redis at ${where} lost (${error.message}); retrying, and refusing what needs it meanwhile`);
+      if (wasReady && !isDown) dashboardLog().warn(`Redis at ${where} lost (${error.message}); retrying, and refusing what needs it meanwhile`);
       isDown = true;
     });
     await client.connect();

@@ -4,6 +4,7 @@ import { getApprovalState } from "../approvals/get-approval-state";
 import { findSessionUser } from "../auth/session-user";
 import { onBridgeSocketConnected, onBridgeSocketDisconnected } from "../bridges/bridge-presence";
 import { db } from "../db/prisma";
+import { dashboardLog } from "../observability/dashboard-log";
 import type { AirlockIo } from "./hub";
 import { authenticateSocket, roomsFor } from "./socket-auth";
 import { decideOverSocket } from "./socket-decision";
@@ -22,7 +23,7 @@ export function createSocketServer(httpServer: HttpServer, secret: string): Airl
       await socket.join(roomsFor(data));
       next();
     } catch (error) {
-      console.error("[airlock] socket authentication failed", error);
+      dashboardLog().error("socket authentication failed", error);
       next(new Error("unauthorized"));
     }
   });
@@ -45,7 +46,7 @@ export function createSocketServer(httpServer: HttpServer, secret: string): Airl
       const version = Number(report?.version);
       if (!bridgeId || !Number.isInteger(version) || version < 1) return;
       await db.bridge.update({ where: { id: bridgeId }, data: { enforcedPolicyVersion: version, enforcedAt: new Date() } }).catch((error) => {
-        console.error("[airlock] could not record a bridge's policy version", error);
+        dashboardLog().error("could not record a bridge's policy version", error);
       });
     });
 

@@ -13,6 +13,7 @@ import { checkDatabase } from "../db/check-database";
 import { ROOT_DIR, resolveDatabaseTarget } from "../db/database-url";
 import { migrateDatabase } from "../db/migrate";
 import { startNotificationWorker } from "../notifications/worker";
+import { dashboardLog } from "../observability/dashboard-log";
 import { observeRequest } from "../observability/observe-request";
 import { observeSockets } from "../observability/observe-sockets";
 import { startDashboardObservability } from "../observability/start-dashboard-observability";
@@ -42,16 +43,16 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   const signIn = signInConfig();
   if (signIn.oidc) {
     const { issuer } = await checkOidcIssuer(signIn.oidc);
-    console.log(`[airlock] single sign-on through ${issuer}${signIn.isPasswordSignInOn ? "" : " (password sign-in off)"}`);
+    dashboardLog().info(`single sign-on through ${issuer}${signIn.isPasswordSignInOn ? "" : " (password sign-in off)"}`);
   }
   const target = resolveDatabaseTarget();
   // REDIS_URL: one of several instances. Checked before anything is written or generated locally.
   const cluster = await joinCluster({ provider: target.provider });
   const applied = await migrateDatabase(target);
-  if (applied.length) console.log(`[airlock] applied migrations: ${applied.join(", ")}`);
+  if (applied.length) dashboardLog().info(`applied migrations: ${applied.join(", ")}`);
   const secret = ensureAuthSecret();
   // A bad AIRLOCK_AUDIT_SIGNING_KEY stops the start here, with its reason, not at the first checkpoint.
-  console.log(`[airlock] audit checkpoints signed with key ${auditSigningKey().keyId}`);
+  dashboardLog().info(`audit checkpoints signed with key ${auditSigningKey().keyId}`);
   process.env.NEXTAUTH_URL ??= `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}`;
 
   const app = next({ dev, dir: ROOT_DIR, hostname, port });
@@ -73,7 +74,7 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
       serveBridgeApi(req, res)
         .then((isServed) => (isServed ? undefined : handle(req, res)))
         .catch((error) => {
-          console.error("[airlock] request failed", error);
+          dashboardLog().error("request failed", error);
           if (!res.headersSent) res.writeHead(500).end();
         }),
     );
@@ -95,11 +96,11 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
     if (sweeps % DATABASE_PROBE_EVERY === 0) void checkDatabase();
     if (sweeps % ABANDONED_SWEEP_EVERY === 0) pruneBridgeInstances();
     if (!cluster.isLeader()) return void sweeps++;
-    expireDueApprovals().catch((error) => console.error("[airlock] expiry sweep failed", error));
-    escalateDueApprovals().catch((error) => console.error("[airlock] escalation sweep failed", error));
+    expireDueApprovals().catch((error) => dashboardLog().error("expiry sweep failed", error));
+    escalateDueApprovals().catch((error) => dashboardLog().error("escalation sweep failed", error));
     // Abandoned holds (their bridge process is gone) are looked for less often: it takes a grace period anyway.
     if (++sweeps % ABANDONED_SWEEP_EVERY === 0) {
-      expireAbandonedApprovals().catch((error) => console.error("[airlock] abandoned-request sweep failed", error));
+      expireAbandonedApprovals().catch((error) => dashboardLog().error("abandoned-request sweep failed", error));
     }
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
@@ -107,7 +108,7 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   parseRetention(process.env.AIRLOCK_AUDIT_RETENTION);
   // A bad AIRLOCK_REVIEW_LINK_STEP_UP stops the start too (at run time it would mean "passkey": fail closed).
   parseStepUp(process.env.AIRLOCK_REVIEW_LINK_STEP_UP);
-  const purge = () => cluster.isLeader() && purgeExpiredEvents().catch((error) => console.error("[airlock] audit retention purge failed", error));
+  const purge = () => cluster.isLeader() && purgeExpiredEvents().catch((error) => dashboardLog().error("audit retention purge failed", error));
   const purgeFirst = process.env.AIRLOCK_AUDIT_RETENTION ? setTimeout(purge, 60_000) : null;
   const purger = process.env.AIRLOCK_AUDIT_RETENTION ? setInterval(purge, 6 * 3_600_000) : null;
   purgeFirst?.unref();
@@ -115,7 +116,7 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
   // A quiet trail is still signed within minutes: the head gets a checkpoint if events came since the last.
   const checkpointer = setInterval(() => {
     if (!cluster.isLeader()) return;
-    checkpointHead().catch((error) => console.error("[airlock] audit checkpoint failed", error));
+    checkpointHead().catch((error) => dashboardLog().error("audit checkpoint failed", error));
   }, CHECKPOINT_SECONDS * 1000);
   checkpointer.unref();
   // Webhook deliveries that are due, including those a previous run left pending. Every instance
@@ -126,7 +127,7 @@ export async function startServer({ port, hostname, dev = false }: StartServerOp
     httpServer.once("error", reject);
     httpServer.listen(port, hostname, resolve);
   });
-  console.log(`[airlock] dashboard ready on http://${hostname}:${port} (database: ${target.provider})`);
+  dashboardLog().info(`dashboard ready on http://${hostname}:${port} (database: ${target.provider})`);
 
   return {
     httpServer,
