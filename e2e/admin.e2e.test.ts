@@ -45,7 +45,7 @@ it("an admin invites a user, creates a bridge token, enables a server's read-onl
 
     // Users: invite; the set-password link is shown once.
     await openFromNav(page, "Users", /\/users$/);
-    await page.getByLabel("Email").fill("newbie@example.com");
+    await page.getByLabel("Email", { exact: true }).fill("newbie@example.com");
     await page.getByLabel("Role", { exact: true }).selectOption("auditor");
     await page.getByRole("button", { name: "Invite user" }).click();
     const link = await page.getByTestId("secret-value").inputValue();
