@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { BUTTON_PRIMARY, BUTTON_SECONDARY, Field } from "@/components/ui/field";
 import { sendJson } from "@/components/ui/send-json";
+import { splitList } from "@/components/ui/split-list";
 
 export interface ApproverGroupView {
   id: string;
@@ -71,11 +72,7 @@ function GroupCard({ group }: { group: ApproverGroupView }) {
         className="flex flex-wrap items-end gap-2"
         onSubmit={async (e) => {
           e.preventDefault();
-          const emails = members
-            .split(/[\s,]+/)
-            .map((m) => m.trim())
-            .filter(Boolean);
-          const result = await sendJson<{ added: string[]; removed: string[] }>(`/api/groups/${group.id}/members`, "PUT", { members: emails });
+          const result = await sendJson<{ added: string[]; removed: string[] }>(`/api/groups/${group.id}/members`, "PUT", { members: splitList(members) });
           if (!result.ok) return setMessage({ isError: true, text: result.message });
           setMessage({ isError: false, text: `Saved: ${result.data.added.length} added, ${result.data.removed.length} removed.` });
           router.refresh();

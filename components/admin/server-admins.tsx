@@ -4,17 +4,12 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { BUTTON_PRIMARY, Field } from "@/components/ui/field";
 import { sendJson } from "@/components/ui/send-json";
+import { splitList } from "@/components/ui/split-list";
 
 export interface ServerAdminView {
   email: string;
   servers: string[];
 }
-
-const splitList = (text: string) =>
-  text
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 /** Per-server admins: reviewers who manage some servers' tools and upstream secrets. */
 export function ServerAdmins({ serverAdmins }: { serverAdmins: ServerAdminView[] }) {

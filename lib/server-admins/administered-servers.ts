@@ -37,9 +37,7 @@ export async function assertMayAdministerServer(actor: Actor, server: string): P
  */
 export async function serversVisibleTo(actor: Actor): Promise<"all" | string[]> {
   if (actor.role === "admin" || actor.role === "auditor") return "all";
-  const servers = await administeredServers(actor);
-  if (servers !== "all" && servers.length === 0) throw new AppError("forbidden", { message: `the ${actor.role} role may not do this` });
-  return servers;
+  return someServers(actor, await administeredServers(actor));
 }
 
 /**
@@ -47,6 +45,11 @@ export async function serversVisibleTo(actor: Actor): Promise<"all" | string[]> 
  * read, so a reviewer who administers none gets the same 403 as before, whatever they send.
  */
 export async function assertAdministersSomeServer(actor: Actor): Promise<void> {
-  const servers = await administeredServers(actor);
+  someServers(actor, await administeredServers(actor));
+}
+
+/** A reviewer who administers no server is refused as the role was before per-server admins. */
+function someServers(actor: Actor, servers: "all" | string[]): "all" | string[] {
   if (servers !== "all" && servers.length === 0) throw new AppError("forbidden", { message: `the ${actor.role} role may not do this` });
+  return servers;
 }
