@@ -5,6 +5,7 @@ import { db, type Prisma } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import { normalizeIdentity } from "../identity/normalize-identity";
 import { dispatchApprovalEvent } from "../notifications/dispatch";
+import { currentTraceParent } from "../observability/tracer";
 import { ROOM_REVIEWERS } from "../realtime/events";
 import { getIo } from "../realtime/hub";
 import { toApprovalSummary } from "./approval-views";
@@ -62,6 +63,7 @@ export async function createApproval({ bridge, input }: CreateApprovalOptions) {
         findings: findings as Prisma.InputJsonArray | undefined,
         chain: chain as Prisma.InputJsonObject | undefined,
         bridgeId: bridge.id,
+        traceParent: currentTraceParent(),
         requiredApprovers: approvers,
         expiresAt: new Date(Date.now() + timeoutSeconds * 1000),
         ...(escalateAfterSeconds !== undefined && escalateAfterSeconds < timeoutSeconds

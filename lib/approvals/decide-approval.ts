@@ -7,6 +7,7 @@ import { isGroupMember } from "../groups/change-groups";
 import { isSameIdentity } from "../identity/normalize-identity";
 import { dispatchApprovalEvent } from "../notifications/dispatch";
 import { dashboardMetrics } from "../observability/dashboard-metrics";
+import { linkToTrace } from "../observability/tracer";
 import type { TDecideApprovalBody } from "./decide-approval.types";
 import { bumpRevision, countApprovals, findApprovalRow, insertDecision, settleApproval } from "./decision-queries";
 import { expireApproval } from "./expire-approvals";
@@ -43,6 +44,7 @@ function conflict(message: string) {
 export async function decideApproval({ approvalId, reviewer, body, via }: DecideApprovalOptions) {
   const approval = await findApprovalRow(approvalId);
   if (!approval) throw new AppError("not_found", { message: "approval request not found" });
+  linkToTrace(approval.traceParent);
   if (approval.status !== "pending") {
     throw conflict(
       approval.outcome === "bridge_gone"

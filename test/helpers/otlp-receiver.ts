@@ -8,6 +8,8 @@ export interface ReceivedSpan {
   parentSpanId: string;
   name: string;
   attributes: Record<string, string | number | boolean>;
+  /** Other traces' spans this one links to. */
+  links: { traceId: string; spanId: string }[];
 }
 
 type AnyValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
@@ -32,7 +34,9 @@ export async function startOtlpReceiver() {
       const request = JSON.parse(body) as {
         resourceSpans: {
           resource: { attributes: KeyValue[] };
-          scopeSpans: { spans: (Omit<ReceivedSpan, "service" | "attributes"> & { attributes?: KeyValue[] })[] }[];
+          scopeSpans: {
+            spans: (Omit<ReceivedSpan, "service" | "attributes" | "links"> & { attributes?: KeyValue[]; links?: { traceId: string; spanId: string }[] })[];
+          }[];
         }[];
       };
       for (const rs of request.resourceSpans) {
@@ -46,6 +50,7 @@ export async function startOtlpReceiver() {
               parentSpanId: s.parentSpanId ?? "",
               name: s.name,
               attributes: attributesOf(s.attributes),
+              links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId })),
             });
           }
         }

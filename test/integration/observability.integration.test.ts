@@ -174,6 +174,8 @@ describe("a session of allowed, denied and held calls", () => {
         return span && receiver.spans.some((s) => s.traceId === span.traceId && s.name === "prisma:client:db_query") ? span : undefined;
       });
       expect(decide.service).toBe("airlock-dashboard");
+      // …linked to the held call's trace, where the request was created.
+      expect(decide.links).toEqual([{ traceId: trace.hold.traceId, spanId: spanNamed("airlock.approval.create")?.spanId }]);
       // The allow path makes no span: the only bridge spans are the held call's.
       expect(receiver.spans.filter((s) => s.service === "airlock-bridge").map((s) => s.name)).toEqual(["airlock.hold"]);
       expect(receiver.contentTypes).toEqual(new Set(["application/json"]));
