@@ -1,13 +1,15 @@
 // npm run bench:bridge — what the bridge's allow path costs.
 //
-// Six targets, all measured in one run, interleaved round by round so that
+// Targets all measured in one run, interleaved round by round so that
 // machine noise hits each alike, each driven by the MCP SDK's Client:
 //   direct         the echo server over HTTP
 //   stdio→http     airlock-bridge launched over stdio, as Claude Desktop and Cursor
 //                  do, in front of that HTTP server (allow policy)
 //   http→http      airlock-bridge --http in front of that HTTP server
 //   relay          bench/http-relay.ts in front of that HTTP server: a proxy that only
-//                  relays bytes, the floor of any HTTP→HTTP hop on this machine
+//                  relays bytes, the floor of any node:http→node:http hop on this machine
+//   raw relay      bench/raw-http-relay.ts: the same, its upstream leg a minimal HTTP/1.1
+//                  client on net sockets instead of node:http (a lower floor)
 //   nginx          an nginx reverse proxy (bench/nginx-relay.ts, keep-alive to the upstream)
 //                  in front of that HTTP server: the hop a production deployment would add
 //                  (left out, with the reason printed, when nginx is not installed)
@@ -191,6 +193,12 @@ async function main() {
     grantTargets.push(["grants off", off], ["grants on", on]);
   }
   const relayUrl = await start("relay", process.execPath, ["--import", "tsx", join(ROOT, "bench", "http-relay.ts"), directUrl], /ready at (\S+\/mcp)/);
+  const rawRelayUrl = await start(
+    "raw relay",
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "bench", "raw-http-relay.ts"), directUrl],
+    /ready at (\S+\/mcp)/,
+  );
   const nginxBinary = findNginx();
   let nginx: NginxRelay | undefined;
   if (nginxBinary) nginx = await startNginxRelay(nginxBinary, new URL(directUrl), await freePort(), (child) => children.push(child));
@@ -217,6 +225,7 @@ async function main() {
     ["stdio→http", overStdio],
     ["http→http", await connectRetrying(bridgeHttpUrl)],
     ["relay", await connectRetrying(relayUrl)],
+    ["raw relay", await connectRetrying(rawRelayUrl)],
     ...(nginx ? [["nginx", await connectRetrying(nginx.url)] as const] : []),
     ["http→stdio", await connectRetrying(bridgeStdioUrl)],
     ["mcp-proxy", await connectRetrying(proxyUrl)],
@@ -264,7 +273,7 @@ async function main() {
   }
   const by = Object.fromEntries(rows.map((r) => [r.name, r]));
   const ratio = (a: number, b: number) => (a / b).toFixed(3);
-  if (!only) printRatios(by, ratio);
+  printRatios(by, ratio);
   if (by["grants on"] && by["grants off"]) {
     const diff = (a: number, b: number) => `${a - b >= 0 ? "+" : ""}${(a - b).toFixed(3)} ms`;
     console.log(
@@ -283,30 +292,30 @@ async function main() {
 }
 
 type Row = { p50: number; rps: number };
+/** The ratios whose targets were measured (BENCH_ONLY may leave some out). */
 function printRatios(by: Record<string, Row>, ratio: (a: number, b: number) => string): void {
+  const pair = (a: string, b: string, note = "") => {
+    if (by[a] && by[b])
+      console.log(`  ${`${a} ÷ ${b}`.padEnd(25)} p50 ${ratio(by[a].p50, by[b].p50)}   throughput ${ratio(by[a].rps, by[b].rps)}${note ? `   (${note})` : ""}`);
+  };
   console.log("\nratios (targets: bridge/direct p50 ≤ 1.10, throughput ≥ 0.90; bridge/mcp-proxy p50 ≤ 1.0)");
-  console.log(`  stdio→http ÷ direct       p50 ${ratio(by["stdio→http"].p50, by.direct.p50)}   throughput ${ratio(by["stdio→http"].rps, by.direct.rps)}`);
-  console.log(`  http→http ÷ direct        p50 ${ratio(by["http→http"].p50, by.direct.p50)}   throughput ${ratio(by["http→http"].rps, by.direct.rps)}`);
-  console.log(
-    `  relay ÷ direct            p50 ${ratio(by.relay.p50, by.direct.p50)}   throughput ${ratio(by.relay.rps, by.direct.rps)}   (the floor of an HTTP hop)`,
-  );
-  console.log(
-    `  http→http ÷ relay         p50 ${ratio(by["http→http"].p50, by.relay.p50)}   throughput ${ratio(by["http→http"].rps, by.relay.rps)}   (what the bridge adds to a bare hop)`,
-  );
-  if (by.nginx) {
+  pair("stdio→http", "direct");
+  pair("http→http", "direct");
+  pair("relay", "direct", "the floor of a node:http hop");
+  pair("raw relay", "direct", "the floor with a hand-written upstream leg");
+  pair("http→http", "relay", "what the bridge adds to a bare hop");
+  pair("nginx", "direct", "a production relay's hop");
+  if (by.nginx && by.direct) {
     const over = (name: string) => by[name].p50 - by.direct.p50;
-    console.log(
-      `  nginx ÷ direct            p50 ${ratio(by.nginx.p50, by.direct.p50)}   throughput ${ratio(by.nginx.rps, by.direct.rps)}   (a production relay's hop)`,
-    );
     // The nginx hop can measure at or under direct at p50 (seen on the 2-core machine): then there is no overhead to divide by.
-    const quotient = over("nginx") > 0 ? (over("http→http") / over("nginx")).toFixed(2) : "n/a (the nginx hop was not slower than direct)";
-    console.log(
-      `  http→http overhead ÷ nginx overhead (p50 − direct p50): ${quotient}   (${over("http→http").toFixed(3)} ms ÷ ${over("nginx").toFixed(3)} ms; target ≤ 2)`,
-    );
+    for (const name of ["http→http", "relay", "raw relay"].filter((n) => by[n])) {
+      const quotient = over("nginx") > 0 ? (over(name) / over("nginx")).toFixed(2) : "n/a (the nginx hop was not slower than direct)";
+      console.log(
+        `  ${name} overhead ÷ nginx overhead (p50 − direct p50): ${quotient}   (${over(name).toFixed(3)} ms ÷ ${over("nginx").toFixed(3)} ms${name === "http→http" ? "; target ≤ 2" : ""})`,
+      );
+    }
   }
-  console.log(
-    `  http→stdio ÷ mcp-proxy    p50 ${ratio(by["http→stdio"].p50, by["mcp-proxy"].p50)}   throughput ${ratio(by["http→stdio"].rps, by["mcp-proxy"].rps)}`,
-  );
+  pair("http→stdio", "mcp-proxy");
 }
 
 /** Sends SIGTERM and waits for the process to exit (at most 10 s). */

@@ -33,7 +33,9 @@ events { worker_connections 1024; }
 http {
   access_log off;
   ${["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(temp).join("\n  ")}
-  upstream mcp { server ${upstream.host}; keepalive 64; }
+  # Idle kept-alive connections close before Node's 5 s keepAliveTimeout on the upstream: otherwise a
+  # POST can meet a connection the upstream is closing, and nginx does not resend a POST (a 502).
+  upstream mcp { server ${upstream.host}; keepalive 64; keepalive_timeout 4s; }
   server {
     listen 127.0.0.1:${port};
     location / {
