@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
+import { afterDecisionsInFlight } from "../approvals/decisions-in-flight";
 import { db } from "../db/prisma";
 import { dashboardLog } from "../observability/dashboard-log";
 import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
@@ -9,6 +10,7 @@ import { openSecret } from "./secret-box";
 // the dashboard's timer (processDueDeliveries), so a restart loses none. A row is claimed
 // (pending → sending) by a conditional update before it is sent, so two senders (the
 // immediate attempt and the timer, or two dashboard instances) never send it at once.
+// Each step lets the decisions in flight finish first (lib/approvals/decisions-in-flight.ts).
 
 export const DELIVERY_TIMEOUT_MS = Math.max(1_000, Number(process.env.AIRLOCK_WEBHOOK_TIMEOUT_MS) || 10_000);
 /** A "sending" row whose sender died (a crash mid-request) is taken up again after this. */
@@ -110,8 +112,10 @@ function describeError(error: unknown): string {
 export async function attemptDelivery(id: string): Promise<void> {
   try {
     if (!(await claim(id))) return;
+    await afterDecisionsInFlight();
     const delivery = await db.notificationDelivery.findUnique({ where: { id }, include: { endpoint: true } });
     if (!delivery) return;
+    await afterDecisionsInFlight();
     const started = Date.now();
     let responseCode: number | null = null;
     let error: string | null = null;
@@ -135,6 +139,7 @@ export async function attemptDelivery(id: string): Promise<void> {
     const gaveUp = !isDone && !endpoint?.enabled;
     const delay = isDone || gaveUp ? null : retryDelayMs(attempts);
     const status = isDone ? "succeeded" : delay === null ? "failed" : "pending";
+    await afterDecisionsInFlight();
     await db.notificationDelivery.update({
       where: { id },
       data: {

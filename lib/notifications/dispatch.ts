@@ -1,3 +1,4 @@
+import { afterDecisionsInFlight } from "../approvals/decisions-in-flight";
 import { db } from "../db/prisma";
 import { dashboardLog } from "../observability/dashboard-log";
 import { attemptDelivery, enqueueWebhookDeliveries, recordFailedNotification } from "./deliveries";
@@ -13,7 +14,8 @@ import { type NotificationTargets, notificationTargets } from "./targets";
 // The one way into notifications: `dispatchApprovalEvent(type, approvalId)`, called after the
 // change committed. It returns at once; the work runs after the caller's answer is on its way,
 // and nothing it does can throw into, slow or fail the approval path (a failure is logged,
-// and recorded in NotificationDelivery).
+// and recorded in NotificationDelivery). Between its steps it lets the decisions in flight
+// finish first (lib/approvals/decisions-in-flight.ts): an agent is waiting on those.
 
 /** Tells webhooks, and for new (or escalated) requests the people who may decide by email and push. */
 export function dispatchApprovalEvent(type: TApprovalEventType, approvalId: string): void {
@@ -24,13 +26,16 @@ export function dispatchApprovalEvent(type: TApprovalEventType, approvalId: stri
 
 /** The dispatch itself (awaitable, for tests and scripts); resolves when every channel finished its first attempt. */
 export async function runDispatch(type: TApprovalEventType, approvalId: string): Promise<void> {
+  await afterDecisionsInFlight();
   const targets = await notificationTargets();
   const endpoints = targets.endpoints.filter((e) => Array.isArray(e.eventTypes) && (e.eventTypes as string[]).includes(type));
   const alertsPeople = REVIEWER_ALERT_EVENTS.includes(type) && (isEmailConfigured() || targets.pushSubscriptions > 0);
   // Nothing configured for this event: no query at all.
   if (!endpoints.length && !alertsPeople) return;
+  await afterDecisionsInFlight();
   const approval = await loadApproval(approvalId);
   if (!approval) return;
+  await afterDecisionsInFlight();
   const tasks: Promise<unknown>[] = [dispatchWebhooks(type, approval, endpoints)];
   if (alertsPeople) tasks.push(alertReviewers(type, approval));
   await Promise.all(tasks);
@@ -54,14 +59,17 @@ async function dispatchWebhooks(type: TApprovalEventType, approval: Approval, en
     endpoints.map((e) => ({ id: e.id, body: JSON.stringify(e.format === "slack" ? slack : standard) })),
     { type, approvalId: approval.id },
   );
+  await afterDecisionsInFlight();
   await Promise.all(ids.map((id) => attemptDelivery(id)));
 }
 
 async function alertReviewers(type: TApprovalEventType, approval: Approval) {
   const recipients = await recipientsFor(approval, type);
   if (!recipients.length) return;
+  await afterDecisionsInFlight();
   const subscriptions = await db.pushSubscription.findMany({ where: { userId: { in: recipients.map((r) => r.id) } } });
   const base = buildApprovalEvent(type, approval, "");
+  await afterDecisionsInFlight();
   await Promise.all(
     recipients.flatMap((user) => {
       const jobs: Promise<void>[] = [];
@@ -74,6 +82,7 @@ async function alertReviewers(type: TApprovalEventType, approval: Approval) {
 
 async function emailOne(type: TApprovalEventType, approval: Approval, base: ApprovalEvent, user: { id: string; email: string }) {
   const link = await approvalLinkFor({ approvalId: approval.id, userId: user.id, argumentsHash: approval.argumentsHash, channel: "email" });
+  await afterDecisionsInFlight();
   const content = renderApprovalEmail({ ...base, data: { ...base.data, url: link } }, { prompt: approval.prompt, link });
   const result = await sendMail({ to: user.email, ...content });
   if (!result.ok) {
@@ -98,6 +107,7 @@ async function pushOne(
   sub: { id: string; endpoint: string; p256dh: string; auth: string },
 ) {
   const url = await approvalLinkFor({ approvalId: approval.id, userId: user.id, argumentsHash: approval.argumentsHash, channel: "push" });
+  await afterDecisionsInFlight();
   // Small: a push message is at most 4 KB, and the details are behind the link.
   const result = await sendPush(sub, {
     title: headline(base).slice(0, 120),
