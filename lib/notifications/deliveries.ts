@@ -4,6 +4,7 @@ import { afterDecisionsInFlight } from "../approvals/decisions-in-flight";
 import { db } from "../db/prisma";
 import { dashboardLog } from "../observability/dashboard-log";
 import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
+import { findDeliveryToSend, insertWebhookDelivery } from "./notification-queries";
 import { openSecret } from "./secret-box";
 
 // Webhook deliveries: persisted first, then sent; a failed one is retried from the table by
@@ -42,20 +43,15 @@ export async function enqueueWebhookDeliveries(
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const endpoint of endpoints) {
-    const row = await db.notificationDelivery.create({
-      data: {
-        channel: "webhook",
+    ids.push(
+      await insertWebhookDelivery({
         endpointId: endpoint.id,
         eventType: event.type,
         approvalId: event.approvalId,
         messageId: newMessageId(),
         body: endpoint.body,
-        status: "pending",
-        nextAttemptAt: new Date(),
-      },
-      select: { id: true },
-    });
-    ids.push(row.id);
+      }),
+    );
   }
   return ids;
 }
@@ -113,7 +109,7 @@ export async function attemptDelivery(id: string): Promise<void> {
   try {
     if (!(await claim(id))) return;
     await afterDecisionsInFlight();
-    const delivery = await db.notificationDelivery.findUnique({ where: { id }, include: { endpoint: true } });
+    const delivery = await findDeliveryToSend(id);
     if (!delivery) return;
     await afterDecisionsInFlight();
     const started = Date.now();

@@ -1,11 +1,11 @@
 import { afterDecisionsInFlight } from "../approvals/decisions-in-flight";
-import { db } from "../db/prisma";
 import { dashboardLog } from "../observability/dashboard-log";
 import { attemptDelivery, enqueueWebhookDeliveries, recordFailedNotification } from "./deliveries";
 import { isEmailConfigured, sendMail } from "./email";
 import { renderApprovalEmail } from "./email-content";
 import { type ApprovalEvent, buildApprovalEvent, headline, REVIEWER_ALERT_EVENTS, type TApprovalEventType } from "./events";
 import { approvalLinkFor } from "./links";
+import { type ApprovalForAlerts, findApprovalForAlerts, findPushSubscriptions } from "./notification-queries";
 import { sendPush } from "./push";
 import { hasEmailAddress, recipientsFor } from "./recipients";
 import { slackBody } from "./slack";
@@ -33,7 +33,7 @@ export async function runDispatch(type: TApprovalEventType, approvalId: string):
   // Nothing configured for this event: no query at all.
   if (!endpoints.length && !alertsPeople) return;
   await afterDecisionsInFlight();
-  const approval = await loadApproval(approvalId);
+  const approval = await findApprovalForAlerts(approvalId);
   if (!approval) return;
   await afterDecisionsInFlight();
   const tasks: Promise<unknown>[] = [dispatchWebhooks(type, approval, endpoints)];
@@ -41,12 +41,7 @@ export async function runDispatch(type: TApprovalEventType, approvalId: string):
   await Promise.all(tasks);
 }
 
-const loadApproval = (id: string) =>
-  db.approvalRequest.findUnique({
-    where: { id },
-    include: { bridge: { select: { name: true } }, decisions: { include: { reviewer: { select: { email: true } } }, orderBy: { createdAt: "asc" } } },
-  });
-type Approval = NonNullable<Awaited<ReturnType<typeof loadApproval>>>;
+type Approval = ApprovalForAlerts;
 
 async function dispatchWebhooks(type: TApprovalEventType, approval: Approval, endpoints: NotificationTargets["endpoints"]) {
   if (!endpoints.length) return;
@@ -67,7 +62,7 @@ async function alertReviewers(type: TApprovalEventType, approval: Approval) {
   const recipients = await recipientsFor(approval, type);
   if (!recipients.length) return;
   await afterDecisionsInFlight();
-  const subscriptions = await db.pushSubscription.findMany({ where: { userId: { in: recipients.map((r) => r.id) } } });
+  const subscriptions = await findPushSubscriptions(recipients.map((r) => r.id));
   const base = buildApprovalEvent(type, approval, "");
   await afterDecisionsInFlight();
   await Promise.all(
