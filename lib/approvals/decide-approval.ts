@@ -10,6 +10,7 @@ import { dashboardMetrics } from "../observability/dashboard-metrics";
 import { linkToTrace } from "../observability/tracer";
 import type { TDecideApprovalBody } from "./decide-approval.types";
 import { bumpRevision, countApprovals, findApprovalRow, insertDecision, settleApproval } from "./decision-queries";
+import { trackDecision } from "./decisions-in-flight";
 import { expireApproval } from "./expire-approvals";
 import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
 import { writeReceipt } from "./receipt";
@@ -40,8 +41,14 @@ function conflict(message: string) {
  * follows sees every committed approval); the pending → decided transition is
  * conditional, so of two final decisions one wins and the other gets 409. The
  * decision row, the state change and the audit event commit together or not at all.
+ *
+ * While it runs, alert work on this process waits (decisions-in-flight.ts).
  */
-export async function decideApproval({ approvalId, reviewer, body, via }: DecideApprovalOptions) {
+export function decideApproval(options: DecideApprovalOptions) {
+  return trackDecision(decide(options));
+}
+
+async function decide({ approvalId, reviewer, body, via }: DecideApprovalOptions) {
   const approval = await findApprovalRow(approvalId);
   if (!approval) throw new AppError("not_found", { message: "approval request not found" });
   linkToTrace(approval.traceParent);

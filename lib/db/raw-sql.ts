@@ -1,6 +1,15 @@
 import { resolveDatabaseTarget } from "./database-url";
 
-export const isPostgres = () => resolveDatabaseTarget().provider === "postgresql";
+// Memoised on DATABASE_URL's value: raw statements ask on every query, and resolving the
+// target creates (mkdir + chmod) the data dir when DATABASE_URL is unset. A changed
+// DATABASE_URL (tests set it) is resolved afresh.
+let provider: { url: string | undefined; isPostgres: boolean } | null = null;
+
+export function isPostgres(): boolean {
+  const url = process.env.DATABASE_URL;
+  if (!provider || provider.url !== url) provider = { url, isPostgres: resolveDatabaseTarget(url).provider === "postgresql" };
+  return provider.isPostgres;
+}
 
 /** `$1, $2` placeholders as each database's raw queries take them (SQLite: `?`, in order of appearance). */
 export const placeholders = (sql: string) => (isPostgres() ? sql : sql.replace(/\$\d+/g, "?"));

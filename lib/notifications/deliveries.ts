@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
+import { afterDecisionsInFlight } from "../approvals/decisions-in-flight";
 import { db } from "../db/prisma";
 import { dashboardLog } from "../observability/dashboard-log";
 import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
+import { findDeliveryToSend, insertWebhookDelivery } from "./notification-queries";
 import { openSecret } from "./secret-box";
 
 // Webhook deliveries: persisted first, then sent; a failed one is retried from the table by
 // the dashboard's timer (processDueDeliveries), so a restart loses none. A row is claimed
 // (pending → sending) by a conditional update before it is sent, so two senders (the
 // immediate attempt and the timer, or two dashboard instances) never send it at once.
+// Each step lets the decisions in flight finish first (lib/approvals/decisions-in-flight.ts).
 
 export const DELIVERY_TIMEOUT_MS = Math.max(1_000, Number(process.env.AIRLOCK_WEBHOOK_TIMEOUT_MS) || 10_000);
 /** A "sending" row whose sender died (a crash mid-request) is taken up again after this. */
@@ -40,20 +43,15 @@ export async function enqueueWebhookDeliveries(
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const endpoint of endpoints) {
-    const row = await db.notificationDelivery.create({
-      data: {
-        channel: "webhook",
+    ids.push(
+      await insertWebhookDelivery({
         endpointId: endpoint.id,
         eventType: event.type,
         approvalId: event.approvalId,
         messageId: newMessageId(),
         body: endpoint.body,
-        status: "pending",
-        nextAttemptAt: new Date(),
-      },
-      select: { id: true },
-    });
-    ids.push(row.id);
+      }),
+    );
   }
   return ids;
 }
@@ -110,8 +108,10 @@ function describeError(error: unknown): string {
 export async function attemptDelivery(id: string): Promise<void> {
   try {
     if (!(await claim(id))) return;
-    const delivery = await db.notificationDelivery.findUnique({ where: { id }, include: { endpoint: true } });
+    await afterDecisionsInFlight();
+    const delivery = await findDeliveryToSend(id);
     if (!delivery) return;
+    await afterDecisionsInFlight();
     const started = Date.now();
     let responseCode: number | null = null;
     let error: string | null = null;
@@ -135,6 +135,7 @@ export async function attemptDelivery(id: string): Promise<void> {
     const gaveUp = !isDone && !endpoint?.enabled;
     const delay = isDone || gaveUp ? null : retryDelayMs(attempts);
     const status = isDone ? "succeeded" : delay === null ? "failed" : "pending";
+    await afterDecisionsInFlight();
     await db.notificationDelivery.update({
       where: { id },
       data: {

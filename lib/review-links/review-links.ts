@@ -1,7 +1,8 @@
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, hkdfSync, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { decideApproval } from "../approvals/decide-approval";
 import { db } from "../db/prisma";
+import { placeholders } from "../db/raw-sql";
 import { AppError } from "../errors/app-error";
 import { ensureAuthSecret } from "../server/auth-secret";
 import type { AuthenticatedUser } from "../users/personal-tokens";
@@ -51,22 +52,29 @@ export interface ReviewLinkInput {
 
 /** Issues a link for one reviewer and one request; returns its path (`/r/…`) and expiry. */
 export async function createReviewLink(input: ReviewLinkInput): Promise<{ path: string; expiresAt: Date }> {
-  const approval = await db.approvalRequest.findUnique({ where: { id: input.approvalId }, select: { status: true, expiresAt: true } });
+  // Raw read and write: every push and email alert makes a link, on the event loop decisions share (decision-queries.ts says why).
+  const [approval] = await db.$queryRawUnsafe<{ status: string; expiresAt: Date }[]>(
+    placeholders(`SELECT "status", "expiresAt" FROM "ApprovalRequest" WHERE "id" = $1`),
+    input.approvalId,
+  );
   if (!approval || approval.status !== "pending") throw new AppError("conflict", { message: "links are only made for pending requests" });
   const ttl = Math.min(input.ttlSeconds ?? REVIEW_LINK_TTL_SECONDS, REVIEW_LINK_TTL_SECONDS);
   const expiresAt = new Date(Math.min(Date.now() + ttl * 1000, approval.expiresAt.getTime()));
   const nonce = randomBytes(32).toString("base64url");
   const payload: Payload = { v: 1, a: input.approvalId, u: input.userId, h: input.argumentsHash, e: Math.floor(expiresAt.getTime() / 1000), n: nonce };
-  await db.reviewLink.create({
-    data: {
-      nonceHash: nonceHash(nonce),
-      approvalId: input.approvalId,
-      userId: input.userId,
-      argumentsHash: input.argumentsHash,
-      channel: input.channel,
-      expiresAt,
-    },
-  });
+  await db.$executeRawUnsafe(
+    placeholders(
+      `INSERT INTO "ReviewLink" ("id", "nonceHash", "approvalId", "userId", "argumentsHash", "channel", "createdAt", "expiresAt") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    ),
+    randomUUID(),
+    nonceHash(nonce),
+    input.approvalId,
+    input.userId,
+    input.argumentsHash,
+    input.channel,
+    new Date(),
+    expiresAt,
+  );
   const encoded = Buffer.from(JSON.stringify(payload)).toString("base64url");
   return { path: `/r/${encoded}.${sign(encoded)}`, expiresAt };
 }
