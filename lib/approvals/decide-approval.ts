@@ -11,7 +11,7 @@ import type { TDecideApprovalBody } from "./decide-approval.types";
 import { bumpRevision, countApprovals, findApprovalRow, insertDecision, settleApproval } from "./decision-queries";
 import { expireApproval } from "./expire-approvals";
 import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
-import { writeReceipt } from "./receipt";
+import { prepareReceipt } from "./receipt";
 import { resolveProposal } from "./resolve-proposal";
 
 export interface DecideApprovalOptions {
@@ -106,6 +106,8 @@ export async function decideApproval({ approvalId, reviewer, body, via }: Decide
       });
       if (!isSettled) throw conflict("this request was decided by someone else a moment ago");
     }
+    // Read before the append: only the receipt's one write waits under the chain's lock.
+    const writeReceipt = status !== "pending" ? await prepareReceipt(tx, approvalId) : null;
     const [seq] = await appendAudit(tx, [
       {
         kind: "decided",
@@ -131,7 +133,7 @@ export async function decideApproval({ approvalId, reviewer, body, via }: Decide
       },
     ]);
     // Decided: the signed receipt binds the decision to these exact arguments and its place in the chain.
-    if (status !== "pending") await writeReceipt(tx, approvalId, seq);
+    await writeReceipt?.(seq);
     return { status, approvals };
   });
 
