@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import { isDatabaseUnavailable } from "../db/database-errors";
+import { isDatabaseUnavailable, isExpiredTransaction } from "../db/database-errors";
 import { resetDatabaseClient } from "../db/prisma";
 import { AppError, fromZodError } from "../errors/app-error";
 import { dashboardLog } from "../observability/dashboard-log";
@@ -11,7 +11,8 @@ export function errorResponse(error: AppError): Response {
 /**
  * Maps any thrown value to the AppError the client is told, for routes and socket events
  * alike. A database failure reopens the client (a failed write can leave it wedged, a
- * transaction lock never released) and is a 503; unknown errors are logged and become a
+ * transaction lock never released) and is a 503; a transaction that only ran past its
+ * timeout is a 503 without the reopening; unknown errors are logged and become a
  * generic 500, never a stack trace.
  */
 export function toAppError(error: unknown, where = "body"): AppError {
@@ -22,7 +23,7 @@ export function toAppError(error: unknown, where = "body"): AppError {
       .split("\n")
       .filter(Boolean)
       .at(-1);
-    resetDatabaseClient(`a request failed: ${reason}`);
+    if (!isExpiredTransaction(error)) resetDatabaseClient(`a request failed: ${reason}`);
     return new AppError("unavailable", { message: "the database is unavailable; nothing was changed, try again shortly" });
   }
   if ((error as { code?: string })?.code === "P2002") return new AppError("conflict", { message: "a record with these values already exists" });

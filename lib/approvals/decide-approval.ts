@@ -13,7 +13,7 @@ import { bumpRevision, countApprovals, findApprovalRow, insertDecision, settleAp
 import { trackDecision } from "./decisions-in-flight";
 import { expireApproval } from "./expire-approvals";
 import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
-import { writeReceipt } from "./receipt";
+import { prepareReceipt } from "./receipt";
 import { resolveProposal } from "./resolve-proposal";
 
 export interface DecideApprovalOptions {
@@ -115,6 +115,8 @@ async function decide({ approvalId, reviewer, body, via }: DecideApprovalOptions
       });
       if (!isSettled) throw conflict("this request was decided by someone else a moment ago");
     }
+    // Read before the append: only the receipt's one write waits under the chain's lock.
+    const writeReceipt = status !== "pending" ? await prepareReceipt(tx, approvalId) : null;
     const [seq] = await appendAudit(tx, [
       {
         kind: "decided",
@@ -140,7 +142,7 @@ async function decide({ approvalId, reviewer, body, via }: DecideApprovalOptions
       },
     ]);
     // Decided: the signed receipt binds the decision to these exact arguments and its place in the chain.
-    if (status !== "pending") await writeReceipt(tx, approvalId, seq);
+    await writeReceipt?.(seq);
     return { status, approvals };
   });
 

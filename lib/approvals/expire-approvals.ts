@@ -3,7 +3,7 @@ import { isBridgeInstanceGone } from "../bridges/bridge-presence";
 import { db, type Prisma } from "../db/prisma";
 import { dispatchApprovalEvent } from "../notifications/dispatch";
 import { publishApprovalUpdate } from "./publish-approval-update";
-import { writeReceipt } from "./receipt";
+import { prepareReceipt } from "./receipt";
 
 /** Expires one pending request whose deadline passed (or whose bridge is gone); returns whether it changed. */
 export async function expireApproval(approvalId: string, reason: "expired" | "bridge_gone" = "expired"): Promise<boolean> {
@@ -57,6 +57,8 @@ export async function expireDueApprovals(now = new Date()): Promise<string[]> {
 
 async function recordExpiry(tx: Prisma.TransactionClient, approvalId: string, reason: "expired" | "bridge_gone") {
   const a = await tx.approvalRequest.findUniqueOrThrow({ where: { id: approvalId } });
+  // Read before the append: only the receipt's one write waits under the chain's lock.
+  const writeReceipt = await prepareReceipt(tx, approvalId);
   const [seq] = await appendAudit(tx, [
     {
       kind: "decided",
@@ -72,5 +74,5 @@ async function recordExpiry(tx: Prisma.TransactionClient, approvalId: string, re
       detail: { decision: "expire", resultingStatus: "expired", ...(reason === "bridge_gone" ? { reason: "the bridge holding the call is gone" } : {}) },
     },
   ]);
-  await writeReceipt(tx, approvalId, seq);
+  await writeReceipt(seq);
 }

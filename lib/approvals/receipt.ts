@@ -76,12 +76,18 @@ export function verifyReceipt(receipt: Receipt, keys: PublicKey[]): { receipt: b
   return { receipt: verifySigned(receipt, keys), execution: receipt.execution ? verifySigned(receipt.execution, keys) : null };
 }
 
-/** Writes the receipt of a request that was just decided (approved, rejected, or expired), in the decision's transaction. */
-export async function writeReceipt(tx: Tx, approvalId: string, chainSeq: number): Promise<Receipt> {
+/**
+ * Reads what the receipt of a request that was just decided (approved, rejected, or expired)
+ * states, in the decision's transaction and before its audit append: the returned function
+ * signs it with the decision's place in the chain and writes it, one statement while the
+ * chain's lock is held (chain.ts says why that matters).
+ */
+export async function prepareReceipt(tx: Tx, approvalId: string): Promise<(chainSeq: number) => Promise<Receipt>> {
   // Raw reads and write (decision-queries.ts says why): this runs inside every decision's transaction.
   const [a] = await tx.$queryRawUnsafe<ApprovalRequest[]>(placeholders(`SELECT * FROM "ApprovalRequest" WHERE "id" = $1`), approvalId);
   if (!a) throw new Error(`approval request ${approvalId} not found`);
-  if (a.status !== "approved" && a.status !== "rejected" && a.status !== "expired") throw new Error(`no receipt for a ${a.status} request`);
+  const status = a.status;
+  if (status !== "approved" && status !== "rejected" && status !== "expired") throw new Error(`no receipt for a ${status} request`);
   const decisions = await tx.$queryRawUnsafe<{ email: string; decision: string; argumentsHash: string; createdAt: Date }[]>(
     placeholders(
       `SELECT u."email", d."decision", d."argumentsHash", d."createdAt" FROM "Decision" d JOIN "User" u ON u."id" = d."reviewerId"
@@ -89,42 +95,50 @@ export async function writeReceipt(tx: Tx, approvalId: string, chainSeq: number)
     ),
     approvalId,
   );
-  const receipt = sign<ReceiptBody>({
-    type: "airlock.approval.receipt",
-    v: CHAIN_VERSION,
-    requestId: a.id,
-    status: a.status,
-    stage: a.stage,
-    principal: a.principal,
-    bridgeId: a.bridgeId,
-    sessionId: a.sessionId,
-    server: a.server,
-    tool: a.tool,
-    argumentsHash: { proposed: a.argumentsHash, approved: a.status === "approved" ? a.approvedArgumentsHash : null },
-    policyVersion: a.policyVersion,
-    rule: a.ruleName,
-    requiredApprovers: a.requiredApprovers,
-    decisions: decisions.map((d) => ({ reviewer: d.email, decision: d.decision, argumentsHash: d.argumentsHash, at: d.createdAt.toISOString() })),
-    decidedAt: (a.decidedAt ?? new Date()).toISOString(),
-    expiresAt: a.expiresAt.toISOString(),
-    chain: { seq: chainSeq },
-  });
-  await tx.$executeRawUnsafe(placeholders(`UPDATE "ApprovalRequest" SET "receipt" = ${jsonPlaceholder(1)} WHERE "id" = $2`), jsonParam(receipt), approvalId);
-  return receipt;
+  return async (chainSeq) => {
+    const receipt = sign<ReceiptBody>({
+      type: "airlock.approval.receipt",
+      v: CHAIN_VERSION,
+      requestId: a.id,
+      status,
+      stage: a.stage,
+      principal: a.principal,
+      bridgeId: a.bridgeId,
+      sessionId: a.sessionId,
+      server: a.server,
+      tool: a.tool,
+      argumentsHash: { proposed: a.argumentsHash, approved: status === "approved" ? a.approvedArgumentsHash : null },
+      policyVersion: a.policyVersion,
+      rule: a.ruleName,
+      requiredApprovers: a.requiredApprovers,
+      decisions: decisions.map((d) => ({ reviewer: d.email, decision: d.decision, argumentsHash: d.argumentsHash, at: d.createdAt.toISOString() })),
+      decidedAt: (a.decidedAt ?? new Date()).toISOString(),
+      expiresAt: a.expiresAt.toISOString(),
+      chain: { seq: chainSeq },
+    });
+    await tx.$executeRawUnsafe(placeholders(`UPDATE "ApprovalRequest" SET "receipt" = ${jsonPlaceholder(1)} WHERE "id" = $2`), jsonParam(receipt), approvalId);
+    return receipt;
+  };
 }
 
-/** Adds what the upstream received to a request's receipt, signed on its own. */
-export async function addExecution(tx: Tx, approvalId: string, execution: Omit<ExecutionBody, "type" | "v" | "requestId">): Promise<void> {
-  // Raw, as writeReceipt: the bridge reports every approved call's run.
+/**
+ * Reads a request's receipt before the audit append of its execution; the returned function
+ * adds what the upstream received, signed on its own, in one statement (as prepareReceipt).
+ */
+export async function prepareExecution(tx: Tx, approvalId: string): Promise<(execution: Omit<ExecutionBody, "type" | "v" | "requestId">) => Promise<void>> {
+  // Raw, as prepareReceipt: the bridge reports every approved call's run.
   const [a] = await tx.$queryRawUnsafe<{ receipt: unknown }[]>(placeholders(`SELECT "receipt" FROM "ApprovalRequest" WHERE "id" = $1`), approvalId);
   if (!a) throw new Error(`approval request ${approvalId} not found`);
-  if (!a.receipt) return;
-  const signed = sign<ExecutionBody>({ type: "airlock.approval.execution", v: CHAIN_VERSION, requestId: approvalId, ...execution });
-  await tx.$executeRawUnsafe(
-    placeholders(`UPDATE "ApprovalRequest" SET "receipt" = ${jsonPlaceholder(1)} WHERE "id" = $2`),
-    jsonParam({ ...(a.receipt as object), execution: signed }),
-    approvalId,
-  );
+  const receipt = a.receipt;
+  return async (execution) => {
+    if (!receipt) return;
+    const signed = sign<ExecutionBody>({ type: "airlock.approval.execution", v: CHAIN_VERSION, requestId: approvalId, ...execution });
+    await tx.$executeRawUnsafe(
+      placeholders(`UPDATE "ApprovalRequest" SET "receipt" = ${jsonPlaceholder(1)} WHERE "id" = $2`),
+      jsonParam({ ...(receipt as object), execution: signed }),
+      approvalId,
+    );
+  };
 }
 
 /** After an erasure: the receipt is signed again without the principal (its execution, which names nobody, is kept). */

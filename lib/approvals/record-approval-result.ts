@@ -5,7 +5,7 @@ import { db } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import { findBridgeApprovalRow, recordExecution } from "./decision-queries";
 import { publishApprovalState, publishApprovalUpdate } from "./publish-approval-update";
-import { addExecution } from "./receipt";
+import { prepareExecution } from "./receipt";
 
 export interface RecordApprovalResultOptions {
   bridgeId: string;
@@ -50,6 +50,8 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
     // What the upstream received, by hash: the receipt's "as executed" next to its "as approved".
     const executedHash = result.executedArguments ? hashArguments(result.executedArguments) : null;
     const kind = isWithdrawal ? "withdrawn" : result.outcome === "executed" ? "executed" : result.outcome === "reheld" ? "reheld" : "failed";
+    // Read before the append: only the receipt's one write waits under the chain's lock.
+    const addExecution = kind === "executed" || kind === "failed" ? await prepareExecution(tx, approvalId) : null;
     const [seq] = await appendAudit(tx, [
       {
         kind,
@@ -67,8 +69,7 @@ export async function recordApprovalResult({ bridgeId, approvalId, result }: Rec
             : undefined,
       },
     ]);
-    if (kind === "executed" || kind === "failed")
-      await addExecution(tx, approvalId, { outcome: kind, argumentsHash: executedHash, at: now.toISOString(), chain: { seq } });
+    await addExecution?.({ outcome: kind, argumentsHash: executedHash, at: now.toISOString(), chain: { seq } });
     return isWithdrawal ? "withdrawn" : approval.status;
   });
   // A withdrawn request was pending: a reviewer's partial approval may have landed meanwhile, so it is read back.

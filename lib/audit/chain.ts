@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { db, type Prisma } from "../db/prisma";
-import { jsonParam, jsonPlaceholder, placeholders } from "../db/raw-sql";
+import { isPostgres, jsonParam, jsonPlaceholder, placeholders } from "../db/raw-sql";
 import { type ChainEvent, checkpointMessage, eventHash, personalDigest, roundLatency } from "./chain-hash";
 import { auditSigningKey, signMessage } from "./signing-key";
 
@@ -93,13 +93,21 @@ const EVENT_COLUMNS = [
   "hash",
   "personalDigest",
   "personalSalt",
+  "sourceId",
 ] as const;
 const JSON_COLUMNS = new Set<string>(["detail", "arguments"]);
-/** Appends of up to this many events without a bridge's source id go through one raw INSERT; the rest through createMany. */
+/** Appends of up to this many events go through one raw statement; larger batches through createMany. */
 const RAW_INSERT_MAX = 20;
 
-/** The dashboard's own events (no source id: nothing to deduplicate by the unique index's P2002), in one raw INSERT. */
-async function insertEvents(tx: Tx, rows: Prisma.AuditEventCreateManyInput[]): Promise<void> {
+/**
+ * Inserts the events and moves the head. The head's lock is held from lockHead to the commit,
+ * and every round trip in between waits for this process's event loop (on a busy machine,
+ * for the scheduler too) while every other writer queues: on PostgreSQL the two writes go
+ * in one statement (a data-modifying WITH runs to completion whether or not it is read).
+ * SQLite runs in this process, with no round trip to save. A duplicate bridge event id
+ * fails the whole statement (a unique violation, isUniqueViolation), so nothing is half-written.
+ */
+async function insertEventsAndMoveHead(tx: Tx, rows: Prisma.AuditEventCreateManyInput[], head: Head): Promise<void> {
   const values: unknown[] = [];
   const tuples = rows.map((row) => {
     const slots = EVENT_COLUMNS.map((column) => {
@@ -110,7 +118,20 @@ async function insertEvents(tx: Tx, rows: Prisma.AuditEventCreateManyInput[]): P
     return `(${slots.join(", ")})`;
   });
   const columns = EVENT_COLUMNS.map((c) => `"${c}"`).join(", ");
-  await tx.$executeRawUnsafe(placeholders(`INSERT INTO "AuditEvent" (${columns}) VALUES ${tuples.join(", ")}`), ...values);
+  const insert = `INSERT INTO "AuditEvent" (${columns}) VALUES ${tuples.join(", ")}`;
+  if (!isPostgres()) {
+    await tx.$executeRawUnsafe(placeholders(insert), ...values);
+    await moveHead(tx, head);
+    return;
+  }
+  const n = values.length;
+  await tx.$executeRawUnsafe(
+    `WITH "inserted" AS (${insert}) UPDATE "AuditChainHead" SET "seq" = $${n + 1}, "hash" = $${n + 2}, "sealedAt" = $${n + 3} WHERE "id" = 1`,
+    ...values,
+    head.seq,
+    head.hash,
+    head.sealedAt,
+  );
 }
 
 function chainEventOf(
@@ -201,9 +222,11 @@ export async function appendAudit(tx: Tx, inputs: AuditInput[]): Promise<number[
     head.seq = seq;
     head.hash = hash;
   }
-  if (rows.length <= RAW_INSERT_MAX && rows.every((row) => row.sourceId == null)) await insertEvents(tx, rows);
-  else await tx.auditEvent.createMany({ data: rows });
-  await moveHead(tx, head);
+  if (rows.length <= RAW_INSERT_MAX) await insertEventsAndMoveHead(tx, rows, head);
+  else {
+    await tx.auditEvent.createMany({ data: rows });
+    await moveHead(tx, head);
+  }
   if (Math.floor(head.seq / CHECKPOINT_EVERY) > Math.floor(startSeq / CHECKPOINT_EVERY)) await writeCheckpoint(tx, head);
   return rows.map((r) => Number(r.seq));
 }

@@ -1,5 +1,6 @@
 import type { TBridgeAuditEvent } from "../bridge-api/bridge-api.types";
 import { db, type Prisma } from "../db/prisma";
+import { isUniqueViolation } from "../db/raw-sql";
 import { dashboardMetrics } from "../observability/dashboard-metrics";
 import { ROOM_REVIEWERS } from "../realtime/events";
 import { getIo } from "../realtime/hub";
@@ -43,7 +44,7 @@ async function storeOnce<T>(work: (tx: Prisma.TransactionClient) => Promise<T>):
   try {
     return await db.$transaction(work);
   } catch (error) {
-    if ((error as { code?: string }).code !== "P2002") throw error;
+    if (!isUniqueViolation(error)) throw error;
     return db.$transaction(work);
   }
 }

@@ -27,3 +27,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Whether a transaction was refused because it ran past its timeout (Prisma's P2028 on an
+ * expired transaction): it waited on a busy database (a row lock queue under load), and was
+ * rolled back. Still a 503, but the client is fine; reopening it would end every other
+ * transaction in flight on it.
+ */
+export function isExpiredTransaction(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return e?.code === "P2028" && /expired transaction/i.test(String(e.message ?? ""));
+}

@@ -133,4 +133,50 @@ describe("the database failing", () => {
     expect(approved.status).toBe(200);
     expect((await fetch(`${dashboard.url}/api/health`)).status).toBe(200);
   });
+
+  it("PostgreSQL: a decision whose transaction outlives its timeout is refused with 503, and the decisions in flight beside it are not disturbed", async (ctx) => {
+    if (dashboard.database.provider !== "postgresql") ctx.skip();
+    // Under load a decision can wait on the audit chain's head row past its transaction's
+    // timeout (Prisma's 5 s): its next statement is refused, and so is the decision (503,
+    // nothing kept). That is a slow database, not a broken client, but the client used to
+    // be reopened for it, which ended every other transaction in flight on the old one (a
+    // 500 "Unknown transaction status", a request never answered). Here the head row is
+    // held while a decision waits past its timeout and a second one queues behind it.
+    const [first, second] = [await held(4), await held(5)];
+    const url = new URL(dashboard.env.DATABASE_URL!);
+    const locker = new pg.Client({ connectionString: url.toString() });
+    // Another connection watches: pg_stat_activity is a snapshot per transaction, and the locker's stays open.
+    const watcher = new pg.Client({ connectionString: url.toString() });
+    await Promise.all([locker.connect(), watcher.connect()]);
+    const waitingOnTheHead = async (n: number) =>
+      waitFor(async () => {
+        const { rows } = await watcher.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%AuditChainHead%'`,
+        );
+        return rows[0].n >= n ? true : undefined;
+      });
+    try {
+      await locker.query("BEGIN");
+      await locker.query(`UPDATE "AuditChainHead" SET "seq" = "seq" WHERE "id" = 1`);
+      const decide = (id: string) => api(dashboard, alice, `/api/approvals/${id}/decision`, { body: { decision: "approve" } });
+      const firstAnswer = decide(first);
+      await waitingOnTheHead(1);
+      // Past the first decision's transaction timeout (5 s): the order of events, not a measurement.
+      await new Promise((r) => setTimeout(r, 5_500));
+      const secondAnswer = decide(second);
+      await waitingOnTheHead(2);
+      await locker.query("ROLLBACK");
+      const [refused, approved] = await timed(15_000, () => Promise.all([firstAnswer, secondAnswer]));
+      expect(refused.status).toBe(503);
+      expect(refused.body.error.code).toBe("unavailable");
+      expect(approved.status).toBe(200);
+      expect(approved.body.status).toBe("approved");
+    } finally {
+      await Promise.all([locker.end(), watcher.end()]);
+    }
+    // Nothing of the refused decision was kept: it can be made again, and the chain verifies.
+    expect((await api(dashboard, alice, `/api/approvals/${first}`)).body.status).toBe("pending");
+    expect((await api(dashboard, alice, `/api/approvals/${first}/decision`, { body: { decision: "approve" } })).status).toBe(200);
+    expect(() => dashboard.cli("audit", "verify")).not.toThrow();
+  });
 });

@@ -235,6 +235,16 @@ describe("the audit chain in the database", () => {
     expect(rows).toHaveLength(4);
   });
 
+  it("stores a batch delivered twice at once once (the later insert meets the unique id and is run again)", async () => {
+    const sessionId = `dup-at-once-${randomUUID()}`;
+    const batch = Array.from({ length: 4 }, (_, i) => callEvent(i, sessionId));
+    const answers = await Promise.all([postEvents(batch), postEvents(batch), postEvents(batch)]);
+    expect(answers.map((a) => a.accepted)).toEqual([4, 4, 4]);
+    expect(answers.reduce((n, a) => n + a.stored, 0)).toBe(4);
+    const rows = await sql.query(`SELECT "id" FROM "AuditEvent" WHERE "sessionId" = $1`, [sessionId]);
+    expect(rows).toHaveLength(4);
+  });
+
   it("keeps one chain under concurrent writers", async () => {
     const before = await headSeq();
     await Promise.all([
