@@ -41,11 +41,21 @@ export const db: Db = new Proxy({} as Db, {
 });
 
 /**
+ * How long a replaced PostgreSQL pool stays open for the transactions still running on it:
+ * past Prisma's interactive transaction timeout (5 s), so each commits or times out on its own.
+ */
+const POSTGRES_DRAIN_MS = 10_000;
+
+/**
  * Replaces the database client with a fresh one (a new SQLite connection or
  * PostgreSQL pool). After a write fails mid-transaction (a read-only or
  * deleted file, a full disk), better-sqlite3's adapter can keep its
  * transaction lock forever, and every later transaction would wait on it:
- * a new connection is the way out. The old client is closed in the background.
+ * a new connection is the way out. New queries go to the new client at once.
+ * The old one is closed in the background: a SQLite connection at once (it may
+ * hold the file's write lock the new one needs), a PostgreSQL pool once the
+ * transactions in flight on it are over (a slow database, a health probe that
+ * timed out, is no reason to fail every decision in flight).
  */
 export function resetDatabaseClient(reason: string): void {
   // Many requests fail at once in an outage: one new client a second is enough.
@@ -55,7 +65,9 @@ export function resetDatabaseClient(reason: string): void {
   holder.client = createClient();
   holder.resets++;
   dashboardLog().error(`database client reopened (${reason})`);
-  void old.$disconnect().catch(() => undefined);
+  const close = () => void old.$disconnect().catch(() => undefined);
+  if (resolveDatabaseTarget().provider === "postgresql") setTimeout(close, POSTGRES_DRAIN_MS).unref();
+  else close();
 }
 
 /** How many times the client was reopened since start (for /api/health). */

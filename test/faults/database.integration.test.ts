@@ -180,3 +180,49 @@ describe("the database failing", () => {
     expect(() => dashboard.cli("audit", "verify")).not.toThrow();
   });
 });
+
+describe("the database client reopened under load", () => {
+  it("PostgreSQL: a health probe that times out reopens the client, and a decision in flight on the old one still completes", async (ctx) => {
+    if (dashboard.database.provider !== "postgresql") ctx.skip();
+    // A slow database (a row lock queue under load) can make /api/health's write probe time out (3 s),
+    // which reopens the client. The transactions still running on the old client are not broken:
+    // they were answered 500 or 503 when the old pool was closed under them at once.
+    const id = await held(6);
+    const url = new URL(dashboard.env.DATABASE_URL!);
+    const locker = new pg.Client({ connectionString: url.toString() });
+    const watcher = new pg.Client({ connectionString: url.toString() });
+    await Promise.all([locker.connect(), watcher.connect()]);
+    const waitingOn = (table: string) =>
+      waitFor(async () => {
+        const { rows } = await watcher.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+          [`%${table}%`],
+        );
+        return rows[0].n >= 1 ? true : undefined;
+      });
+    try {
+      const before = (await (await fetch(`${dashboard.url}/api/health`)).json()).database.reopened as number;
+      await locker.query("BEGIN");
+      // The probe's row and the audit chain's head, held from outside.
+      await locker.query(
+        `INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES ('health.probe', 'held', now()) ON CONFLICT ("key") DO UPDATE SET "value" = 'held'`,
+      );
+      await locker.query(`UPDATE "AuditChainHead" SET "seq" = "seq" WHERE "id" = 1`);
+      const health = fetch(`${dashboard.url}/api/health`);
+      await waitingOn("Setting");
+      const decision = api(dashboard, alice, `/api/approvals/${id}/decision`, { body: { decision: "approve" } });
+      await waitingOn("AuditChainHead");
+      const probed = await timed(10_000, () => health);
+      expect(probed.status).toBe(503);
+      expect((await probed.json()).database).toMatchObject({ reachable: true, writable: false, reopened: before + 1 });
+      await locker.query("ROLLBACK");
+      const approved = await timed(10_000, () => decision);
+      expect(approved.status).toBe(200);
+      expect(approved.body.status).toBe("approved");
+    } finally {
+      await Promise.all([locker.end(), watcher.end()]);
+    }
+    expect((await fetch(`${dashboard.url}/api/health`)).status).toBe(200);
+    expect(() => dashboard.cli("audit", "verify")).not.toThrow();
+  });
+});
