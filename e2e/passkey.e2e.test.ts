@@ -11,7 +11,7 @@ import { basename, join } from "node:path";
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughBridge } from "../test/helpers/bridge-client";
-import { api, type Dashboard, FILESYSTEM_SERVER, freePort, startDashboard, waitFor } from "../test/helpers/dashboard";
+import { api, FILESYSTEM_SERVER, freePort, startDashboard, waitFor } from "../test/helpers/dashboard";
 import { openRawSql } from "../test/helpers/raw-sql";
 import { launchBrowser, overflowsViewport, SCREENSHOT_DIR, seriousA11yViolations, signInAs, watchCspViolations } from "./browser";
 

@@ -34,11 +34,6 @@ interface TSign {
 const AI = `(?:ai|a\\.i(?=\\.)|assistant|agent|llm|language model|chat ?bot|bot|model|claude|chatgpt|gpt(?:-?\\d[\\w.-]*)?|copilot|gemini)s?`;
 const SECRETS =
   "(?:api[ _-]?keys?|access[ _-]?tokens?|auth(?:entication)?[ _-]?tokens?|tokens|passwords?|passphrases?|credentials?|secrets?|private[ _-]?keys?|ssh[ _-]?keys?|id_rsa|id_ed25519|~?/?\\.ssh\\b|\\.env\\b|\\.aws/credentials|mcp\\.json|environment variables|env vars|session cookies?|cookies|seed phrase|recovery phrase|system[ _-]?prompt|(?:full|entire|whole|complete) (?:conversation|chat|history)|conversation (?:history|so far)|chat history|(?:previous|prior|earlier) messages)";
-/** Hidden text that is addressed to the model, not a menu hidden until hovered. */
-const SPEAKS_TO_MODEL = new RegExp(
-  `\\b(?:${AI}|ignore|disregard|instructions?|you\\s+(?:must|should|are\\s+(?:now|required))|do\\s+not\\s+tell|don't\\s+tell|system\\s+prompt)\\b`,
-  "i",
-);
 /** Hidden text that addresses a model or orders it about (a hidden menu, a template slot, a script note does not). */
 const HIDDEN_SPEAKS = new RegExp(
   `\\b(?:${AI}|ignore|disregard|override|you\\s+(?:must|should|are\\s+now|are\\s+required)|do\\s+not\\s+tell|don't\\s+tell|system\\s+prompt|instructions\\s+for)\\b`,
