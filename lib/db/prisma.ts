@@ -2,8 +2,8 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { dashboardLog } from "../observability/dashboard-log";
 import { resolveDatabaseTarget } from "./database-url";
-import { PrismaClient as PostgresClient, } from "./generated/postgresql/index.js";
-import { PrismaClient as SqliteClient, } from "./generated/sqlite/index.js";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/index.js";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/index.js";
 
 // Both generated clients expose the same model API (they come from one base
 // schema), so the rest of the code is typed against one of them.
