@@ -57,7 +57,7 @@ export async function createReviewLink(input: ReviewLinkInput): Promise<{ path: 
     placeholders(`SELECT "status", "expiresAt" FROM "ApprovalRequest" WHERE "id" = $1`),
     input.approvalId,
   );
-  if (!approval || approval.status !== "pending") throw new AppError("conflict", { message: "links are only made for pending requests" });
+  if (approval?.status !== "pending") throw new AppError("conflict", { message: "links are only made for pending requests" });
   const ttl = Math.min(input.ttlSeconds ?? REVIEW_LINK_TTL_SECONDS, REVIEW_LINK_TTL_SECONDS);
   const expiresAt = new Date(Math.min(Date.now() + ttl * 1000, approval.expiresAt.getTime()));
   const nonce = randomBytes(32).toString("base64url");
@@ -133,7 +133,7 @@ export async function checkReviewLink(token: string, user: Pick<AuthenticatedUse
   if (link.expiresAt.getTime() <= Date.now()) return { ok: false, problem: "expired" };
   if (payload.u !== user.id) return { ok: false, problem: "other_reviewer" };
   const approval = await db.approvalRequest.findUnique({ where: { id: payload.a }, select: { status: true, argumentsHash: true } });
-  if (!approval || approval.status !== "pending") return { ok: false, problem: "not_pending" };
+  if (approval?.status !== "pending") return { ok: false, problem: "not_pending" };
   if (approval.argumentsHash !== payload.h) return { ok: false, problem: "arguments_changed" };
   return { ok: true, payload, linkId: link.id };
 }
