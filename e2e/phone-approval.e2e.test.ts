@@ -10,12 +10,14 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectThroughBridge } from "../test/helpers/bridge-client";
 import { api, type Dashboard, FILESYSTEM_SERVER, freePort, startDashboard, waitFor } from "../test/helpers/dashboard";
+import { collectSmtpErrors } from "../test/helpers/smtp-errors";
 import { launchBrowser, overflowsViewport, SCREENSHOT_DIR, seriousA11yViolations } from "./browser";
 
 const PASSWORD = "correct horse battery staple";
 let dashboard: Dashboard;
 let browser: Browser;
 let smtp: SMTPServer;
+let smtpErrors: Error[] = [];
 const mails: { to: string; text: string }[] = [];
 
 beforeAll(async () => {
@@ -34,6 +36,7 @@ beforeAll(async () => {
       });
     },
   });
+  smtpErrors = collectSmtpErrors(smtp);
   const smtpPort = await freePort();
   await new Promise<void>((resolve) => smtp.listen(smtpPort, "127.0.0.1", resolve));
   const port = await freePort();
@@ -56,6 +59,8 @@ afterAll(async () => {
   await browser?.close();
   await dashboard?.stop();
   await new Promise((resolve) => smtp?.close(() => resolve(undefined)));
+  // A connection reset by the stopping dashboard is tolerated; any other SMTP error fails the file.
+  expect(smtpErrors).toEqual([]);
 });
 
 it("a reviewer away from the dashboard approves from a phone through the emailed link, and the agent gets the comment", async () => {

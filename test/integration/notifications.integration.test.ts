@@ -14,6 +14,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectThroughBridge } from "../helpers/bridge-client";
 import { afterBlockingCalls, api, type Dashboard, FILESYSTEM_SERVER, freePort, startDashboard, waitFor } from "../helpers/dashboard";
+import { collectSmtpErrors } from "../helpers/smtp-errors";
 
 const ece = createRequire(import.meta.url)("http_ece") as {
   decrypt(buffer: Buffer, params: { version: string; privateKey: ReturnType<typeof createECDH>; authSecret: string }): Buffer;
@@ -28,6 +29,7 @@ let rita: string;
 let sam: string;
 let bridgeToken: string;
 let smtp: SMTPServer;
+let smtpErrors: Error[] = [];
 let receiver: Server;
 let pushService: Server;
 let receiverUrl: string;
@@ -137,6 +139,7 @@ beforeAll(async () => {
       });
     },
   });
+  smtpErrors = collectSmtpErrors(smtp);
   const smtpPort = await freePort();
   await new Promise<void>((resolve) => smtp.listen(smtpPort, "127.0.0.1", resolve));
 
@@ -213,6 +216,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await dashboard?.stop();
   await new Promise((resolve) => smtp?.close(() => resolve(undefined)));
+  // A connection reset by the stopping dashboard is tolerated; any other SMTP error fails the file.
+  expect(smtpErrors).toEqual([]);
   receiver?.close();
   pushService?.close();
 });
