@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import { isDatabaseUnavailable, isExpiredTransaction } from "../db/database-errors";
+import { isDatabaseUnavailable, isExpiredTransaction, isUniqueViolation } from "../db/database-errors";
 import { resetDatabaseClient } from "../db/prisma";
 import { AppError, fromZodError } from "../errors/app-error";
 import { dashboardLog } from "../observability/dashboard-log";
@@ -26,7 +26,7 @@ export function toAppError(error: unknown, where = "body"): AppError {
     if (!isExpiredTransaction(error)) resetDatabaseClient(`a request failed: ${reason}`);
     return new AppError("unavailable", { message: "the database is unavailable; nothing was changed, try again shortly" });
   }
-  if ((error as { code?: string })?.code === "P2002") return new AppError("conflict", { message: "a record with these values already exists" });
+  if (isUniqueViolation(error)) return new AppError("conflict", { message: "a record with these values already exists" });
   dashboardLog().error("unhandled error", error);
   return new AppError("internal", { message: "internal error" });
 }

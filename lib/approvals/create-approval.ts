@@ -1,6 +1,7 @@
 import type { TCreateApproval } from "../bridge-api/bridge-api.types";
 import { touchBridgeInstance } from "../bridges/bridge-presence";
 import { hashArguments } from "../crypto/canonical-hash";
+import { isUniqueViolation } from "../db/database-errors";
 import { db, type Prisma } from "../db/prisma";
 import { AppError } from "../errors/app-error";
 import { normalizeIdentity } from "../identity/normalize-identity";
@@ -16,8 +17,6 @@ export interface CreateApprovalOptions {
   bridge: { id: string; name: string };
   input: TCreateApproval;
 }
-
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
 
 /**
  * Records a held call as a pending request and tells connected reviewers.

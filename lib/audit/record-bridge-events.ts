@@ -1,6 +1,6 @@
 import type { TBridgeAuditEvent } from "../bridge-api/bridge-api.types";
+import { isUniqueViolation } from "../db/database-errors";
 import { db, type Prisma } from "../db/prisma";
-import { isUniqueViolation } from "../db/raw-sql";
 import { dashboardMetrics } from "../observability/dashboard-metrics";
 import { ROOM_REVIEWERS } from "../realtime/events";
 import { getIo } from "../realtime/hub";

@@ -38,3 +38,12 @@ export function isExpiredTransaction(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown };
   return e?.code === "P2028" && /expired transaction/i.test(String(e.message ?? ""));
 }
+
+/**
+ * Whether a query failed on a unique index: a model query says P2002; a raw one P2010 with
+ * the driver adapter's own kind (on either database).
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  return e?.code === "P2002" || (e?.code === "P2010" && e.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation");
+}

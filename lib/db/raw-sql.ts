@@ -22,12 +22,3 @@ export const jsonPlaceholder = (n: number) => (isPostgres() ? `CAST($${n} AS jso
 
 /** A value for a jsonPlaceholder: its JSON text, or SQL NULL for null/undefined (Prisma's DbNull, as `undefined` writes). */
 export const jsonParam = (value: unknown): string | null => (value == null ? null : JSON.stringify(value));
-
-/**
- * Whether a query failed on a unique index: a model query says P2002; a raw one P2010 with
- * the driver adapter's own kind (on either database).
- */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
-  return e?.code === "P2002" || (e?.code === "P2010" && e.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation");
-}
