@@ -3,7 +3,8 @@
 // no policy, no audit), with keep-alive to the upstream as the bridge has, and
 // the same single retry when the upstream closed an idle kept-alive connection.
 // Usage: node --import tsx bench/http-relay.ts UPSTREAM_URL
-import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
+import { Agent, type IncomingMessage, request, type ServerResponse } from "node:http";
+import { serveRelay } from "./relay-server";
 
 const upstream = new URL(process.argv[2]);
 const agent = new Agent({ keepAlive: true });
@@ -23,12 +24,4 @@ function relay(req: IncomingMessage, res: ServerResponse, body: Buffer, isRetry 
   forward.end(body);
 }
 
-const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on("data", (chunk: Buffer) => chunks.push(chunk));
-  req.on("end", () => relay(req, res, Buffer.concat(chunks)));
-});
-server.listen(0, "127.0.0.1", () => {
-  const { port } = server.address() as { port: number };
-  console.error(`relay ready at http://127.0.0.1:${port}/mcp`);
-});
+serveRelay(relay);

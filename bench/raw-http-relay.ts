@@ -6,8 +6,9 @@
 // which is what a cheaper upstream leg than node:http would save. A benchmark fixture,
 // not a proxy: no header limits, no pipelining, no TLS, upstream errors end in a 502.
 // Usage: node --import tsx bench/raw-http-relay.ts UPSTREAM_URL
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { connect, type Socket } from "node:net";
+import { serveRelay } from "./relay-server";
 
 const upstream = new URL(process.argv[2]);
 const idle: Socket[] = [];
@@ -122,12 +123,4 @@ function relay(req: IncomingMessage, res: ServerResponse, body: Buffer, isRetry 
   socket.on("data", onData).on("close", onClose);
 }
 
-const server = createServer({ noDelay: true }, (req, res) => {
-  const chunks: Buffer[] = [];
-  req.on("data", (chunk: Buffer) => chunks.push(chunk));
-  req.on("end", () => relay(req, res, Buffer.concat(chunks)));
-});
-server.listen(0, "127.0.0.1", () => {
-  const { port } = server.address() as { port: number };
-  console.error(`relay ready at http://127.0.0.1:${port}/mcp`);
-});
+serveRelay(relay, { noDelay: true });
